@@ -1,0 +1,31 @@
+# Shared helpers for Baton's scripts: logging, the cache folder, installing missing Debian packages.
+log() { printf '%s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+baton_cache() { echo "${XDG_CACHE_HOME:-$HOME/.cache}/baton"; }
+repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
+
+_apt_updated=
+apt_lists_fresh() {
+  # apt-cache and apt-get download need package lists; fetch them once per run when absent or stale.
+  if [ -z "$_apt_updated" ]; then
+    if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages' -mmin -1440 2>/dev/null | head -1)" ]; then
+      as_root apt-get update -qq >&2
+    fi
+    _apt_updated=1
+  fi
+}
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# need_packages PKG...: installs the Debian packages that are not installed yet.
+need_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing: ${missing[*]}"
+  apt_lists_fresh
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
