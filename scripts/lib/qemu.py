@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+# The one place that knows how Baton's test machine is started in QEMU; importable, or a command that execs QEMU.
+"""Usage: qemu.py --kernel VMLINUZ --initrd INITRD [--append ARGS] [--disk IMG]... [--cdrom ISO]...
+                 [--serial SPEC] [--print] [-- EXTRA_QEMU_ARGS...]
+
+--append is added after "console=ttyS0,115200". --serial defaults to "stdio" ("mon:stdio" lets
+Ctrl-A X quit). --print shows the command instead of running it. The machine uses TCG unless
+BATON_KVM=1 asks for KVM and the CPU has vmx or svm and /dev/kvm exists.
+"""
+import os
+import shlex
+import sys
+
+CONSOLE = "console=ttyS0,115200"
+
+
+def use_kvm():
+    if os.environ.get("BATON_KVM") != "1" or not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        return False
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = {w for line in f if line.startswith("flags") for w in line.split()}
+    except OSError:
+        return False
+    return bool(flags & {"vmx", "svm"})
+
+
+def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memory=512, extra=()):
+    """The qemu-system-x86_64 argument list for one test machine."""
+    accel = ["-accel", "kvm", "-cpu", "host"] if use_kvm() else ["-accel", "tcg", "-cpu", "max"]
+    args = ["qemu-system-x86_64", "-machine", "q35", *accel, "-smp", "1", "-m", str(memory),
+            "-nodefaults", "-display", "none", "-no-reboot",
+            "-kernel", kernel, "-initrd", initrd,
+            "-append", f"{CONSOLE} {append}".strip(), "-serial", serial]
+    for disk in disks:
+        args += ["-drive", f"file={disk},format=raw,if=virtio"]
+    if cdroms:
+        args += ["-device", "virtio-scsi-pci,id=scsi0"]
+        for i, iso in enumerate(cdroms):
+            args += ["-drive", f"if=none,id=cd{i},file={iso},format=raw,media=cdrom,readonly=on",
+                     "-device", f"scsi-cd,bus=scsi0.0,drive=cd{i}"]
+    return args + list(extra)
+
+
+def main(argv):
+    opts = {"kernel": None, "initrd": None, "append": "", "serial": "stdio"}
+    disks, cdroms, extra, show = [], [], [], False
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            extra = argv[i + 1:]
+            break
+        if a == "--print":
+            show = True
+        elif a in ("--disk", "--cdrom") and i + 1 < len(argv):
+            (disks if a == "--disk" else cdroms).append(argv[i + 1])
+            i += 1
+        elif a.startswith("--") and a[2:] in opts and i + 1 < len(argv):
+            opts[a[2:]] = argv[i + 1]
+            i += 1
+        else:
+            sys.exit(__doc__)
+        i += 1
+    if not opts["kernel"] or not opts["initrd"]:
+        sys.exit(__doc__)
+    args = command(opts["kernel"], opts["initrd"], opts["append"], disks, cdroms, opts["serial"],
+                   extra=extra)
+    if show:
+        print(shlex.join(args))
+    else:
+        os.execvp(args[0], args)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
