@@ -1,0 +1,28 @@
+// swift-tools-version: 6.0
+// Baton: a boot menu that runs as PID 1 in an initramfs and kexecs the chosen kernel.
+import PackageDescription
+
+let package = Package(
+    name: "Baton",
+    targets: [
+        // Pure logic: no syscalls, tested by `swift test`.
+        .target(name: "BootConfig"),
+        .target(name: "BootMenu", dependencies: ["BootConfig"]),
+        .target(name: "KernelModules"),
+
+        // Tiny C shims, every symbol prefixed.
+        .target(name: "CLinux"),
+        .target(name: "CBlkid", linkerSettings: [.linkedLibrary("blkid")]),
+        .target(name: "CCurses", linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
+
+        // The operating system, and what is built on it.
+        .target(name: "LinuxPlatform", dependencies: ["BootConfig", "CLinux", "CBlkid"]),
+        .target(name: "Discovery", dependencies: ["BootConfig", "KernelModules", "LinuxPlatform"]),
+        .target(name: "Terminal", dependencies: ["BootMenu", "LinuxPlatform", "CCurses"]),
+        .executableTarget(name: "baton", dependencies: ["BootConfig", "BootMenu", "Discovery", "LinuxPlatform", "Terminal"]),
+
+        .testTarget(name: "BootConfigTests", dependencies: ["BootConfig"]),
+        .testTarget(name: "BootMenuTests", dependencies: ["BootMenu", "BootConfig"]),
+        .testTarget(name: "KernelModulesTests", dependencies: ["KernelModules"]),
+    ]
+)

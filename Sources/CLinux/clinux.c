@@ -1,0 +1,87 @@
+// C shims for Linux calls Swift cannot make directly, and PID 1's start-up before the Swift runtime.
+#define _GNU_SOURCE
+#include "clinux.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kexec.h>
+#include <linux/reboot.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+static int early_status = -1;
+
+// The Swift runtime needs /proc (it finds itself through /proc/self) and CommandLine needs
+// /proc/self/cmdline, so PID 1 mounts /proc and /dev here, before any Swift code runs.
+// Priority 101 runs before the runtime's own constructors.
+__attribute__((constructor(101))) static void clinux_early_init(void) {
+    if (getpid() != 1) return;
+    early_status = 0;
+    mkdir("/proc", 0555);
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0 || errno == EBUSY)
+        early_status |= 1;
+    mkdir("/dev", 0755);
+    if (mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755") == 0 || errno == EBUSY)
+        early_status |= 2;
+    if (fcntl(0, F_GETFD) < 0 || fcntl(1, F_GETFD) < 0 || fcntl(2, F_GETFD) < 0) {
+        int fd = open("/dev/console", O_RDWR | O_NOCTTY);
+        if (fd < 0) fd = open("/dev/null", O_RDWR);
+        if (fd >= 0) {
+            for (int i = 0; i < 3; i++) if (fcntl(i, F_GETFD) < 0) dup2(fd, i);
+            if (fd > 2) close(fd);
+            early_status |= 4;
+        }
+    }
+}
+
+int clinux_early_init_status(void) { return early_status; }
+
+long clinux_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, unsigned long flags) {
+    unsigned long len = 0;
+    while (cmdline[len] != 0) len++;
+    return syscall(SYS_kexec_file_load, kernel_fd, initrd_fd, len + 1, cmdline, flags);
+}
+
+unsigned long clinux_kexec_file_no_initramfs(void) { return KEXEC_FILE_NO_INITRAMFS; }
+
+long clinux_finit_module(int fd, const char *params, int flags) {
+    return syscall(SYS_finit_module, fd, params, flags);
+}
+
+static int reboot_cmd(unsigned int cmd) {
+    return (int)syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, cmd, NULL);
+}
+int clinux_reboot_kexec(void) { return reboot_cmd(LINUX_REBOOT_CMD_KEXEC); }
+int clinux_reboot_restart(void) { return reboot_cmd(LINUX_REBOOT_CMD_RESTART); }
+int clinux_reboot_power_off(void) { return reboot_cmd(LINUX_REBOOT_CMD_POWER_OFF); }
+
+int clinux_klog_console_level(int level) { return klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, level); }
+
+int clinux_memfd_create(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
+
+int clinux_wifexited(int status) { return WIFEXITED(status); }
+int clinux_wexitstatus(int status) { return WEXITSTATUS(status); }
+int clinux_wifsignaled(int status) { return WIFSIGNALED(status); }
+int clinux_wtermsig(int status) { return WTERMSIG(status); }
+
+long clinux_tty_baud(int fd) {
+    struct termios t;
+    if (tcgetattr(fd, &t) != 0) return 0;
+    switch (cfgetospeed(&t)) {
+    case B9600: return 9600;
+    case B19200: return 19200;
+    case B38400: return 38400;
+    case B57600: return 57600;
+    case B115200: return 115200;
+    case B230400: return 230400;
+    case B460800: return 460800;
+    case B921600: return 921600;
+    default: return 0;
+    }
+}

@@ -1,0 +1,30 @@
+// C shims for Linux calls Swift cannot make directly: variadic syscall(), reboot() commands,
+// klogctl, and the wait-status macros. Every symbol is prefixed clinux_.
+#ifndef CLINUX_H
+#define CLINUX_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/// Result of the early start-up done in a C constructor before the Swift runtime starts.
+/// Bit 0: /proc mounted, bit 1: /dev mounted, bit 2: fds 0-2 reopened. -1 when not PID 1.
+int clinux_early_init_status(void);
+
+long clinux_kexec_file_load(int kernel_fd, int initrd_fd, const char *cmdline, unsigned long flags);
+unsigned long clinux_kexec_file_no_initramfs(void);
+long clinux_finit_module(int fd, const char *params, int flags);
+int clinux_reboot_kexec(void);
+int clinux_reboot_restart(void);
+int clinux_reboot_power_off(void);
+int clinux_klog_console_level(int level);
+int clinux_memfd_create(const char *name);
+
+int clinux_wifexited(int status);
+int clinux_wexitstatus(int status);
+int clinux_wifsignaled(int status);
+int clinux_wtermsig(int status);
+
+/// The output speed of a terminal in bits per second (e.g. 115200), or 0 if unknown.
+long clinux_tty_baud(int fd);
+
+#endif

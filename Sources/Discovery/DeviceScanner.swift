@@ -1,0 +1,84 @@
+// Finds block devices in sysfs, probes them with libblkid, mounts filesystems read-only under
+// /run/baton/<name>, and reads their boot configurations.
+
+import BootConfig
+import Glibc
+import LinuxPlatform
+
+public struct DeviceScanner {
+    public var mountRoot = "/run/baton"
+    public var log: @Sendable (String) -> Void
+
+    public init(log: @escaping @Sendable (String) -> Void) { self.log = log }
+
+    /// Block devices now in /sys/class/block, skipping RAM, loop and zram devices.
+    public static func blockDeviceNames() -> [String] {
+        FileSystem.list("/sys/class/block").filter { name in
+            !(name.hasPrefix("ram") || name.hasPrefix("loop") || name.hasPrefix("zram"))
+        }
+    }
+
+    public func probe(_ name: String) -> BlockDevice? {
+        let isPartition = FileSystem.exists("/sys/class/block/\(name)/partition")
+        // Size 0 means no medium (an empty CD drive): nothing to probe.
+        if FileSystem.text("/sys/class/block/\(name)/size")?.trimmingNewline == "0" { return nil }
+        do {
+            return BlockDevice(name: name, isPartition: isPartition, probe: try BlockProbe.probe("/dev/" + name))
+        } catch {
+            log("\(error)")
+            return nil
+        }
+    }
+
+    /// Mounts a device read-only. ext3/ext4 also get `noload` so no journal replay writes the disk.
+    public func mount(_ device: BlockDevice, coldplug: Coldplug?) -> String? {
+        guard let type = device.probe.type, device.probe.usage == nil || device.probe.usage == "filesystem" else { return nil }
+        let target = "\(mountRoot)/\(device.name)"
+        let options = ["ext3", "ext4"].contains(type) ? "noload" : ""
+        do {
+            try FileSystem.makeDirectories(target)
+            do {
+                try Mounts.mount(device.devicePath, on: target, type: type, flags: Mounts.readOnlyFlags, options: options)
+            } catch where error.errno == ENODEV {
+                // The filesystem driver is a module not loaded yet: load it by its fs- alias and retry.
+                _ = coldplug?.load(modules: ["fs-" + type] + Self.filesystemHelpers(type))
+                try Mounts.mount(device.devicePath, on: target, type: type, flags: Mounts.readOnlyFlags, options: options)
+            }
+            return target
+        } catch {
+            log("\(error)")
+            return nil
+        }
+    }
+
+    /// Modules a filesystem asks for by name when mounting (character sets), loaded beforehand
+    /// in case the kernel cannot call a modprobe helper.
+    static func filesystemHelpers(_ type: String) -> [String] {
+        switch type {
+        case "vfat", "msdos": ["nls_cp437", "nls_ascii", "nls_utf8"]
+        case "iso9660", "udf": ["nls_utf8"]
+        default: []
+        }
+    }
+
+    /// Every source with a boot configuration among the devices.
+    public func sources(from devices: [BlockDevice], coldplug: Coldplug?) -> [BootSource] {
+        var sources: [BootSource] = []
+        for device in devices {
+            guard let root = mount(device, coldplug: coldplug) else { continue }
+            let view = HostFileView(root: root)
+            if let configuration = ConfigLocator.loadConfiguration(from: view) {
+                log("\(device.summary): \(configuration.path), \(configuration.entries.count) entries")
+                sources.append(BootSource(device: device, root: root, configuration: configuration))
+            }
+        }
+        return sources
+    }
+
+    /// Unmounts everything Baton mounted, before kexec.
+    public func unmountAll() {
+        for point in Mounts.mounted(under: mountRoot) {
+            do { try Mounts.unmount(point) } catch { try? Mounts.unmount(point, detach: true) }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+// The console: which tty it is, its speed, writing log lines, and quieting kernel messages.
+
+import CLinux
+import Glibc
+
+public enum Console {
+    /// The consoles the kernel writes to, e.g. ["tty0", "ttyS0"]; the last is /dev/console.
+    public static func active() -> [String] {
+        guard let text = FileSystem.text("/sys/class/tty/console/active") else { return [] }
+        return text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
+    }
+
+    /// The `console=` value for a tty, e.g. "ttyS0,115200" for a serial line, "tty0" for the screen.
+    public static func kernelArgument(for tty: String, fd: Int32) -> String {
+        guard tty.hasPrefix("ttyS") || tty.hasPrefix("ttyAMA") || tty.hasPrefix("hvc") else { return tty }
+        let baud = clinux_tty_baud(fd)
+        return baud > 0 && tty.hasPrefix("ttyS") ? "\(tty),\(baud)" : tty
+    }
+
+    /// Writes a line to a file descriptor (stdout by default), best effort.
+    public static func write(_ line: String, fd: Int32 = 1) {
+        let bytes = Array((line + "\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
+    /// Writes a line to the kernel log (/dev/kmsg), best effort.
+    public static func kernelLog(_ line: String) {
+        let fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        write("baton: " + line, fd: fd)
+    }
+
+    /// Sets which kernel messages reach the console (1 = emergencies only).
+    public static func setKernelMessageLevel(_ level: Int32) {
+        _ = clinux_klog_console_level(level)
+    }
+}

@@ -1,0 +1,37 @@
+// Mounting and unmounting: the kernel's pseudo filesystems, and users' disks strictly read-only.
+
+import Glibc
+
+public enum Mounts {
+    /// Flags for users' disks: never written, nothing on them runs.
+    public static let readOnlyFlags = UInt(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+    public static func mount(_ source: String, on target: String, type: String, flags: UInt = 0, options: String = "") throws(SystemError) {
+        try retrying("mount", "\(source) on \(target) type \(type)") { Glibc.mount(source, target, type, flags, options.isEmpty ? nil : options) }
+    }
+
+    /// Mounts a pseudo filesystem, treating "already mounted" as done.
+    public static func mountPseudo(_ type: String, on target: String, flags: UInt = UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC), options: String = "") throws(SystemError) {
+        try FileSystem.makeDirectories(target)
+        do {
+            try mount(type, on: target, type: type, flags: flags, options: options)
+        } catch where error.errno == EBUSY {
+            return
+        }
+    }
+
+    public static func unmount(_ target: String, detach: Bool = false) throws(SystemError) {
+        try retrying("umount", target) { umount2(target, detach ? Int32(MNT_DETACH) : 0) }
+    }
+
+    /// Mount points currently mounted below a folder, deepest first (from /proc/self/mounts).
+    public static func mounted(under folder: String) -> [String] {
+        guard let text = FileSystem.text("/proc/self/mounts") else { return [] }
+        return text.split(separator: "\n").compactMap { line -> String? in
+            let fields = line.split(separator: " ")
+            guard fields.count > 1 else { return nil }
+            let point = String(fields[1])
+            return point.hasPrefix(folder + "/") ? point : nil
+        }.sorted { $0.count > $1.count }
+    }
+}

@@ -1,0 +1,71 @@
+// Starting the menu worker and reaping children: the supervisor's process primitives.
+
+import CLinux
+import Glibc
+
+public enum ChildExit: Sendable, Hashable, CustomStringConvertible {
+    case exited(Int32)
+    case signaled(Int32)
+
+    public var description: String {
+        switch self {
+        case .exited(let code): "exited with status \(code)"
+        case .signaled(let signal): "killed by signal \(signal)"
+        }
+    }
+}
+
+public enum Processes {
+    /// Starts `path` with arguments (argv[0] included) and the current environment.
+    public static func spawn(_ path: String, arguments: [String]) throws(SystemError) -> pid_t {
+        var pid: pid_t = 0
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        argv.append(nil)
+        defer { for p in argv { free(p) } }
+        let rc = posix_spawn(&pid, path, nil, nil, argv, environ)
+        guard rc == 0 else { throw SystemError("posix_spawn", path, errno: rc) }
+        return pid
+    }
+
+    /// Waits for any child to change state; returns nil when there are no children.
+    public static func waitAny(block: Bool = true) -> (pid: pid_t, exit: ChildExit)? {
+        var status: Int32 = 0
+        while true {
+            let pid = waitpid(-1, &status, block ? 0 : WNOHANG)
+            if pid < 0 && errno == EINTR { continue }
+            guard pid > 0 else { return nil }
+            if clinux_wifexited(status) != 0 { return (pid, .exited(clinux_wexitstatus(status))) }
+            if clinux_wifsignaled(status) != 0 { return (pid, .signaled(clinux_wtermsig(status))) }
+        }
+    }
+
+    public static var isInit: Bool { getpid() == 1 }
+
+    /// What the C constructor did before Swift started (see clinux_early_init_status).
+    public static var earlyInitStatus: Int32 { clinux_early_init_status() }
+
+    public static func sleep(milliseconds: Int) {
+        var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+
+    /// Monotonic time in milliseconds, for countdowns and measurements.
+    public static func monotonicMilliseconds() -> Int {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return ts.tv_sec * 1000 + ts.tv_nsec / 1_000_000
+    }
+
+    public static func powerOff() { _ = clinux_reboot_power_off() }
+    public static func restart() { sync(); _ = clinux_reboot_restart() }
+}
+
+public enum KernelInfo {
+    /// The running kernel's release, e.g. "6.1.0-13-cloud-amd64" (uname -r).
+    public static func release() -> String {
+        var name = utsname()
+        guard uname(&name) == 0 else { return "" }
+        return withUnsafeBytes(of: name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+}

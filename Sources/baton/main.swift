@@ -1,0 +1,17 @@
+// Baton's entry point: PID 1 supervisor, menu worker, the kernel's modprobe helper, or a host tool.
+
+import Glibc
+import LinuxPlatform
+
+let arguments = CommandLine.arguments
+let invokedAs = arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
+
+if invokedAs == "modprobe" {
+    exit(ModprobeHelper.run(arguments: Array(arguments.dropFirst())))
+} else if Processes.isInit {
+    Supervisor.run()
+} else if arguments.dropFirst().first == MenuWorker.argument {
+    MenuWorker.run()
+} else {
+    exit(HostCommand.run(arguments: Array(arguments.dropFirst())))
+}
