@@ -70,7 +70,7 @@ public struct MenuState: Sendable, Hashable {
             return [.redraw]
         }
         booting = true
-        status = "Booting \"\(items[index].title)\"…"
+        status = "Booting \"\(items[index].title)\"..."
         return [.redraw, .boot(index: index)]
     }
 }

@@ -19,14 +19,7 @@ public enum Console {
 
     /// Writes a line to a file descriptor (stdout by default), best effort.
     public static func write(_ line: String, fd: Int32 = 1) {
-        let bytes = Array((line + "\n").utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            offset += n
-        }
+        try? FileSystem.writeAll(Array((line + "\n").utf8), to: fd, name: "console")
     }
 
     /// Writes a line to the kernel log (/dev/kmsg), best effort.

@@ -62,8 +62,19 @@ public enum FileSystem {
     public static func write(_ text: String, to path: String) throws(SystemError) {
         let fd = try retrying("open", path) { open(path, O_WRONLY | O_CLOEXEC) }
         defer { close(fd) }
-        let bytes = Array(text.utf8)
-        _ = try retrying("write", path) { bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } }
+        try writeAll(Array(text.utf8), to: fd, name: path)
+    }
+
+    /// Writes all bytes to a descriptor, continuing after short writes.
+    public static func writeAll(_ bytes: [UInt8], to fd: Int32, name: String) throws(SystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = try retrying("write", name) {
+                bytes.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset) }
+            }
+            if n == 0 { throw SystemError("write", name, errno: EIO) }
+            offset += n
+        }
     }
 
     public static func readLink(_ path: String) -> String? {

@@ -31,13 +31,7 @@ public enum Kexec {
         do {
             for path in paths {
                 let bytes = try FileSystem.read(path, limit: Int.max)
-                var offset = 0
-                while offset < bytes.count {
-                    let n = try retrying("write", "initrd") {
-                        bytes.withUnsafeBytes { Glibc.write(out, $0.baseAddress! + offset, $0.count - offset) }
-                    }
-                    offset += n
-                }
+                try FileSystem.writeAll(bytes, to: out, name: "initrd")
             }
             _ = lseek(out, 0, SEEK_SET)
             return out

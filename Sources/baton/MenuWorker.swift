@@ -27,7 +27,7 @@ enum MenuWorker {
         }
 
         var state = MenuState(items: model.items(console: console), defaultIndex: model.defaultIndex, timeout: model.timeout)
-        let term = String(cString: getenv("TERM") ?? strdup("linux"))
+        let term = getenv("TERM").map { String(cString: $0) } ?? "linux"
         guard let terminal = CursesTerminal(term: term, input: 0, output: 1) ?? CursesTerminal(term: "vt100", input: 0, output: 1) else {
             log("no terminfo for \(term) or vt100; booting the default entry")
             boot(model.defaultIndex, model: model, console: console, scanner: scanner, log: log)
