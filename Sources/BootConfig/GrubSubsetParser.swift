@@ -101,11 +101,11 @@ public enum GrubSubsetParser {
                 closeBlock(command.line)
             case _ where linuxCommands.contains(name):
                 guard current != nil else { return warn("'\(name)' outside a menuentry", command.line) }
-                current?.kernel = args.first.map { Path.normalized($0) }
+                current?.kernel = args.first.map { BootFile(Path.normalized($0)) }
                 current?.commandLine = args.dropFirst().joined(separator: " ")
             case _ where initrdCommands.contains(name):
                 guard current != nil else { return warn("'\(name)' outside a menuentry", command.line) }
-                current?.initrds = args.map { Path.normalized($0) }
+                current?.initrds = args.map { BootFile(Path.normalized($0)) }
             case "multiboot", "multiboot2", "module", "module2", "chainloader":
                 current?.unbootableReason = "'\(name)' cannot be booted with kexec"
             case _ where Self.isIgnored(name):

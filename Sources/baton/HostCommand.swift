@@ -64,7 +64,7 @@ enum HostCommand {
             Console.write("\(mark) \(n) \(entry.title)")
             if let reason = entry.unbootableReason { Console.write("      unbootable: \(reason)") }
             if let kernel = entry.kernel { Console.write("      linux  \(kernel) \(entry.commandLine)") }
-            if !entry.initrds.isEmpty { Console.write("      initrd \(entry.initrds.joined(separator: " "))") }
+            if !entry.initrds.isEmpty { Console.write("      initrd \(entry.initrds.map(\.description).joined(separator: " "))") }
         }
         Console.write("timeout: " + (config.timeout.map { "\($0) s" } ?? "none (wait for the user)"))
         return 0
@@ -119,8 +119,8 @@ enum JSON {
         let items = config.entries.enumerated().map { n, e in
             var fields = [
                 "\"title\": \(string(e.title))",
-                "\"kernel\": \(e.kernel.map(string) ?? "null")",
-                "\"initrds\": [\(e.initrds.map(string).joined(separator: ", "))]",
+                "\"kernel\": \(e.kernel.map { string($0.description) } ?? "null")",
+                "\"initrds\": [\(e.initrds.map { string($0.description) }.joined(separator: ", "))]",
                 "\"cmdline\": \(string(e.commandLine))",
                 "\"default\": \(n == config.defaultIndex)",
                 "\"origin\": \(string(e.origin.description))",

@@ -11,11 +11,13 @@ struct MenuModel {
     }
 
     var choices: [Choice] = []
+    var sources: [BootSource]
     var defaultIndex = 0
     var timeout: Int?
 
     /// The first source's configuration decides the default and the timeout; `options` override.
     init(sources: [BootSource], options: BatonOptions) {
+        self.sources = sources
         for (n, source) in sources.enumerated() {
             if n == 0 {
                 defaultIndex = source.configuration.defaultIndex
@@ -28,7 +30,7 @@ struct MenuModel {
 
     func items(console: String?) -> [MenuItem] {
         choices.map { choice in
-            let problem: String? = switch BootPlan.make(entry: choice.entry, source: choice.source, console: console) {
+            let problem: String? = switch BootPlan.make(entry: choice.entry, source: choice.source, sources: sources, console: console) {
             case .success: nil
             case .failure(let error): error.message
             }
@@ -38,6 +40,6 @@ struct MenuModel {
 
     func plan(_ index: Int, console: String?) -> Result<BootPlan, BootPlanError> {
         guard choices.indices.contains(index) else { return .failure(BootPlanError(message: "no entry \(index)")) }
-        return BootPlan.make(entry: choices[index].entry, source: choices[index].source, console: console)
+        return BootPlan.make(entry: choices[index].entry, source: choices[index].source, sources: sources, console: console)
     }
 }

@@ -1,0 +1,39 @@
+// A file an entry needs (kernel, initrd, devicetree): a path on a device the config names.
+
+/// Which filesystem a path lives on, as far as the configuration could tell.
+public enum DeviceReference: Sendable, Hashable, CustomStringConvertible {
+    /// The filesystem the configuration was read from.
+    case configDevice
+    /// A device Baton knows, by its kernel name (e.g. "vda2").
+    case named(String)
+    /// A filesystem not present (yet), found later by UUID or label.
+    case uuid(String)
+    case label(String)
+    /// A firmware device name (GRUB's `hd0,gpt2`) that maps to no known device.
+    case unknown(String)
+
+    public var description: String {
+        switch self {
+        case .configDevice: "(config device)"
+        case .named(let name): name
+        case .uuid(let uuid): "UUID=\(uuid)"
+        case .label(let label): "LABEL=\(label)"
+        case .unknown(let name): "(\(name))"
+        }
+    }
+}
+
+public struct BootFile: Sendable, Hashable, CustomStringConvertible {
+    public var device: DeviceReference
+    /// Absolute path within the device.
+    public var path: String
+
+    public init(_ path: String, on device: DeviceReference = .configDevice) {
+        self.device = device
+        self.path = path
+    }
+
+    public var description: String {
+        device == .configDevice ? path : "\(device)\(path)"
+    }
+}

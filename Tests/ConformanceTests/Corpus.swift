@@ -1,0 +1,83 @@
+// Access to ../shared/corpus (real configs from other projects' test suites) for conformance tests.
+// The corpus is never copied into this repository; when it is missing, tests fail and say so.
+
+import Foundation
+import Testing
+import BootConfig
+
+enum Corpus {
+    /// ../shared/corpus beside the repository, found from this file's path.
+    static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("shared/corpus")
+
+    static var isPresent: Bool { FileManager.default.fileExists(atPath: root.path) }
+
+    /// Records a failing expectation, loudly, when the corpus is missing; returns whether it is there.
+    static func require(sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool {
+        if !isPresent {
+            Issue.record("""
+                The shared corpus is missing at \(root.path): conformance cannot be checked. \
+                Clone ../shared beside the repository.
+                """, sourceLocation: sourceLocation)
+        }
+        return isPresent
+    }
+
+    static func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+
+    static func text(_ relative: String) throws -> String { try String(contentsOf: url(relative), encoding: .utf8) }
+
+    static func json(_ relative: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: url(relative)))
+    }
+
+    /// Immediate children of a corpus folder, sorted.
+    static func list(_ relative: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: url(relative).path)) ?? []).sorted()
+    }
+}
+
+/// A read-only file view over a real directory (a corpus tree seen as a mounted filesystem).
+struct DirectoryView: FileView {
+    let root: URL
+
+    func contents(of path: String) -> [UInt8]? {
+        let url = root.appendingPathComponent(String(Path.normalized(path).dropFirst()))
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
+        return (try? Data(contentsOf: url)).map { [UInt8]($0) }
+    }
+
+    func exists(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: root.appendingPathComponent(String(Path.normalized(path).dropFirst())).path)
+    }
+}
+
+/// Counts expectations met per suite, prints one summary line, and fails when fewer are met than
+/// the number recorded for the suite (so any regression fails, and progress is recorded by raising it).
+struct ConformanceTally {
+    let suite: String
+    private(set) var met = 0
+    private(set) var total = 0
+    private(set) var misses: [String] = []
+
+    init(_ suite: String) { self.suite = suite }
+
+    mutating func expect(_ ok: Bool, _ what: @autoclosure () -> String) {
+        total += 1
+        if ok { met += 1 } else { misses.append(what()) }
+    }
+
+    /// Prints the summary and the misses; fails below `recorded` met or when `recorded` exceeds the total.
+    func finish(recorded: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        print("\(suite) conformance: \(met) of \(total) expectations met")
+        for miss in misses.prefix(200) { print("  miss: \(miss)") }
+        if met < recorded {
+            Issue.record("\(suite) conformance regressed: \(met) met, \(recorded) recorded", sourceLocation: sourceLocation)
+        }
+        if total == 0 {
+            Issue.record("\(suite) conformance ran no expectation", sourceLocation: sourceLocation)
+        }
+    }
+}
