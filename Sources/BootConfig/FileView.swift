@@ -6,6 +6,8 @@ public protocol FileView: Sendable {
     func contents(of path: String) -> [UInt8]?
     /// Whether a file or directory exists at the path.
     func exists(_ path: String) -> Bool
+    /// Names in a directory (without "." and ".."), sorted; empty when it is not a directory.
+    func list(_ path: String) -> [String]
 }
 
 extension FileView {
@@ -29,5 +31,15 @@ public struct MemoryFileView: FileView {
         let p = Path.normalized(path)
         if files[p] != nil || p == "/" { return true }
         return files.keys.contains { $0.hasPrefix(p + "/") }
+    }
+
+    public func list(_ path: String) -> [String] {
+        let p = Path.normalized(path)
+        let prefix = p == "/" ? "/" : p + "/"
+        var names: Set<String> = []
+        for key in files.keys where key.hasPrefix(prefix) {
+            if let name = key.dropFirst(prefix.count).split(separator: "/").first { names.insert(String(name)) }
+        }
+        return names.sorted()
     }
 }

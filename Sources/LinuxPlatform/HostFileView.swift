@@ -20,4 +20,6 @@ public struct HostFileView: FileView {
     }
 
     public func exists(_ path: String) -> Bool { FileSystem.exists(hostPath(path)) }
+
+    public func list(_ path: String) -> [String] { FileSystem.list(hostPath(path)) }
 }

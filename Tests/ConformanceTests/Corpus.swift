@@ -49,6 +49,11 @@ struct DirectoryView: FileView {
         return (try? Data(contentsOf: url)).map { [UInt8]($0) }
     }
 
+    func list(_ path: String) -> [String] {
+        let url = root.appendingPathComponent(String(Path.normalized(path).dropFirst()))
+        return ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
+    }
+
     func exists(_ path: String) -> Bool {
         FileManager.default.fileExists(atPath: root.appendingPathComponent(String(Path.normalized(path).dropFirst())).path)
     }
