@@ -1,0 +1,369 @@
+#!/usr/bin/python3
+# End-to-end tests: boots Baton's initramfs in QEMU against test disks, types at its menu, and checks what it kexecs.
+"""Usage: Tests/e2e/run.py [--jobs N] [--timeout SECONDS] [--keep] [--list] [SCENARIO...]
+
+Each scenario builds a disk whose grub.cfg boots the test kernel with the target initrd
+(scripts/target-initrd), boots Baton's initramfs (env BATON_INITRAMFS, else scripts/initramfs)
+with that disk attached, talks to it over the serial line, and passes when the target prints
+"BATON-TARGET-BOOTED cmdline=..." with the expected tokens and the disk is unchanged.
+Serial logs go to .build-out/e2e/<scenario>.log. Environment: BATON_KERNEL (a vmlinuz),
+BATON_KVM=1 (use KVM where the CPU has it).
+"""
+import argparse
+import concurrent.futures
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts" / "lib"))
+import qemu  # noqa: E402
+
+HOST_CMDLINE = "quiet panic=-1"  # qemu.py puts console=ttyS0,115200 first
+MARKER = re.compile(r"BATON-TARGET-BOOTED cmdline=([^\n]*)\n")  # a whole line: it may still be arriving
+# CSI and OSC sequences, charset selection and the other two-byte escapes that curses sends.
+ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()*+][0-9A-Za-z]|[0-~])")
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and newline, CR included
+CURSOR_QUERY = b"\x1b[6n"
+CURSOR_REPLY = b"\x1b[24;80R"  # what an 80x24 terminal answers when the cursor is parked far down-right
+DOWN, ENTER = b"\x1b[B", b"\r"
+TITLES = ["E2E Alpha", "E2E Bravo", "E2E Charlie"]
+
+
+class Failure(Exception):
+    pass
+
+
+def readable(raw: bytes) -> str:
+    """The serial output as text, without terminal escapes or carriage returns."""
+    text = ESCAPES.sub("", raw.decode("utf-8", "replace"))
+    return CONTROLS.sub("", text)
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def last_line(*cmd):
+    """Runs one of the scripts whose contract is 'the last line of output is the path'."""
+    out = subprocess.run(cmd, cwd=REPO, check=True, stdout=subprocess.PIPE, text=True).stdout
+    lines = out.strip().splitlines()
+    if not lines:
+        raise SystemExit(f"{' '.join(cmd)} printed nothing")
+    return lines[-1]
+
+
+RUNNING = set()  # machines to kill if the run is interrupted
+
+
+class Machine:
+    """A QEMU process whose serial line is its stdin and stdout, logged to a file as it arrives."""
+
+    def __init__(self, args, log_path):
+        self.log = open(log_path, "wb")
+        self.log.write(("### e2e: " + " ".join(args) + "\n").encode())
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.raw = bytearray()
+        self.eof = False
+        self.cond = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        RUNNING.add(self)
+
+    def _read(self):
+        fd = self.proc.stdout.fileno()
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                data = b""
+            with self.cond:
+                if not data:
+                    self.eof = True
+                    self.cond.notify_all()
+                    return
+                tail = bytes(self.raw[-len(CURSOR_QUERY):])
+                self.raw += data
+                self.log.write(data)
+                self.log.flush()
+                self.cond.notify_all()
+            if CURSOR_QUERY in tail + data:
+                self.send(CURSOR_REPLY, "cursor position reply")
+
+    def note(self, text):
+        with self.cond:
+            self.log.write(f"\n### e2e: {text}\n".encode())
+            self.log.flush()
+
+    def text(self):
+        with self.cond:
+            return readable(bytes(self.raw))
+
+    def expect(self, pattern, deadline, what):
+        """Waits until the readable output matches PATTERN (a compiled regex); returns the match."""
+        self.note(f"waiting for {what}")
+        with self.cond:
+            while True:
+                m = pattern.search(readable(bytes(self.raw)))
+                if m:
+                    return m
+                if self.eof:
+                    raise Failure(f"QEMU exited (status {self.proc.wait()}) before {what}")
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise Failure(f"timed out waiting for {what}")
+                self.cond.wait(min(left, 1.0))
+
+    def expect_words(self, words, deadline):
+        """Waits for WORDS on screen, allowing line breaks or cursor moves where spaces were."""
+        pattern = re.compile(r"\s*".join(re.escape(w) for w in words.split()))
+        return self.expect(pattern, deadline, repr(words))
+
+    def send(self, data, what):
+        self.note(f"sending {what}")
+        try:
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+
+    def close(self, grace):
+        try:
+            self.proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            self.note("stopping QEMU")
+            self.proc.kill()
+            self.proc.wait()
+        self.reader.join(timeout=5)
+        RUNNING.discard(self)
+        with self.cond:
+            self.log.close()
+
+
+class Run:
+    """One scenario's run: its disks, its machine, its deadline and its log."""
+
+    def __init__(self, name, env, timeout):
+        self.name, self.env = name, env
+        self.deadline = time.monotonic() + timeout
+        self.dir = Path(env["tmp"]) / name
+        self.dir.mkdir()
+        self.log_path = Path(env["logs"]) / f"{name}.log"
+        self.images = {}
+        self.machine = None
+
+    def disk(self, fs, table, files, label="E2E"):
+        """Builds an image holding FILES ({path: text or Path}); returns its path."""
+        src = self.dir / f"src{len(self.images)}"
+        for rel, content in files.items():
+            dest = src / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Path):
+                shutil.copyfile(content, dest)
+            else:
+                dest.write_text(content)
+        out = self.dir / f"disk{len(self.images)}.{'iso' if fs == 'iso9660' else 'img'}"
+        subprocess.run([REPO / "scripts/disk", "--fs", fs, "--table", table, "--label", label,
+                        src, out], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.images[out] = sha256(out)
+        return out
+
+    def boot(self, disks=(), cdroms=(), append=""):
+        args = qemu.command(self.env["kernel"], self.env["initramfs"],
+                            f"{HOST_CMDLINE} {append}".strip(), disks=disks, cdroms=cdroms)
+        self.machine = Machine(args, self.log_path)
+        return self.machine
+
+    def expect_target(self, tokens):
+        """Waits for the target's marker and checks that its command line has every token.
+        A token also matches a word that continues it with ',' (console=ttyS0,115200)."""
+        m = self.machine.expect(MARKER, self.deadline, "the target kernel's marker")
+        words = m.group(1).split()
+        missing = [t for t in tokens if not any(w == t or w.startswith(t + ",") for w in words)]
+        if missing:
+            raise Failure(f"target cmdline {m.group(1)!r} lacks {' '.join(missing)}")
+
+    def finish(self, passed):
+        if self.machine:
+            # The target powers itself off after its marker; anything else is stopped at once.
+            self.machine.close(grace=10 if passed else 0)
+        for image, digest in self.images.items():
+            if sha256(image) != digest:
+                raise Failure(f"{image.name} changed: Baton wrote to a disk")
+
+
+def grub_cfg(default, timeout, kernels, boot="/boot", extra=""):
+    """A grub.cfg with one entry per kernel path; entry N passes e2e.entry=N."""
+    lines = [f"set default={default}", f"set timeout={timeout}", ""]
+    for n, kernel in enumerate(kernels):
+        lines += [f"menuentry '{TITLES[n]}' {{",
+                  f"    linux {kernel} e2e.entry={n} panic=-1 {extra}".rstrip(),
+                  f"    initrd {boot}/target.img",
+                  "}", ""]
+    return "\n".join(lines)
+
+
+def boot_files(env, boot="boot"):
+    prefix = f"{boot}/" if boot else ""
+    return {f"{prefix}vmlinuz": Path(env["kernel"]), f"{prefix}target.img": Path(env["target"])}
+
+
+SERIAL = "console=ttyS0,115200"
+SCENARIOS = {}
+
+
+def scenario(fn):
+    SCENARIOS[fn.__name__.replace("_", "-")] = fn
+    return fn
+
+
+@scenario
+def timeout_default(t):
+    """The countdown runs out and boots the default entry; Baton adds the console= it is using."""
+    cfg = grub_cfg(1, 2, ["/boot/vmlinuz"] * 3)
+    disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
+    t.boot(disks=[disk])
+    t.expect_target(["e2e.entry=1", "console=ttyS0"])
+
+
+@scenario
+def keys_select(t):
+    """A key stops the countdown; Down and Enter boot the second entry."""
+    cfg = grub_cfg(0, 30, ["/boot/vmlinuz"] * 3, extra=SERIAL)
+    disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
+    m = t.boot(disks=[disk])
+    m.expect_words(TITLES[1], t.deadline)
+    for key, what in ((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter")):
+        time.sleep(0.5)
+        m.send(key, what)
+    t.expect_target(["e2e.entry=1"])
+
+
+@scenario
+def missing_kernel(t):
+    """The default entry's kernel is missing: the menu shows the error and still boots another entry."""
+    cfg = grub_cfg(0, 1, ["/boot/nonexistent", "/boot/vmlinuz"], extra=SERIAL)
+    disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
+    m = t.boot(disks=[disk])
+    m.expect_words("No such file or directory", t.deadline)
+    for key, what in ((DOWN, "Down"), (ENTER, "Enter")):
+        time.sleep(0.5)
+        m.send(key, what)
+    t.expect_target(["e2e.entry=1"])
+
+
+@scenario
+def mbr_vfat(t):
+    """grub.cfg in /grub of an MBR disk's first partition (vfat); paths relative to that partition."""
+    cfg = grub_cfg(2, 1, ["/vmlinuz"] * 3, boot="", extra=SERIAL)
+    disk = t.disk("vfat", "mbr", {"grub/grub.cfg": cfg, **boot_files(t.env, boot="")})
+    t.boot(disks=[disk])
+    t.expect_target(["e2e.entry=2"])
+
+
+@scenario
+def gpt_ext4(t):
+    """grub.cfg on the ext4 first partition of a GPT disk."""
+    cfg = grub_cfg(1, 1, ["/boot/vmlinuz"] * 2, extra=SERIAL)
+    disk = t.disk("ext4", "gpt", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
+    t.boot(disks=[disk])
+    t.expect_target(["e2e.entry=1"])
+
+
+@scenario
+def iso_cdrom(t):
+    """An ISO 9660 image on a virtio-scsi CD-ROM."""
+    cfg = grub_cfg(0, 1, ["/boot/vmlinuz"] * 2, extra=SERIAL)
+    iso = t.disk("iso9660", "none", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
+    t.boot(cdroms=[iso])
+    t.expect_target(["e2e.entry=0"])
+
+
+def run_one(name, env, timeout):
+    start = time.monotonic()
+    t = Run(name, env, timeout)
+    error = None
+    try:
+        SCENARIOS[name](t)
+    except Failure as e:
+        error = str(e)
+    except subprocess.CalledProcessError as e:
+        error = f"{e.cmd[0]} failed: {(e.stderr or b'').decode(errors='replace').strip()}"
+    finally:
+        try:
+            t.finish(passed=error is None)
+        except Failure as e:
+            error = error or str(e)
+    tail = ""
+    if error and t.log_path.exists():
+        lines = readable(t.log_path.read_bytes()).splitlines()
+        tail = "\n".join("    | " + line for line in lines[-40:])
+    return name, error, time.monotonic() - start, tail
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("scenarios", nargs="*", metavar="SCENARIO")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("--keep", action="store_true", help="keep the disk images")
+    ap.add_argument("--list", action="store_true")
+    opts = ap.parse_args()
+    if opts.list:
+        for name, fn in SCENARIOS.items():
+            print(f"{name}: {fn.__doc__}")
+        return 0
+    unknown = [n for n in opts.scenarios if n not in SCENARIOS]
+    if unknown:
+        ap.error(f"unknown scenario {', '.join(unknown)}; --list shows them")
+    names = opts.scenarios or list(SCENARIOS)
+
+    logs = REPO / ".build-out" / "e2e"
+    logs.mkdir(parents=True, exist_ok=True)
+    env = {"logs": logs}
+    env["kernel"] = os.environ.get("BATON_KERNEL") or last_line("scripts/kernel")
+    env["target"] = last_line("scripts/target-initrd")
+    env["initramfs"] = os.environ.get("BATON_INITRAMFS") or last_line("scripts/initramfs")
+    env["tmp"] = tempfile.mkdtemp(prefix="baton-e2e-")
+    print(f"e2e: {len(names)} scenarios, {opts.jobs} at a time, initramfs {env['initramfs']}",
+          flush=True)
+
+    failed = []
+    try:
+        with concurrent.futures.ThreadPoolExecutor(opts.jobs) as pool:
+            futures = [pool.submit(run_one, n, env, opts.timeout) for n in names]
+            for future in concurrent.futures.as_completed(futures):
+                name, error, seconds, tail = future.result()
+                if error:
+                    failed.append(name)
+                    print(f"FAIL {name} ({seconds:.1f} s): {error}\n  log: {logs / name}.log\n{tail}",
+                          flush=True)
+                else:
+                    print(f"PASS {name} ({seconds:.1f} s)", flush=True)
+    except KeyboardInterrupt:
+        for m in list(RUNNING):
+            m.proc.kill()
+        raise
+    finally:
+        if opts.keep:
+            print(f"disk images kept in {env['tmp']}")
+        else:
+            shutil.rmtree(env["tmp"], ignore_errors=True)
+    print(f"{len(names) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
