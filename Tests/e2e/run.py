@@ -57,7 +57,10 @@ def sha256(path):
 
 def last_line(*cmd):
     """Runs one of the scripts whose contract is 'the last line of output is the path'."""
-    out = subprocess.run(cmd, cwd=REPO, check=True, stdout=subprocess.PIPE, text=True).stdout
+    try:
+        out = subprocess.run(cmd, cwd=REPO, check=True, stdout=subprocess.PIPE, text=True).stdout
+    except subprocess.CalledProcessError as e:
+        raise SystemExit(f"e2e: {' '.join(cmd)} failed with status {e.returncode}")
     lines = out.strip().splitlines()
     if not lines:
         raise SystemExit(f"{' '.join(cmd)} printed nothing")
