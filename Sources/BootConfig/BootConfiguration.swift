@@ -9,12 +9,30 @@ public struct BootConfiguration: Sendable, Hashable {
     /// Seconds before the default boots; nil waits for the user, 0 boots at once.
     public var timeout: Int?
     public var diagnostics: [Diagnostic]
+    /// How the menu shows during the timeout (GRUB `timeout_style`).
+    public var timeoutStyle: TimeoutStyle
+    /// Index of the entry to try when the default fails (GRUB `fallback`).
+    public var fallbackIndex: Int?
 
-    public init(path: String, entries: [BootEntry], defaultIndex: Int = 0, timeout: Int? = nil, diagnostics: [Diagnostic] = []) {
+    public enum TimeoutStyle: String, Sendable, Hashable {
+        /// The menu shows with a countdown.
+        case menu
+        /// Only a countdown shows; a key brings up the menu.
+        case countdown
+        /// Nothing shows; a key during the timeout brings up the menu.
+        case hidden
+    }
+
+    public init(
+        path: String, entries: [BootEntry], defaultIndex: Int = 0, timeout: Int? = nil, diagnostics: [Diagnostic] = [],
+        timeoutStyle: TimeoutStyle = .menu, fallbackIndex: Int? = nil
+    ) {
         self.path = path
         self.entries = entries
         self.defaultIndex = defaultIndex
         self.timeout = timeout
         self.diagnostics = diagnostics
+        self.timeoutStyle = timeoutStyle
+        self.fallbackIndex = fallbackIndex
     }
 }

@@ -1,14 +1,14 @@
-// Where boot configurations live on a filesystem, in the order Baton looks for them.
+// Which boot configurations a filesystem holds, read in Baton's order of preference.
 
 public enum ConfigLocator {
-    public static let grubPaths = ["/boot/grub/grub.cfg", "/grub/grub.cfg", "/boot/grub2/grub.cfg", "/grub2/grub.cfg"]
-
-    /// Reads the first GRUB configuration found in the view, or nil when it holds none.
-    public static func loadConfiguration(from view: some FileView) -> BootConfiguration? {
-        for path in grubPaths {
-            guard let text = view.text(of: path) else { continue }
-            return GrubSubsetParser.parse(text, path: path)
-        }
-        return nil
+    /// Every configuration found on the device: GRUB first (it is what the installed system
+    /// boots with), then the others. Empty when the device holds none.
+    public static func loadConfigurations(from device: GrubDevice, devices: [GrubDevice] = [], grub: GrubOptions = GrubOptions()) -> [BootConfiguration] {
+        var found: [BootConfiguration] = []
+        if let config = GrubConfig.load(from: device, devices: devices, options: grub) { found.append(config) }
+        return found
     }
+
+    /// Paths looked at, for messages when nothing is found.
+    public static var searchedPaths: [String] { GrubConfig.searchPaths }
 }

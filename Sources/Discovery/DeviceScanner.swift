@@ -61,13 +61,16 @@ public struct DeviceScanner {
         }
     }
 
-    /// Every source with a boot configuration among the devices.
+    /// Every source with a boot configuration among the devices. All mounted devices are given
+    /// to the parsers, so `search --fs-uuid` in one finds another.
     public func sources(from devices: [BlockDevice], coldplug: Coldplug?) -> [BootSource] {
+        let mounted = devices.compactMap { device in mount(device, coldplug: coldplug).map { (device, $0) } }
+        let grubDevices = mounted.map { device, root in
+            GrubDevice(name: device.name, uuid: device.probe.uuid, label: device.probe.label, files: HostFileView(root: root))
+        }
         var sources: [BootSource] = []
-        for device in devices {
-            guard let root = mount(device, coldplug: coldplug) else { continue }
-            let view = HostFileView(root: root)
-            if let configuration = ConfigLocator.loadConfiguration(from: view) {
+        for ((device, root), grubDevice) in zip(mounted, grubDevices) {
+            for configuration in ConfigLocator.loadConfigurations(from: grubDevice, devices: grubDevices) {
                 log("\(device.summary): \(configuration.path), \(configuration.entries.count) entries")
                 sources.append(BootSource(device: device, root: root, configuration: configuration))
             }

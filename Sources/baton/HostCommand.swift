@@ -44,8 +44,9 @@ enum HostCommand {
             Console.write("baton: \(directory): not a directory", fd: 2)
             return nil
         }
-        guard let configuration = ConfigLocator.loadConfiguration(from: HostFileView(root: root)) else {
-            Console.write("baton: \(directory): no boot configuration found (looked for \(ConfigLocator.grubPaths.joined(separator: ", ")))", fd: 2)
+        let device = GrubDevice(name: "host", files: HostFileView(root: root))
+        guard let configuration = ConfigLocator.loadConfigurations(from: device).first else {
+            Console.write("baton: \(directory): no boot configuration found (looked for \(ConfigLocator.searchedPaths.joined(separator: ", ")))", fd: 2)
             return nil
         }
         return BootSource(device: nil, root: root, configuration: configuration)

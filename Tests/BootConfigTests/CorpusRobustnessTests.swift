@@ -30,10 +30,11 @@ enum Corpus {
         var entries = 0
         for file in files {
             let text = try String(contentsOf: file, encoding: .utf8)
-            let config = GrubSubsetParser.parse(text, path: file.path)
+            let device = GrubDevice(name: "d", files: MemoryFileView([file.path: text]))
+            let config = GrubConfig.evaluate(text, path: file.path, device: device)
             entries += config.entries.count
             for cut in stride(from: 0, to: text.count, by: max(1, text.count / 7)) {
-                _ = GrubSubsetParser.parse(String(text.prefix(cut)), path: file.path)
+                _ = GrubConfig.evaluate(String(text.prefix(cut)), path: file.path, device: device)
             }
         }
         #expect(entries > 50)

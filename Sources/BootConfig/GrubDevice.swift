@@ -1,0 +1,16 @@
+// A filesystem as the GRUB interpreter sees it: a name, identifiers for `search`, and its files.
+
+public struct GrubDevice: Sendable {
+    /// The name Baton knows the device by (e.g. "vda1"); `$root` holds it after `search`.
+    public var name: String
+    public var uuid: String?
+    public var label: String?
+    public var files: any FileView
+
+    public init(name: String, uuid: String? = nil, label: String? = nil, files: any FileView) {
+        self.name = name
+        self.uuid = uuid
+        self.label = label
+        self.files = files
+    }
+}

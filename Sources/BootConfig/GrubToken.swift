@@ -1,0 +1,58 @@
+// The tokens of GRUB's script language, as GRUB's own lexer (grub-core/script/yylex.l) splits them.
+
+/// One piece of a word: literal text or a variable reference, each quoted or not. Quoting matters
+/// later: unquoted variable values are split into several arguments, quoted ones never are.
+public enum GrubWordPart: Sendable, Hashable {
+    case text(String, quoted: Bool)
+    case variable(String, quoted: Bool)
+}
+
+/// A word as written: adjacent parts with no blank between them (`"$a"b'c'`).
+public struct GrubWord: Sendable, Hashable, CustomStringConvertible {
+    public var parts: [GrubWordPart]
+
+    public init(_ parts: [GrubWordPart]) { self.parts = parts }
+
+    /// The word's text when it is plain unquoted text only (keywords, `{`, function names).
+    public var bareText: String? {
+        guard parts.count == 1, case .text(let text, quoted: false) = parts[0] else { return nil }
+        return text
+    }
+
+    /// The word's literal text when it holds no variable (quotes removed).
+    public var literal: String? {
+        var out = ""
+        for part in parts {
+            guard case .text(let text, _) = part else { return nil }
+            out += text
+        }
+        return out
+    }
+
+    /// The word as GRUB source, for printing the AST.
+    public var description: String {
+        parts.map { part -> String in
+            switch part {
+            case .text(let text, quoted: true): "'\(text)'"
+            case .text(let text, quoted: false): text
+            case .variable(let name, quoted: true): "\"${\(name)}\""
+            case .variable(let name, quoted: false): "${\(name)}"
+            }
+        }.joined()
+    }
+}
+
+public enum GrubTokenKind: Sendable, Hashable {
+    case word(GrubWord)
+    case newline
+    case semicolon
+    case leftBrace
+    case rightBrace
+    /// `&&`, `||`, `|`, `&`, `<`, `>`, `;;`: lexed by GRUB but used by no command of its grammar.
+    case unsupported(String)
+}
+
+public struct GrubToken: Sendable, Hashable {
+    public var kind: GrubTokenKind
+    public var line: Int
+}

@@ -1,0 +1,285 @@
+// Tests for the GRUB script language: lexing, parsing, expansion, control flow and functions.
+
+import Testing
+@testable import BootConfig
+
+@Suite struct GrubLexerTests {
+    func words(_ text: String) -> [[GrubWordPart]] {
+        GrubLexer.tokens(text).compactMap { token in
+            if case .word(let word) = token.kind { return word.parts }
+            return nil
+        }
+    }
+
+    @Test func quotesEscapesAndVariablesStayAsParts() {
+        #expect(words(#"a'b c'"$x d"\ e ${y}z"#) == [
+            [.text("a", quoted: false), .text("b c", quoted: true), .variable("x", quoted: true), .text(" d ", quoted: true), .text("e", quoted: false)],
+            [.variable("y", quoted: false), .text("z", quoted: false)],
+        ])
+    }
+
+    @Test func bracesSemicolonsAndNewlinesAreTokens() {
+        let kinds = GrubLexer.tokens("menuentry x {a;b}\n").map(\.kind)
+        #expect(kinds.count == 8)
+        #expect(kinds[2] == .leftBrace && kinds[4] == .semicolon && kinds[6] == .rightBrace && kinds[7] == .newline)
+    }
+
+    @Test func commentsOnlyAtWordStartAndContinuations() {
+        #expect(words("a#b # c\nd \\\n e") == [[.text("a#b", quoted: false)], [.text("d", quoted: false)], [.text("e", quoted: false)]])
+        #expect(GrubLexer.tokens("a \\\n b\nc").last?.line == 3)
+    }
+
+    @Test func dollarWithoutNameIsText() {
+        #expect(words("a$ $1 $? $-") == [
+            [.text("a$", quoted: false)], [.variable("1", quoted: false)], [.variable("?", quoted: false)], [.text("$-", quoted: false)],
+        ])
+    }
+
+    @Test func emptyQuotesAreAnEmptyWord() {
+        #expect(words("'' \"\"") == [[.text("", quoted: true)], [.text("", quoted: true)]])
+    }
+}
+
+@Suite struct GrubParserTests {
+    @Test func parsesNestedStructures() {
+        let script = GrubParser.parse("""
+            if [ a ]; then
+              for x in 1 2; do echo $x; done
+            elif true; then while false; do :; done
+            else
+              function f { return 1; }
+            fi
+            submenu 'S' { menuentry "E" --id e { linux /k; } }
+            """, file: "/g.cfg")
+        #expect(script.diagnostics.isEmpty)
+        #expect(script.statements.count == 2)
+        guard case .conditional(let clauses, let otherwise, _) = script.statements[0] else {
+            Issue.record("expected an if")
+            return
+        }
+        #expect(clauses.count == 2)
+        #expect(otherwise?.count == 1)
+        #expect(script.statements[1].printed().contains("  menuentry 'E' --id e {"))
+    }
+
+    @Test func keywordsAreArgumentsAfterTheCommandName() {
+        let script = GrubParser.parse("echo if then fi done", file: "/g.cfg")
+        #expect(script.diagnostics.isEmpty)
+        #expect(script.statements.count == 1)
+    }
+
+    @Test func syntaxErrorsAreReportedAndParsingResumes() {
+        let script = GrubParser.parse("echo a && echo b\nfi\nif true; then\nmenuentry 'ok' { linux /k }\n", file: "/g.cfg")
+        #expect(script.diagnostics.map(\.location.line) == [1, 2, 4])
+        #expect(script.diagnostics.allSatisfy { $0.severity == .error })
+    }
+
+    @Test func deepNestingIsBounded() {
+        let text = String(repeating: "if true; then ", count: 5000) + String(repeating: "fi; ", count: 5000)
+        let script = GrubParser.parse(text, file: "/g.cfg")
+        #expect(!script.diagnostics.isEmpty)
+    }
+}
+
+@Suite struct GrubEvaluationTests {
+    @Test func unquotedVariablesSplitQuotedOnesDoNot() {
+        let config = """
+            set opts="ro  quiet"
+            menuentry a { linux /k $opts "$opts" x$empty "" }
+            """
+        let entry = Grub.run(config).entries[0]
+        #expect(entry.commandLine == "ro quiet ro  quiet x ")
+    }
+
+    @Test func bareAssignmentAndExport() {
+        #expect(Grub.commandLines("opt=--id\nmenuentry a $opt ida { linux /k $2 $chosen }") == ["ida"])
+    }
+
+    @Test func functionsTakePositionalParameters() {
+        let config = """
+            function args { set joined="$1-$2-$#"; }
+            args one two
+            menuentry a { linux /k $joined }
+            """
+        #expect(Grub.commandLines(config) == ["one-two-2"])
+    }
+
+    @Test func menuentryArgumentsArePositionalAfterTheTitle() {
+        #expect(Grub.commandLines("menuentry 'T' --class x extra1 extra2 { linux /k $1 $2 $3 $# }") == ["T extra1 extra2 3"])
+    }
+
+    @Test func conditionalsLoopsAndTests() {
+        let config = """
+            set n=0
+            for v in a b c; do
+              if [ "$v" = b ]; then continue; fi
+              set list="$list$v"
+            done
+            while [ $n -lt 3 ]; do increment n; done
+            if [ -z "$unset" -a -n "$list" ] && true; then bad=1; fi
+            if ! [ $n -eq 3 ]; then set n=wrong; elif [ x$n != x3 ]; then set n=wrong2; else set ok=yes; fi
+            menuentry a { linux /k $list $n $ok }
+            """
+        let result = Grub.run(config)
+        #expect(result.entries.first?.commandLine == "ac 3 yes")
+        #expect(result.diagnostics.count == 1)  // `&&` is not GRUB
+    }
+
+    @Test func fileTestsSeeTheDeviceFiles() {
+        let config = """
+            if [ -f /boot/vmlinuz ]; then a=f; fi
+            if [ -d /boot ]; then b=d; fi
+            if [ -e /nope ]; then c=e; fi
+            if [ -s /boot/empty ]; then d=s; fi
+            menuentry a { linux /boot/vmlinuz $a$b$c$d }
+            """
+        #expect(Grub.commandLines(config, files: ["/boot/vmlinuz": "k", "/boot/empty": ""]) == ["fd"])
+    }
+
+    @Test func entryBodiesSeeTheFinalStateAndDoNotLeak() {
+        let config = """
+            menuentry one { set x=changed; linux /k $x }
+            menuentry two { linux /k $x }
+            set x=final
+            """
+        #expect(Grub.commandLines(config) == ["changed", "final"])
+    }
+
+    @Test func submenusSeeOnlyExportedVariables() {
+        let config = """
+            set plain=p
+            set shared=s
+            export shared
+            submenu 'Sub' { menuentry 'In' { linux /k $plain$shared } }
+            """
+        let entries = Grub.run(config).entries
+        #expect(entries.map(\.title) == ["Sub > In"])
+        #expect(entries.map(\.commandLine) == ["s"])
+    }
+
+    @Test func everyInitrdInOrderAndDevicePrefixes() {
+        let config = """
+            menuentry a {
+              search --no-floppy --fs-uuid --set=root 99999999-0000
+              linux /vmlinuz root=x
+              initrd /intel-ucode.img (sda1)/initramfs.img (hd0,gpt2)/third
+            }
+            """
+        let other = GrubDevice(name: "sdb2", uuid: "99999999-0000", files: MemoryFileView(["/vmlinuz": ""]))
+        let entry = Grub.run(config, others: [other]).entries[0]
+        #expect(entry.kernel == BootFile("/vmlinuz", on: .named("sdb2")))
+        #expect(entry.initrds == [BootFile("/intel-ucode.img", on: .named("sdb2")), BootFile("/initramfs.img"), BootFile("/third")])
+    }
+
+    @Test func searchForAMissingDeviceWaitsForIt() {
+        let config = "search --fs-uuid --set=root abcd-1234\nmenuentry a { linux /vmlinuz }"
+        #expect(Grub.run(config).entries[0].kernel == BootFile("/vmlinuz", on: .uuid("abcd-1234")))
+    }
+
+    @Test func searchByFileAndLabel() {
+        let other = GrubDevice(name: "vdb1", label: "DATA", files: MemoryFileView(["/marker": "x"]))
+        let config = """
+            search --file --set=a /marker
+            search --label --set=b DATA
+            search.fs_label boot c
+            menuentry a { linux /k $a $b $c }
+            """
+        #expect(Grub.run(config, others: [other]).entries[0].commandLine == "vdb1 vdb1 sda1")
+    }
+
+    @Test func loadEnvReadsGrubenvWithWhitelist() {
+        let env = "# GRUB Environment Block\nsaved_entry=two\nkernelopts=root=/dev/x ro\nother=1\n" + String(repeating: "#", count: 900)
+        let config = """
+            load_env
+            load_env -f /boot/grub/second kernelopts
+            set default="${saved_entry}"
+            menuentry one --id one { linux /k }
+            menuentry two --id two { linux /k $kernelopts $other $extra }
+            """
+        let result = Grub.run(config, files: ["/boot/grub/grubenv": env, "/boot/grub/second": "kernelopts=changed\nextra=no\n"])
+        #expect(result.defaultIndex == 1)
+        #expect(result.entries[1].commandLine == "changed 1")
+    }
+
+    @Test func sourceAndConfigfile() {
+        let files = [
+            "/boot/grub/extra.cfg": "menuentry 'from source' { linux /k }",
+            "/boot/grub/other.cfg": "set timeout=9\nmenuentry 'from configfile' { linux /k }",
+            "/boot/grub/loop.cfg": "source /boot/grub/loop.cfg",
+        ]
+        let config = """
+            source /boot/grub/extra.cfg
+            source $prefix/loop.cfg
+            menuentry 'chain' { configfile /boot/grub/other.cfg }
+            """
+        let result = Grub.run(config, files: files)
+        #expect(result.entries.map(\.title) == ["from source", "chain > from configfile"])
+        #expect(result.diagnostics.contains { $0.message.contains("includes itself") })
+    }
+
+    @Test(arguments: [
+        ("2", 3), ("Third", 3), ("t3", 3), ("1>0", 1), ("Sub>Deeper", 2), ("Sub", 1), ("9", 0), ("nothing", 0), ("", 0),
+    ])
+    func defaults(spec: String, index: Int) {
+        let config = """
+            set default="\(spec)"
+            menuentry First { linux /k }
+            submenu Sub { menuentry Inner { linux /k }; menuentry Deeper { linux /k } }
+            """
+        // Flattened: First, Sub > Inner, Sub > Deeper, Third. "2"/"Third"/"t3" name the third top-level item.
+        let withThird = spec.hasPrefix("1>") || spec.hasPrefix("Sub") ? config : config.replacingFirstEntry()
+        #expect(Grub.run(withThird).defaultIndex == index)
+    }
+
+    @Test func timeoutStyleAndFallback() {
+        let result = Grub.run("set timeout=-1\nset timeout_style=hidden\nset fallback=1\nmenuentry a { linux /a }\nmenuentry b { linux /b }")
+        #expect(result.timeout == nil)
+        #expect(result.timeoutStyle == .hidden)
+        #expect(result.fallbackIndex == 1)
+        #expect(Grub.run("set timeout=0").timeout == 0)
+    }
+
+    @Test func unbootableEntriesSayWhy() {
+        let config = """
+            menuentry xen { multiboot2 /xen.gz; module2 /vmlinuz }
+            menuentry windows { chainloader +1 }
+            menuentry setup { fwsetup }
+            """
+        let reasons = Grub.run(config).entries.map(\.unbootableReason)
+        #expect(reasons[0]?.contains("multiboot") == true)
+        #expect(reasons[1]?.contains("chainloader") == true)
+        #expect(reasons[2] == "it loads no Linux kernel")
+    }
+
+    @Test func runawayScriptsStop() {
+        var options = GrubOptions()
+        options.limits.steps = 5000
+        let result = Grub.run("function f { f; }\nf\nwhile true; do true; done\nmenuentry a { linux /k }", options: options)
+        #expect(result.diagnostics.contains { $0.message.contains("nested more than") })
+        #expect(result.diagnostics.contains { $0.message.contains("work limit") })
+    }
+
+    @Test func locatorLooksInEFIFoldersFirst() {
+        let view = MemoryFileView([
+            "/grub/grub.cfg": "menuentry 'second' { linux /b }",
+            "/EFI/debian/grub.cfg": "menuentry 'first' { linux /a }",
+        ])
+        #expect(GrubConfig.locate(in: view) == "/EFI/debian/grub.cfg")
+        #expect(ConfigLocator.loadConfigurations(from: GrubDevice(name: "d", files: view)).first?.entries.first?.title == "first")
+        #expect(ConfigLocator.loadConfigurations(from: GrubDevice(name: "d", files: MemoryFileView([:]))).isEmpty)
+    }
+
+    @Test func unknownCommandsAreDiagnosticsWithLines() {
+        let result = Grub.run("frobnicate\nmenuentry a {\n  linux /k\n  wobble\n}")
+        #expect(result.diagnostics.map(\.description) == [
+            "/boot/grub/grub.cfg:1: warning: unknown command 'frobnicate'",
+            "/boot/grub/grub.cfg:4: warning: unknown command 'wobble'",
+        ])
+        #expect(result.entries.count == 1)
+    }
+}
+
+private extension String {
+    /// Adds a third top-level entry "Third" (id t3) after the submenu.
+    func replacingFirstEntry() -> String { self + "\nmenuentry Third --id t3 { linux /k }" }
+}
