@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.dont_write_bytecode = True  # no __pycache__ in scripts/lib
 sys.path.insert(0, str(REPO / "scripts" / "lib"))
 import qemu  # noqa: E402
 
@@ -109,10 +110,6 @@ class Machine:
         with self.cond:
             self.log.write(f"\n### e2e: {text}\n".encode())
             self.log.flush()
-
-    def text(self):
-        with self.cond:
-            return readable(bytes(self.raw))
 
     def expect(self, pattern, deadline, what):
         """Waits until the readable output matches PATTERN (a compiled regex); returns the match."""
