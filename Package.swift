@@ -8,7 +8,7 @@ let package = Package(
         // Pure logic: no syscalls, tested by `swift test`.
         .target(name: "BootConfig"),
         .target(name: "BootMenu", dependencies: ["BootConfig"]),
-        .target(name: "KernelModules"),
+        .target(name: "KernelModules", dependencies: ["BootConfig"]),
 
         // Tiny C shims, every symbol prefixed.
         .target(name: "CLinux"),
@@ -23,7 +23,7 @@ let package = Package(
 
         .testTarget(name: "BootConfigTests", dependencies: ["BootConfig"]),
         .testTarget(name: "BootMenuTests", dependencies: ["BootMenu", "BootConfig"]),
-        .testTarget(name: "KernelModulesTests", dependencies: ["KernelModules"]),
+        .testTarget(name: "KernelModulesTests", dependencies: ["KernelModules", "BootConfig"]),
         // Real configs from ../shared/corpus against peers' expectations (and GRUB's own behaviour).
         .testTarget(name: "ConformanceTests", dependencies: ["BootConfig"]),
     ]

@@ -1,14 +1,44 @@
 // Which boot configurations a filesystem holds, read in Baton's order of preference.
 
 public enum ConfigLocator {
-    /// Every configuration found on the device: GRUB first (it is what the installed system
-    /// boots with), then the others. Empty when the device holds none.
+    /// Every configuration found on the device, in order of preference: GRUB (what an installed
+    /// system boots with), then standalone BLS entries (systemd-boot). An entry that an earlier
+    /// configuration already offers (same kernel, initrds and command line) is not listed again,
+    /// so Fedora's grub.cfg with `blscfg` and its BLS files give one list. Empty when the device
+    /// holds none.
     public static func loadConfigurations(from device: GrubDevice, devices: [GrubDevice] = [], grub: GrubOptions = GrubOptions()) -> [BootConfiguration] {
         var found: [BootConfiguration] = []
-        if let config = GrubConfig.load(from: device, devices: devices, options: grub) { found.append(config) }
-        return found
+        let grubConfig = GrubConfig.load(from: device, devices: devices, options: grub)
+        if let grubConfig { found.append(grubConfig) }
+        // GRUB's `blscfg` already made menu entries of the BLS files: they are GRUB's.
+        let grubReadBLS = grubConfig?.entries.contains { entry in
+            BLSConfig.entryFolders.contains { entry.origin.file.hasPrefix($0 + "/") }
+        } ?? false
+        if !grubReadBLS, let config = BLSConfig.load(from: device.files) { found.append(config) }
+        return removingRepeatedEntries(found)
     }
 
     /// Paths looked at, for messages when nothing is found.
-    public static var searchedPaths: [String] { GrubConfig.searchPaths }
+    public static var searchedPaths: [String] { GrubConfig.searchPaths + BLSConfig.entryFolders.map { $0 + "/*.conf" } }
+
+    struct EntryKey: Hashable {
+        var kernel: BootFile?
+        var initrds: [BootFile]
+        var commandLine: String
+    }
+
+    static func removingRepeatedEntries(_ configurations: [BootConfiguration]) -> [BootConfiguration] {
+        var seen: Set<EntryKey> = []
+        var result: [BootConfiguration] = []
+        for var config in configurations {
+            let defaultEntry = config.entries.indices.contains(config.defaultIndex) ? config.entries[config.defaultIndex] : nil
+            config.entries = config.entries.filter { entry in
+                entry.kernel == nil || seen.insert(EntryKey(kernel: entry.kernel, initrds: entry.initrds, commandLine: entry.commandLine)).inserted
+            }
+            config.defaultIndex = defaultEntry.flatMap { d in config.entries.firstIndex { $0 == d } } ?? 0
+            if !config.entries.isEmpty { result.append(config) }
+        }
+        // A configuration without entries still tells the user what is wrong with it.
+        return result.isEmpty ? Array(configurations.prefix(1)) : result
+    }
 }

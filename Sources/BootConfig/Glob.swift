@@ -1,4 +1,4 @@
-// Shell-style pattern matching (`*`, `?`, `[a-z]`, `[!x]`) as modules.alias patterns use it.
+// Shell-style pattern matching (`*`, `?`, `[a-z]`, `[!x]`): modules.alias patterns, loader.conf `default`.
 
 public enum Glob {
     /// Whether `text` matches the whole of `pattern`. Iterative, so long aliases never recurse deeply.

@@ -1,6 +1,8 @@
 // The kernel's module database (modules.dep, modules.alias, modules.softdep, modules.builtin)
 // as values, and the order in which modules must be loaded. Pure: text in, paths out.
 
+import BootConfig
+
 /// Module names compare with `-` and `_` as the same character, as the kernel does.
 public func canonicalModuleName(_ name: String) -> String {
     String(name.map { $0 == "-" ? "_" : $0 })

@@ -36,3 +36,43 @@ import Testing
         #expect(result.diagnostics.contains { $0.message.contains("m-broken.conf has no 'linux'") })
     }
 }
+
+@Suite struct BLSConfigTests {
+    let entries = [
+        "/loader/entries/m-6.1.0.conf": "title Linux\nversion 6.1.0\nlinux /vmlinuz-6.1.0\ninitrd /initrd-6.1.0\noptions root=/dev/sda2 $extra\n",
+        "/loader/entries/m-6.10.2.conf": "title Linux\nversion 6.10.2\nlinux /vmlinuz-6.10.2\noptions root=/dev/sda2\noptions quiet\n",
+        "/loader/entries/keyed.conf": "title Keyed\nsort-key zz\nlinux /k\n",
+        "/loader/entries/efi.conf": "title Shell\nefi /shell.efi\n",
+        "/loader/entries/arm.conf": "title Arm\narchitecture aa64\nlinux /k\n",
+        "/loader/entries/empty.conf": "title Nothing\n",
+        "/grub2/grubenv": "# GRUB Environment Block\nextra=splash\n",
+    ]
+
+    @Test func sortsLikeSystemdBootAndNamesRepeatedTitlesByVersion() throws {
+        let config = try #require(BLSConfig.load(from: MemoryFileView(entries)))
+        #expect(config.entries.map(\.title) == ["Keyed", "Linux (6.10.2)", "Linux (6.1.0)", "Shell", "Arm"])
+        #expect(config.entries[1].commandLine == "root=/dev/sda2 quiet")
+        #expect(config.entries[2].commandLine == "root=/dev/sda2 splash")
+        #expect(config.entries[3].unbootableReason == "it starts an EFI program, which kexec cannot do")
+        #expect(config.entries[4].unbootableReason == "it is for the aa64 architecture")
+        #expect(config.diagnostics.map(\.location.file) == ["/loader/entries/empty.conf"])
+    }
+
+    @Test func loaderConfDefaultGlobAndTimeout() throws {
+        var files = entries
+        files["/loader/loader.conf"] = "# comment\ntimeout 4\ndefault m-6.1.0*\nconsole-mode keep\nwhatever 1\n"
+        let config = try #require(BLSConfig.load(from: MemoryFileView(files)))
+        #expect(config.defaultIndex == 2)
+        #expect(config.timeout == 4)
+        #expect(config.diagnostics.contains { $0.description == "/loader/loader.conf:5: warning: unknown loader.conf key 'whatever'" })
+    }
+
+    @Test func grubWithBlscfgAndTheSameEntriesListsThemOnce() {
+        var files = entries
+        files["/boot/grub2/grub.cfg"] = "load_env -f /grub2/grubenv\nblscfg\n"
+        let device = GrubDevice(name: "sda1", files: MemoryFileView(files))
+        let configs = ConfigLocator.loadConfigurations(from: device)
+        #expect(configs.count == 1)
+        #expect(configs.first?.path == "/boot/grub2/grub.cfg")
+    }
+}

@@ -2,6 +2,7 @@
 
 import Testing
 @testable import KernelModules
+import BootConfig
 
 @Suite struct ModuleIndexTests {
     let dep = """
