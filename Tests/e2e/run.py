@@ -72,6 +72,10 @@ def last_line(*cmd):
 RUNNING = set()  # machines to kill if the run is interrupted
 
 
+# Printed with each result: seconds from QEMU start until Baton's menu, and until the target's marker.
+MILESTONES = ("Baton boot menu", "BATON-TARGET-BOOTED")
+
+
 class Machine:
     """A QEMU process whose serial line is its stdin and stdout, logged to a file as it arrives."""
 
@@ -81,6 +85,8 @@ class Machine:
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.raw = bytearray()
+        self.started = time.monotonic()
+        self.seen = {}  # milestone text -> seconds after QEMU started, when it first appeared
         self.eof = False
         self.cond = threading.Condition()
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -101,6 +107,9 @@ class Machine:
                     return
                 tail = bytes(self.raw[-len(CURSOR_QUERY):])
                 self.raw += data
+                for milestone in MILESTONES:
+                    if milestone not in self.seen and milestone.encode() in self.raw[-(len(data) + 64):]:
+                        self.seen[milestone] = time.monotonic() - self.started
                 self.log.write(data)
                 self.log.flush()
                 self.cond.notify_all()
@@ -311,7 +320,9 @@ def run_one(name, env, timeout):
     if error and t.log_path.exists():
         lines = readable(t.log_path.read_bytes()).splitlines()
         tail = "\n".join("    | " + line for line in lines[-40:])
-    return name, error, time.monotonic() - start, tail
+    seen = t.machine.seen if t.machine else {}
+    timing = ", ".join(f"{label} {seen[m]:.1f} s" for m, label in zip(MILESTONES, ("menu", "target")) if m in seen)
+    return name, error, time.monotonic() - start, tail, timing
 
 
 def main():
@@ -349,13 +360,13 @@ def main():
         with concurrent.futures.ThreadPoolExecutor(opts.jobs) as pool:
             futures = [pool.submit(run_one, n, env, opts.timeout) for n in names]
             for future in concurrent.futures.as_completed(futures):
-                name, error, seconds, tail = future.result()
+                name, error, seconds, tail, timing = future.result()
                 if error:
                     failed.append(name)
                     print(f"FAIL {name} ({seconds:.1f} s): {error}\n  log: {logs / name}.log\n{tail}",
                           flush=True)
                 else:
-                    print(f"PASS {name} ({seconds:.1f} s)", flush=True)
+                    print(f"PASS {name} ({seconds:.1f} s; after QEMU start: {timing or 'no milestones'})", flush=True)
     except KeyboardInterrupt:
         for m in list(RUNNING):
             m.proc.kill()
