@@ -8,6 +8,12 @@ public struct BlockDevice: Sendable, Hashable {
     public var isPartition: Bool
     public var probe: BlockProbeResult
 
+    public init(name: String, isPartition: Bool, probe: BlockProbeResult) {
+        self.name = name
+        self.isPartition = isPartition
+        self.probe = probe
+    }
+
     public var devicePath: String { "/dev/" + name }
 
     /// A short description for the menu and logs: "vda1 ext4 UUID=…".

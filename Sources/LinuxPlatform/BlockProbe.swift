@@ -11,6 +11,15 @@ public struct BlockProbeResult: Sendable, Hashable {
     public var partitionTable: String?
     public var partUUID: String?
     public var usage: String?
+
+    public init(type: String? = nil, uuid: String? = nil, label: String? = nil, partitionTable: String? = nil, partUUID: String? = nil, usage: String? = nil) {
+        self.type = type
+        self.uuid = uuid
+        self.label = label
+        self.partitionTable = partitionTable
+        self.partUUID = partUUID
+        self.usage = usage
+    }
 }
 
 public enum BlockProbe {

@@ -28,9 +28,25 @@ public final class CursesTerminal {
             case .selected: 1
             case .title: 2
             }
-            ccurses_put(screen, Int32(line.row), 0, line.text, style)
+            ccurses_put(screen, Int32(line.row), 0, Self.printable(line.text), style)
         }
         ccurses_refresh(screen)
+    }
+
+    /// Text safe to send to a terminal: titles and paths come from users' disks, so control
+    /// characters (escape sequences) never reach the terminal. Non-ASCII shows as `?` until the
+    /// menu has a UTF-8 locale; `…` as `...`.
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x20...0x7e: out.unicodeScalars.append(scalar)
+            case 0x2026: out += "..."
+            case 0x09: out += " "
+            default: out += "?"
+            }
+        }
+        return out
     }
 
     /// Leaves curses mode so the next kernel (or a log line) finds a sane terminal.

@@ -7,84 +7,145 @@ import LinuxPlatform
 
 enum HostCommand {
     static let usage = """
-        usage: baton list [--json] DIR       entries Baton would offer for DIR (as if a mounted disk)
-               baton --dry-run [--entry N] [--console NAME] DIR
-                                            what Baton would boot from DIR (default entry unless --entry)
+        usage: baton list [--json] [OPTIONS] DEVICE...
+                   the entries Baton would offer, each DEVICE a directory seen as a mounted disk
+               baton --dry-run [--entry N] [--console NAME] [OPTIONS] DEVICE...
+                   what Baton would boot (the default entry unless --entry N)
+               baton grub-ast FILE
+                   the syntax tree of a GRUB script
+        OPTIONS: --uuid U, --label L   the filesystem UUID or label of the next DEVICE (for `search`)
+                 --platform pc|efi     GRUB's grub_platform (default pc)
+                 --set NAME=VALUE      a GRUB variable set before the configuration runs
         As /init (PID 1), Baton shows its boot menu.
         """
 
-    static func run(arguments: [String]) -> Int32 {
+    struct Options {
         var json = false
         var dryRun = false
         var entry: Int?
         var console: String?
+        var grub = GrubOptions()
+        var devices: [GrubDevice] = []
         var words: [String] = []
+    }
+
+    static func run(arguments: [String]) -> Int32 {
+        var options = Options()
+        var uuid: String?
+        var label: String?
         var rest = arguments[...]
         while let arg = rest.popFirst() {
             switch arg {
-            case "--json": json = true
-            case "--dry-run": dryRun = true
-            case "--entry": entry = rest.popFirst().flatMap { Int($0) }
-            case "--console": console = rest.popFirst()
+            case "--json": options.json = true
+            case "--dry-run": options.dryRun = true
+            case "--entry": options.entry = rest.popFirst().flatMap { Int($0) }
+            case "--console": options.console = rest.popFirst()
+            case "--uuid": uuid = rest.popFirst()
+            case "--label": label = rest.popFirst()
+            case "--platform": options.grub.platform = rest.popFirst() ?? "pc"
+            case "--set":
+                if let assignment = rest.popFirst(), let eq = assignment.firstIndex(of: "=") {
+                    options.grub.variables[String(assignment[..<eq])] = String(assignment[assignment.index(after: eq)...])
+                }
             case "-h", "--help", "help":
                 Console.write(usage)
                 return 0
-            default: words.append(arg)
+            default:
+                if options.words.first == "list" || options.dryRun {
+                    guard let device = device(arg, uuid: uuid, label: label, taken: options.devices) else { return 1 }
+                    options.devices.append(device)
+                    uuid = nil
+                    label = nil
+                } else {
+                    options.words.append(arg)
+                }
             }
         }
-        if dryRun, words.count == 1 { return plan(directory: words[0], entry: entry, console: console) }
-        if words.count == 2, words[0] == "list" { return list(directory: words[1], json: json) }
-        Console.write(usage, fd: 2)
-        return 2
+        if options.words == ["grub-ast"] || options.words.first == "grub-ast" {
+            guard options.words.count == 2 else { printUsage() ; return 2 }
+            return grubAST(options.words[1])
+        }
+        guard !options.devices.isEmpty, options.dryRun || options.words == ["list"] else {
+            printUsage()
+            return 2
+        }
+        let sources = sources(options.devices, grub: options.grub)
+        guard !sources.isEmpty else {
+            Console.write("baton: no boot configuration found (looked for \(ConfigLocator.searchedPaths.joined(separator: ", ")))", fd: 2)
+            return 1
+        }
+        return options.dryRun ? plan(sources, entry: options.entry, console: options.console) : list(sources, json: options.json)
     }
 
-    static func source(_ directory: String) -> BootSource? {
+    static func printUsage() { Console.write(usage, fd: 2) }
+
+    /// A directory as a device named after its last path component.
+    static func device(_ directory: String, uuid: String?, label: String?, taken: [GrubDevice]) -> GrubDevice? {
         let root = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         guard FileSystem.isDirectory(root) else {
             Console.write("baton: \(directory): not a directory", fd: 2)
             return nil
         }
-        let device = GrubDevice(name: "host", files: HostFileView(root: root))
-        guard let configuration = ConfigLocator.loadConfigurations(from: device).first else {
-            Console.write("baton: \(directory): no boot configuration found (looked for \(ConfigLocator.searchedPaths.joined(separator: ", ")))", fd: 2)
-            return nil
-        }
-        return BootSource(device: nil, root: root, configuration: configuration)
+        var name = String(root.split(separator: "/").last ?? "root")
+        while taken.contains(where: { $0.name == name }) { name += "'" }
+        return GrubDevice(name: name, uuid: uuid, label: label, files: HostFileView(root: root))
     }
 
-    static func list(directory: String, json: Bool) -> Int32 {
-        guard let source = source(directory) else { return 1 }
-        let config = source.configuration
-        for diagnostic in config.diagnostics { Console.write("baton: \(diagnostic)", fd: 2) }
-        if json {
-            Console.write(JSON.entries(config))
-            return 0
+    static func sources(_ devices: [GrubDevice], grub: GrubOptions) -> [BootSource] {
+        devices.flatMap { device in
+            ConfigLocator.loadConfigurations(from: device, devices: devices, grub: grub).map { configuration in
+                let root = (device.files as? HostFileView)?.root ?? device.name
+                let probe = BlockProbeResult(uuid: device.uuid, label: device.label)
+                return BootSource(device: BlockDevice(name: device.name, isPartition: true, probe: probe), root: root, configuration: configuration)
+            }
         }
-        for (n, entry) in config.entries.enumerated() {
-            let mark = n == config.defaultIndex ? "*" : " "
-            Console.write("\(mark) \(n) \(entry.title)")
-            if let reason = entry.unbootableReason { Console.write("      unbootable: \(reason)") }
-            if let kernel = entry.kernel { Console.write("      linux  \(kernel) \(entry.commandLine)") }
-            if !entry.initrds.isEmpty { Console.write("      initrd \(entry.initrds.map(\.description).joined(separator: " "))") }
+    }
+
+    static func grubAST(_ path: String) -> Int32 {
+        guard let text = FileSystem.text(path) else {
+            Console.write("baton: \(path): cannot read", fd: 2)
+            return 1
         }
-        Console.write("timeout: " + (config.timeout.map { "\($0) s" } ?? "none (wait for the user)"))
+        Console.write(GrubConfig.syntaxTree(text, path: path))
         return 0
     }
 
-    static func plan(directory: String, entry: Int?, console: String?) -> Int32 {
-        guard let source = source(directory) else { return 1 }
-        let index = entry ?? source.configuration.defaultIndex
-        guard source.configuration.entries.indices.contains(index) else {
-            Console.write("baton: no entry \(index) (there are \(source.configuration.entries.count))", fd: 2)
+    static func list(_ sources: [BootSource], json: Bool) -> Int32 {
+        let model = MenuModel(sources: sources, options: BatonOptions())
+        for source in sources {
+            for diagnostic in source.configuration.diagnostics { Console.write("baton: \(source.label): \(diagnostic)", fd: 2) }
+        }
+        if json {
+            Console.write(JSON.entries(model))
+            return 0
+        }
+        for (n, choice) in model.choices.enumerated() {
+            let entry = choice.entry
+            let mark = n == model.defaultIndex ? "*" : " "
+            Console.write("\(mark) \(n) \(entry.title)   [\(choice.source.label) \(choice.source.configuration.path)]")
+            if let reason = entry.unbootableReason { Console.write("      unbootable: \(reason)") }
+            if let kernel = entry.kernel { Console.write("      linux  \(kernel) \(entry.commandLine)") }
+            if !entry.initrds.isEmpty { Console.write("      initrd \(entry.initrds.map(\.description).joined(separator: " "))") }
+            if let dtb = entry.devicetree { Console.write("      dtb    \(dtb)") }
+        }
+        Console.write("timeout: " + (model.timeout.map { "\($0) s" } ?? "none (wait for the user)"))
+        return 0
+    }
+
+    static func plan(_ sources: [BootSource], entry: Int?, console: String?) -> Int32 {
+        let model = MenuModel(sources: sources, options: BatonOptions())
+        let index = entry ?? model.defaultIndex
+        guard model.choices.indices.contains(index) else {
+            Console.write("baton: no entry \(index) (there are \(model.choices.count))", fd: 2)
             return 1
         }
-        let chosen = source.configuration.entries[index]
-        switch BootPlan.make(entry: chosen, source: source, console: console) {
+        let title = model.choices[index].entry.title
+        switch model.plan(index, console: console) {
         case .failure(let error):
-            Console.write("baton: cannot boot \"\(chosen.title)\": \(error)", fd: 2)
+            Console.write("baton: cannot boot \"\(title)\": \(error)", fd: 2)
             return 1
         case .success(let plan):
-            Console.write("would boot: \(chosen.title)")
+            Console.write("would boot: \(title)")
             Console.write("kernel:     \(plan.kernel)")
             Console.write("initrds:    \(plan.initrds.joined(separator: " "))")
             Console.write("cmdline:    \(plan.commandLine)")
@@ -116,16 +177,20 @@ enum JSON {
         return out + "\""
     }
 
-    static func entries(_ config: BootConfiguration) -> String {
-        let items = config.entries.enumerated().map { n, e in
+    static func entries(_ model: MenuModel) -> String {
+        let items = model.choices.enumerated().map { n, choice in
+            let e = choice.entry
             var fields = [
                 "\"title\": \(string(e.title))",
+                "\"device\": \(string(choice.source.label))",
                 "\"kernel\": \(e.kernel.map { string($0.description) } ?? "null")",
                 "\"initrds\": [\(e.initrds.map { string($0.description) }.joined(separator: ", "))]",
                 "\"cmdline\": \(string(e.commandLine))",
-                "\"default\": \(n == config.defaultIndex)",
+                "\"default\": \(n == model.defaultIndex)",
                 "\"origin\": \(string(e.origin.description))",
             ]
+            if let id = e.id { fields.append("\"id\": \(string(id))") }
+            if let dtb = e.devicetree { fields.append("\"devicetree\": \(string(dtb.description))") }
             if let reason = e.unbootableReason { fields.append("\"unbootable\": \(string(reason))") }
             return "  {" + fields.joined(separator: ", ") + "}"
         }
