@@ -5,7 +5,7 @@ public enum ConfigLocator {
     /// system boots with), then standalone BLS entries (systemd-boot). An entry that an earlier
     /// configuration already offers (same kernel, initrds and command line) is not listed again,
     /// so Fedora's grub.cfg with `blscfg` and its BLS files give one list. Empty when the device
-    /// holds none.
+    /// holds none. Repeats within one configuration stay, as its boot loader shows them.
     public static func loadConfigurations(from device: GrubDevice, devices: [GrubDevice] = [], grub: GrubOptions = GrubOptions()) -> [BootConfiguration] {
         var found: [BootConfiguration] = []
         let grubConfig = GrubConfig.load(from: device, devices: devices, options: grub)
@@ -32,9 +32,10 @@ public enum ConfigLocator {
         var result: [BootConfiguration] = []
         for var config in configurations {
             let defaultEntry = config.entries.indices.contains(config.defaultIndex) ? config.entries[config.defaultIndex] : nil
-            config.entries = config.entries.filter { entry in
-                entry.kernel == nil || seen.insert(EntryKey(kernel: entry.kernel, initrds: entry.initrds, commandLine: entry.commandLine)).inserted
-            }
+            // Within one configuration repeats stay, as its own boot loader would show them.
+            let keys = config.entries.map { EntryKey(kernel: $0.kernel, initrds: $0.initrds, commandLine: $0.commandLine) }
+            config.entries = zip(config.entries, keys).filter { entry, key in entry.kernel == nil || !seen.contains(key) }.map(\.0)
+            seen.formUnion(keys)
             config.defaultIndex = defaultEntry.flatMap { d in config.entries.firstIndex { $0 == d } } ?? 0
             if !config.entries.isEmpty { result.append(config) }
         }

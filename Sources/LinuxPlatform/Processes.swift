@@ -57,6 +57,13 @@ public enum Processes {
         return ts.tv_sec * 1000 + ts.tv_nsec / 1_000_000
     }
 
+    /// Monotonic time in nanoseconds, for benchmarks.
+    public static func monotonicNanoseconds() -> Int {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return ts.tv_sec * 1_000_000_000 + ts.tv_nsec
+    }
+
     public static func powerOff() { _ = clinux_reboot_power_off() }
     public static func restart() { sync(); _ = clinux_reboot_restart() }
 }

@@ -13,6 +13,8 @@ enum HostCommand {
                    what Baton would boot (the default entry unless --entry N)
                baton grub-ast FILE
                    the syntax tree of a GRUB script
+               baton bench-configs DIR...
+                   time to find and evaluate every configuration under the directories
         OPTIONS: --uuid U, --label L   the filesystem UUID or label of the next DEVICE (for `search`)
                  --platform pc|efi     GRUB's grub_platform (default pc)
                  --set NAME=VALUE      a GRUB variable set before the configuration runs
@@ -61,7 +63,10 @@ enum HostCommand {
                 }
             }
         }
-        if options.words == ["grub-ast"] || options.words.first == "grub-ast" {
+        if options.words.first == "bench-configs" {
+            return ConfigBenchmark.run(paths: Array(options.words.dropFirst()), repetitions: 50)
+        }
+        if options.words.first == "grub-ast" {
             guard options.words.count == 2 else { printUsage() ; return 2 }
             return grubAST(options.words[1])
         }

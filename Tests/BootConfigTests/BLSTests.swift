@@ -76,3 +76,21 @@ import Testing
         #expect(configs.first?.path == "/boot/grub2/grub.cfg")
     }
 }
+
+@Suite struct ConfigLocatorTests {
+    @Test func repeatsWithinOneConfigurationStay() {
+        let cfg = "menuentry A { linux /k ro }\nsubmenu S { menuentry B { linux /k ro } }\n"
+        let device = GrubDevice(name: "d", files: MemoryFileView(["/boot/grub/grub.cfg": cfg]))
+        #expect(ConfigLocator.loadConfigurations(from: device).first?.entries.count == 2)
+    }
+
+    @Test func entriesRepeatedByALaterConfigurationAreDropped() {
+        let files = [
+            "/boot/grub/grub.cfg": "menuentry A { linux /vmlinuz root=x }\n",
+            "/loader/entries/a.conf": "title A\nlinux /vmlinuz\noptions root=x\n",
+            "/loader/entries/b.conf": "title B\nlinux /other\n",
+        ]
+        let configs = ConfigLocator.loadConfigurations(from: GrubDevice(name: "d", files: MemoryFileView(files)))
+        #expect(configs.map { $0.entries.map(\.title) } == [["A"], ["B"]])
+    }
+}

@@ -1,0 +1,91 @@
+// `baton bench-configs PATH...`: how long finding and evaluating each boot configuration takes,
+// in this build (run the release build for real figures). Each directory is treated as a device.
+
+import BootConfig
+import LinuxPlatform
+
+enum ConfigBenchmark {
+    static func run(paths: [String], repetitions: Int) -> Int32 {
+        var devices: [GrubDevice] = []
+        for path in paths where FileSystem.isDirectory(path) {
+            devices += configRoots(under: path).map { GrubDevice(name: $0, files: HostFileView(root: $0)) }
+        }
+        guard !devices.isEmpty else {
+            Console.write("baton: no configuration found under \(paths.joined(separator: " "))", fd: 2)
+            return 1
+        }
+        var results: [(name: String, entries: Int, microseconds: Double)] = []
+        var readingMicroseconds = 0.0
+        for device in devices {
+            // The first run reads the files (into a cache); the timed runs only evaluate.
+            let cached = GrubDevice(name: device.name, files: CachedFileView(device.files))
+            let first = Processes.monotonicNanoseconds()
+            var entries = ConfigLocator.loadConfigurations(from: cached).reduce(0) { $0 + $1.entries.count }
+            let start = Processes.monotonicNanoseconds()
+            readingMicroseconds += Double(start - first) / 1000
+            for _ in 0..<repetitions {
+                entries = ConfigLocator.loadConfigurations(from: cached).reduce(0) { $0 + $1.entries.count }
+            }
+            let elapsed = Double(Processes.monotonicNanoseconds() - start) / Double(repetitions) / 1000
+            results.append((device.name, entries, elapsed))
+        }
+        results.sort { $0.microseconds > $1.microseconds }
+        for r in results {
+            Console.write(pad(String(format3(r.microseconds)) + " us", 12) + pad("\(r.entries) entries", 12) + r.name)
+        }
+        let total = results.reduce(0) { $0 + $1.microseconds }
+        Console.write("first run with file reads: \(format3(readingMicroseconds / 1000)) ms for all")
+        Console.write("configs: \(results.count), evaluation total \(format3(total / 1000)) ms, " +
+                      "\(Int(Double(results.count) / (total / 1_000_000))) configs/s, slowest \(format3(results[0].microseconds)) us (\(results[0].name))")
+        return 0
+    }
+
+    /// Folders that hold a configuration Baton reads: a folder with grub.cfg, loader/entries or
+    /// syslinux files at one of the known places counts as one filesystem.
+    static func configRoots(under path: String) -> [String] {
+        let probe = GrubDevice(name: path, files: HostFileView(root: path))
+        if !ConfigLocator.loadConfigurations(from: probe).isEmpty { return [path] }
+        return FileSystem.list(path).flatMap { name -> [String] in
+            let child = path + "/" + name
+            return FileSystem.isDirectory(child) ? configRoots(under: child) : []
+        }
+    }
+
+    /// Remembers what a view answered, so repeated runs measure evaluation, not the disk.
+    final class CachedFileView: FileView, @unchecked Sendable {
+        let base: any FileView
+        var contents: [String: [UInt8]?] = [:]
+        var existing: [String: Bool] = [:]
+        var listings: [String: [String]] = [:]
+
+        init(_ base: any FileView) { self.base = base }
+
+        func contents(of path: String) -> [UInt8]? {
+            if let known = contents[path] { return known }
+            let value = base.contents(of: path)
+            contents[path] = .some(value)
+            return value
+        }
+
+        func exists(_ path: String) -> Bool {
+            if let known = existing[path] { return known }
+            let value = base.exists(path)
+            existing[path] = value
+            return value
+        }
+
+        func list(_ path: String) -> [String] {
+            if let known = listings[path] { return known }
+            let value = base.list(path)
+            listings[path] = value
+            return value
+        }
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(1, width - s.count)) }
+
+    static func format3(_ value: Double) -> String {
+        let scaled = (value * 1000).rounded() / 1000
+        return String(scaled)
+    }
+}
