@@ -20,9 +20,13 @@ extension SyslinuxResolver {
             }
         }
 
+        /// Entries listed at most, whatever the input: a menu has tens.
+        static let maxEntries = 10_000
+
         let document: SyslinuxDocument
         let menuMode: Bool
         private(set) var entries: [BootEntry] = []
+        private(set) var overflowed = false
         private var firstEntryByItem: [Int: Int] = [:]
         private var staged: [(entry: BootEntry, item: Int, expanded: Bool)] = []
         private var paths: [[String]]
@@ -51,7 +55,7 @@ extension SyslinuxResolver {
         private static func name(of menu: SyslinuxDocument.Menu) -> String {
             for candidate in [menu.name, menu.title] {
                 let shown = SyslinuxText.trimmed(SyslinuxText.strippingCarets(candidate))
-                if !shown.isEmpty { return shown }
+                if !shown.isEmpty { return String(shown.prefix(SyslinuxResolver.maxTitleLength)) }
             }
             return "Submenu"
         }
@@ -85,17 +89,22 @@ extension SyslinuxResolver {
                 if expanded {
                     guard !direct.contains(key), seenExpanded.insert(key).inserted else { continue }
                 }
+                guard entries.count < Self.maxEntries else {
+                    overflowed = true
+                    break
+                }
                 if firstEntryByItem[item] == nil { firstEntryByItem[item] = entries.count }
                 entries.append(entry)
             }
             staged = []
         }
 
-        /// Adds entries no menu item shows (a DEFAULT naming a kernel); returns the first one's index.
+        /// Adds entries no menu item shows (DEFAULT or ONTIMEOUT naming a kernel, or a label with
+        /// options); returns the first one's index. These two may pass `maxEntries`.
         mutating func append(_ produced: [BootEntry]) -> Int? {
             guard !produced.isEmpty else { return nil }
             let first = entries.count
-            entries += produced
+            entries += produced.prefix(Self.maxEntries)
             return first
         }
 

@@ -2,13 +2,19 @@
 // byte up to and including space, keywords are case-insensitive and end at a blank.
 
 struct SyslinuxLine {
+    /// Syslinux reads lines into a 4096-byte buffer; what is longer is cut here.
+    static let maxLength = 4095
+
     let bytes: [UInt8]
     let number: Int
+    /// The line was longer than `maxLength` and was cut.
+    let wasCut: Bool
     private(set) var index = 0
 
     init(_ bytes: [UInt8], number: Int) {
-        self.bytes = bytes
+        self.bytes = Array(bytes.prefix(Self.maxLength))
         self.number = number
+        wasCut = bytes.count > Self.maxLength
     }
 
     /// Splits a file into lines. A line ends at "\n"; like syslinux, it is cut at its first "\r".
@@ -22,7 +28,7 @@ struct SyslinuxLine {
             while end < bytes.count, bytes[end] != 0x0A { end += 1 }
             var cut = start
             while cut < end, bytes[cut] != 0x0D { cut += 1 }
-            if start < bytes.count || end > start { lines.append(SyslinuxLine(Array(bytes[start..<cut]), number: number)) }
+            if start < bytes.count || end > start { lines.append(SyslinuxLine(Array(bytes[start..<min(cut, start + maxLength + 1)]), number: number)) }
             number += 1
             start = end + 1
         }

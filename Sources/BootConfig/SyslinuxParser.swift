@@ -7,7 +7,9 @@ struct SyslinuxParser {
     /// Syslinux documents 16 levels of INCLUDE.
     static let maxIncludeDepth = 16
     /// Submenus nest at most this deep here (syslinux sets no bound; titles would grow without one).
-    static let maxMenuDepth = 32
+    static let maxMenuDepth = 16
+    /// Help text kept per label, in characters (a screenful is a few hundred).
+    static let maxHelpLength = 8192
 
     let view: any FileView
     var document: SyslinuxDocument
@@ -29,15 +31,13 @@ struct SyslinuxParser {
     /// Parses the file at `path` and what it includes; nil when the file cannot be read.
     static func parse(_ path: String, workingDirectory: String, in view: any FileView, budget: inout SyslinuxBudget) -> SyslinuxDocument? {
         let path = Path.normalized(path)
+        guard budget.files > 0 else { return nil }
         guard let bytes = view.contents(of: path) else { return nil }
         var parser = SyslinuxParser(
             view: view, document: SyslinuxDocument(path: path, workingDirectory: Path.normalized(workingDirectory)), budget: budget)
-        if parser.budget.takeFile() {
-            parser.includeStack = [path]
-            parser.parseFile(bytes, path: path)
-        } else {
-            parser.budgetExhausted(at: SourceLocation(file: path, line: 0))
-        }
+        _ = parser.budget.takeFile()
+        parser.includeStack = [path]
+        parser.parseFile(bytes, path: path)
         parser.record()
         parser.document.globalAppend = parser.globalAppend
         if parser.currentMenu != 0 {
@@ -59,6 +59,9 @@ struct SyslinuxParser {
             i += 1
             if line.isEmpty || line.isComment { continue }
             let location = SourceLocation(file: path, line: line.number)
+            if line.wasCut {
+                warn("line longer than \(SyslinuxLine.maxLength) bytes: cut (syslinux would read the rest as another line)", location)
+            }
             let keyword = line.keyword()
             if keyword == "text" {
                 i = readText(kind: line.keyword(), lines: lines, from: i, location: location)
@@ -96,8 +99,9 @@ struct SyslinuxParser {
             return i
         }
         let help = Self.helpText(text)
-        if !help.isEmpty, var label = pending {
-            label.help = [label.help, help].compactMap { $0 }.joined(separator: "\n")
+        if !help.isEmpty, var label = pending, (label.help?.utf8.count ?? 0) < Self.maxHelpLength {
+            let joined = [label.help, help].compactMap { $0 }.joined(separator: "\n")
+            label.help = String(joined.prefix(Self.maxHelpLength))
             pending = label
         }
         return i

@@ -18,6 +18,9 @@ struct SyslinuxResolver {
     /// Configs being shown, outermost first: CONFIG back to one of them adds nothing new.
     var configStack: [String]
     var diagnostics: [Diagnostic] = []
+    /// The document's bootable labels by name: the first of each, as syslinux's find_label finds.
+    private var labelsByName: [String: Int] = [:]
+    private var labelsByFirstWord: [String: Int] = [:]
 
     init(view: any FileView, budget: SyslinuxBudget, configStack: [String]) {
         self.view = view
@@ -28,6 +31,7 @@ struct SyslinuxResolver {
     // MARK: Whole configuration
 
     mutating func resolve(_ document: SyslinuxDocument) -> Result {
+        indexLabels(document)
         let menuMode = Self.usesMenu(document)
         if let switched = switchedConfiguration(document, menuMode: menuMode) { return switched }
 
@@ -39,6 +43,9 @@ struct SyslinuxResolver {
             builder.add(produced.entries, item: index, expanded: produced.expanded)
         }
         builder.finish()
+        if builder.overflowed {
+            warn("more than \(Builder.maxEntries) entries; the rest are not listed", SourceLocation(file: document.path, line: 0))
+        }
 
         var defaultIndex: Int?
         var timeout: Int?
@@ -135,6 +142,13 @@ struct SyslinuxResolver {
             warn("CONFIG \(path) nests deeper than \(Self.maxConfigDepth) configurations; not followed", location)
             return nil
         }
+        guard budget.files > 0, budget.lines > 0 else {
+            if !budget.reported {
+                budget.reported = true
+                diagnostics.append(Diagnostic(.error, "configuration too large: CONFIG \(path) and what follows were not read", at: location))
+            }
+            return nil
+        }
         guard let document = SyslinuxParser.parse(path, workingDirectory: workingDirectory, in: view, budget: &budget) else {
             warn("CONFIG \(path) not found", location)
             return nil
@@ -198,12 +212,19 @@ struct SyslinuxResolver {
     /// Syslinux's find_label: the first bootable label whose name is exactly the word (the menu
     /// module compares the whole LABEL text, the command line its first word).
     private func findLabelItem(_ word: String, in document: SyslinuxDocument, menuMode: Bool) -> (Int, SyslinuxLabel)? {
-        guard !word.isEmpty else { return nil }
+        guard let index = (menuMode ? labelsByName : labelsByFirstWord)[word], document.items.indices.contains(index),
+              case .label(let label, _) = document.items[index] else { return nil }
+        return (index, label)
+    }
+
+    private mutating func indexLabels(_ document: SyslinuxDocument) {
+        labelsByName = [:]
+        labelsByFirstWord = [:]
         for (index, item) in document.items.enumerated() {
-            guard case .label(let label, _) = item, label.action == .boot, !label.disabled else { continue }
-            if (menuMode ? label.name : label.firstWord) == word { return (index, label) }
+            guard case .label(let label, _) = item, label.action == .boot, !label.disabled, !label.name.isEmpty else { continue }
+            if labelsByName[label.name] == nil { labelsByName[label.name] = index }
+            if labelsByFirstWord[label.firstWord] == nil { labelsByFirstWord[label.firstWord] = index }
         }
-        return nil
     }
 
     // MARK: One label
@@ -395,9 +416,12 @@ struct SyslinuxResolver {
     /// The menu shows MENU LABEL (else LABEL), with the hotkey's caret removed.
     static func title(of label: SyslinuxLabel) -> String {
         let shown = SyslinuxText.trimmed(SyslinuxText.strippingCarets(label.menuLabel ?? ""))
-        if !shown.isEmpty { return shown }
-        return label.name.isEmpty ? "(unnamed)" : label.name
+        if !shown.isEmpty { return String(shown.prefix(maxTitleLength)) }
+        return label.name.isEmpty ? "(unnamed)" : String(label.name.prefix(maxTitleLength))
     }
+
+    /// Characters kept of one title (a menu line is 80 wide; a path has a few of these).
+    static let maxTitleLength = 256
 
     /// Tenths of a second to whole seconds, rounded up; zero or less means no timeout.
     static func seconds(_ tenths: Int?) -> Int? {
