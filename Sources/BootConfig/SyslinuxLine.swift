@@ -46,11 +46,18 @@ struct SyslinuxLine {
     /// The next word, lower-cased (ASCII), for matching keywords; empty at the end of the line.
     mutating func keyword() -> String {
         let word = nextWordBytes()
-        return String(decoding: word.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return Self.decode(word.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 })
     }
 
     /// The next word as written.
-    mutating func word() -> String { String(decoding: nextWordBytes(), as: UTF8.self) }
+    mutating func word() -> String { Self.decode(nextWordBytes()) }
+
+    /// UTF-8, or else Latin-1 byte for byte: older menus were written in a legacy code page, and
+    /// that shows their letters better than replacement characters would.
+    static func decode(_ bytes: some Collection<UInt8>) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+    }
 
     /// Everything after the blanks that follow the current position, without trailing blanks.
     /// (Syslinux keeps trailing blanks; nobody means them, and they would only break label matching.)
@@ -58,7 +65,7 @@ struct SyslinuxLine {
         skipBlanks()
         var end = bytes.count
         while end > index, Self.isBlank(bytes[end - 1]) { end -= 1 }
-        let text = String(decoding: bytes[index..<end], as: UTF8.self)
+        let text = Self.decode(bytes[index..<end])
         index = bytes.count
         return text
     }
@@ -70,7 +77,7 @@ struct SyslinuxLine {
     var isComment: Bool { bytes.first(where: { !Self.isBlank($0) }) == UInt8(ascii: "#") }
 
     /// The line as text, for help text and messages.
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    var text: String { Self.decode(bytes) }
 
     private mutating func nextWordBytes() -> ArraySlice<UInt8> {
         skipBlanks()

@@ -248,10 +248,11 @@ struct SyslinuxResolver {
         var file = written
         if kind == .kernel {
             kind = SyslinuxImageKind.guessed(fromFileName: file)
-            if kind == .linux, !SyslinuxPath.isURL(file), !view.exists(resolve(file, label)) {
+            if kind == .linux, !SyslinuxPath.isURL(file) {
                 // Syslinux tries the known extensions when the file is not there as written.
-                if let ext = SyslinuxImageKind.probedExtensions.first(where: { view.exists(resolve(file + $0, label)) }) {
-                    file += ext
+                let resolved = resolve(file, label)
+                if !view.exists(resolved), let ext = SyslinuxImageKind.probedExtensions.first(where: { view.exists(resolved + $0) }) {
+                    file = resolved + ext
                     kind = SyslinuxImageKind.guessed(fromFileName: file)
                 }
             }

@@ -124,6 +124,24 @@ import Testing
         #expect(entry.initrds == [BootFile("/extlinux/missing.img")])
     }
 
+    @Test func namesMatchWithoutRegardToCaseLikeOnFATAndISO9660() throws {
+        let config = try #require(load([
+            "/isolinux/isolinux.cfg": "default x\nlabel x\n kernel /CASPER/VMLINUZ\n append initrd=/casper/INITRD.LZ",
+            "/casper/vmlinuz": "", "/casper/initrd.lz": "",
+        ]))
+        #expect(config.entries.first?.kernel == BootFile("/casper/vmlinuz"))
+        #expect(config.entries.first?.initrds == [BootFile("/casper/initrd.lz")])
+        // The command line stays as written: it is what syslinux passes.
+        #expect(config.entries.first?.commandLine == "initrd=/casper/INITRD.LZ")
+    }
+
+    @Test func latin1MenusKeepTheirLetters() throws {
+        var view = MemoryFileView([:])
+        view.files["/syslinux.cfg"] = Array("default x\nlabel x\n menu label D".utf8) + [0xE9] + Array("marrer\n kernel /k".utf8)
+        let config = try #require(SyslinuxConfig.load(from: view))
+        #expect(config.entries.first?.title == "Démarrer")
+    }
+
     @Test func devicetreeKeywords() throws {
         let config = try #require(load(["/extlinux/extlinux.conf": """
             label a

@@ -151,7 +151,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 
     @Test func manyLabelsAndLookupsStayFast() throws {
-        // 10 500 ifcpu64 labels each naming the next one, and a DEFAULT with options on each.
+        // 10 500 ifcpu64 labels each naming the next one, and an ONTIMEOUT label with options.
         var text = "ui menu.c32\nontimeout l0 extra\ntimeout 10\n"
         for n in 0..<10_500 { text += "label l\(n)\n kernel ifcpu64.c32\n append l\(n + 1) -- l\(n)\n" }
         let clock = ContinuousClock()
