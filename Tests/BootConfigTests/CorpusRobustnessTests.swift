@@ -39,4 +39,48 @@ enum Corpus {
         }
         #expect(entries > 50)
     }
+
+    /// Corpus configs with random GRUB syntax spliced in: every run must end, within its
+    /// work limit, with entries or diagnostics — never a trap or a hang.
+    @Test func mutatedGrubConfigsEvaluateWithinLimits() throws {
+        let files = Corpus.files(named: ["grub.cfg"])
+        #expect(!files.isEmpty, "no grub.cfg found under \(Corpus.root.path)")
+        let pieces = ["{", "}", "if", "fi", "then", "else", "$", "${", "\"", "'", "\\", ";", "\n", "function f { f; }\nf\n",
+                      "while true; do true; done\n", "menuentry x {", "source $prefix/grub.cfg\n", "configfile /boot/grub/grub.cfg\n",
+                      "[ -f", "]", "&&", "||", "$@", "${1}", "for i in a b; do", "done", "submenu s {", "\u{0}", "\u{1b}[2J", "é"]
+        var random = SplitMix64(seed: 0xBA70)
+        var evaluated = 0
+        var options = GrubOptions()
+        options.limits.steps = 20_000
+        for file in files {
+            let original = Array(try String(contentsOf: file, encoding: .utf8).unicodeScalars)
+            for _ in 0..<20 {
+                var scalars = original
+                for _ in 0..<8 {
+                    let at = Int(random.next() % UInt64(scalars.count + 1))
+                    let piece = pieces[Int(random.next() % UInt64(pieces.count))]
+                    scalars.insert(contentsOf: piece.unicodeScalars, at: at)
+                }
+                let text = String(String.UnicodeScalarView(scalars))
+                let device = GrubDevice(name: "d", files: MemoryFileView(["/boot/grub/grub.cfg": text]))
+                // A trap here ends the test process, which fails the run.
+                _ = GrubConfig.evaluate(text, path: "/boot/grub/grub.cfg", device: device, options: options)
+                evaluated += 1
+            }
+        }
+        #expect(evaluated == files.count * 20)
+    }
+}
+
+/// A small deterministic generator, so a failing mutation can be reproduced.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
