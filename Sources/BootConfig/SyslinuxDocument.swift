@@ -19,8 +19,10 @@ struct SyslinuxDocument: Sendable {
         var title = ""
         /// Item (index into `items`) MENU DEFAULT chose in this menu.
         var defaultItem: Int?
-        /// TIMEOUT read while this menu was open, in tenths of a second; submenus start with the parent's.
+        /// TIMEOUT and ONTIMEOUT read while this menu was open (tenths of a second); submenus start
+        /// with the parent's.
         var timeout: Int?
+        var onTimeout: Directive?
         /// The item (index into `items`) that is this submenu's entry in its parent.
         var item: Int?
         /// MENU PASSWD guards the submenu.

@@ -164,7 +164,9 @@ struct SyslinuxParser {
         case "totaltimeout":
             document.totalTimeout = SyslinuxText.atoi(line.rest())
         case "ontimeout":
-            document.onTimeout = SyslinuxDocument.Directive(text: line.rest(), location: location)
+            let directive = SyslinuxDocument.Directive(text: line.rest(), location: location)
+            document.onTimeout = directive
+            document.menus[currentMenu].onTimeout = directive
         case "default":
             document.defaultCommand = SyslinuxDocument.Directive(text: line.rest(), location: location)
         case "ui":
@@ -286,6 +288,7 @@ struct SyslinuxParser {
         let id = document.menus.count
         var menu = SyslinuxDocument.Menu(parent: currentMenu, name: tag, nameSource: .tag)
         menu.timeout = document.menus[currentMenu].timeout
+        menu.onTimeout = document.menus[currentMenu].onTimeout
         menu.depth = depth
         menu.item = document.items.count
         document.menus.append(menu)

@@ -21,6 +21,8 @@ struct SyslinuxResolver {
     /// The document's bootable labels by name: the first of each, as syslinux's find_label finds.
     private var labelsByName: [String: Int] = [:]
     private var labelsByFirstWord: [String: Int] = [:]
+    /// Whether the document's menu is the UI: then a label is its whole LABEL text, else its first word.
+    private var menuMode = false
 
     init(view: any FileView, budget: SyslinuxBudget, configStack: [String]) {
         self.view = view
@@ -33,6 +35,7 @@ struct SyslinuxResolver {
     mutating func resolve(_ document: SyslinuxDocument) -> Result {
         indexLabels(document)
         let menuMode = Self.usesMenu(document)
+        self.menuMode = menuMode
         if let switched = switchedConfiguration(document, menuMode: menuMode) { return switched }
 
         var builder = Builder(document: document, menuMode: menuMode)
@@ -56,7 +59,7 @@ struct SyslinuxResolver {
             }
             if defaultIndex == nil { defaultIndex = builder.defaultEntry(ofMenu: 0) }
             timeout = Self.shorter(Self.seconds(document.menus.first?.timeout), total)
-            if timeout != nil, let directive = document.onTimeout,
+            if timeout != nil, let directive = document.menus.first?.onTimeout,
                let index = command(directive, in: document, menuMode: true, builder: &builder) {
                 defaultIndex = index
             }
@@ -235,7 +238,8 @@ struct SyslinuxResolver {
                                   depth: Int = 0) -> (entries: [BootEntry], expanded: Bool) {
         let (written, _) = SyslinuxText.splitFirstWord(label.kernelText)
         let arguments = label.arguments
-        var entry = BootEntry(title: title.joined(separator: " > "), id: label.name.isEmpty ? nil : label.name, kernel: nil,
+        let id = menuMode ? label.name : label.firstWord
+        var entry = BootEntry(title: title.joined(separator: " > "), id: id.isEmpty ? nil : id, kernel: nil,
                               origin: label.location, help: label.help)
         if protected || label.hasPassword {
             entry.unbootableReason = "protected by MENU PASSWD, which Baton cannot check"

@@ -318,6 +318,22 @@ import Testing
         #expect(hidden.defaultIndex == 1)
     }
 
+    @Test func onTimeoutInASubmenuIsThatSubmenus() throws {
+        let config = try #require(load(["/syslinux.cfg": "ui menu.c32\ntimeout 30\nlabel a\n kernel /a\nmenu begin s\nontimeout b\nlabel b\n kernel /b\nmenu end"]))
+        #expect(config.defaultIndex == 0)
+    }
+
+    @Test func withoutAMenuALabelIsItsFirstWord() throws {
+        let config = try #require(load(["/syslinux.cfg": "default linux\nlabel linux (recovery)\n kernel /k"]))
+        #expect(config.entries.first?.id == "linux")
+        #expect(config.entries.first?.title == "linux (recovery)")
+        #expect(config.defaultIndex == 0)
+        let menu = try #require(load(["/syslinux.cfg": "ui menu.c32\ndefault linux\nlabel linux (recovery)\n kernel /k\nlabel x\n menu default\n kernel /x"]))
+        #expect(menu.entries.first?.id == "linux (recovery)")
+        // The menu compares the whole LABEL text, so "linux" names nothing there.
+        #expect(menu.defaultIndex == 1)
+    }
+
     @Test func defaultCanNameAKernelWithOptions() throws {
         let config = try #require(load(["/syslinux/syslinux.cfg": "append quiet\ndefault vmlinuz root=/dev/sda1\nlabel other\n kernel /other"]))
         let entry = config.entries[config.defaultIndex]
