@@ -75,7 +75,8 @@ struct SyslinuxResolver {
                 defaultIndex = onTimeout ?? typed
                 if defaultIndex == nil { timeout = nil }
             }
-            if document.defaultCommand == nil {
+            // (A CONFIG'd file shown as a submenu needs no default of its own.)
+            if document.defaultCommand == nil, configStack.count <= 1 {
                 warn("no DEFAULT or UI: syslinux would stop at its boot: prompt, and nothing boots by itself",
                      SourceLocation(file: document.path, line: 0))
             }
