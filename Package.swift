@@ -24,6 +24,7 @@ let package = Package(
         .testTarget(name: "BootConfigTests", dependencies: ["BootConfig"]),
         .testTarget(name: "BootMenuTests", dependencies: ["BootMenu", "BootConfig"]),
         .testTarget(name: "KernelModulesTests", dependencies: ["KernelModules", "BootConfig"]),
+        .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform"]),
         // Real configs from ../shared/corpus against peers' expectations (and GRUB's own behaviour).
         .testTarget(name: "ConformanceTests", dependencies: ["BootConfig"]),
     ]

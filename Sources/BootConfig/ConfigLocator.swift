@@ -2,7 +2,8 @@
 
 public enum ConfigLocator {
     /// Every configuration found on the device, in order of preference: GRUB (what an installed
-    /// system boots with), then standalone BLS entries (systemd-boot). An entry that an earlier
+    /// system boots with), then standalone BLS entries (systemd-boot), then syslinux/isolinux/
+    /// extlinux (a hybrid ISO has both grub.cfg and isolinux.cfg). An entry that an earlier
     /// configuration already offers (same kernel, initrds and command line) is not listed again,
     /// so Fedora's grub.cfg with `blscfg` and its BLS files give one list. Empty when the device
     /// holds none. Repeats within one configuration stay, as its boot loader shows them.
@@ -15,11 +16,14 @@ public enum ConfigLocator {
             BLSConfig.entryFolders.contains { entry.origin.file.hasPrefix($0 + "/") }
         } ?? false
         if !grubReadBLS, let config = BLSConfig.load(from: device.files) { found.append(config) }
+        if let config = SyslinuxConfig.load(from: device.files) { found.append(config) }
         return removingRepeatedEntries(found)
     }
 
     /// Paths looked at, for messages when nothing is found.
-    public static var searchedPaths: [String] { GrubConfig.searchPaths + BLSConfig.entryFolders.map { $0 + "/*.conf" } }
+    public static var searchedPaths: [String] {
+        GrubConfig.searchPaths + BLSConfig.entryFolders.map { $0 + "/*.conf" } + ["/{boot/,}{isolinux,syslinux,extlinux}/…"]
+    }
 
     struct EntryKey: Hashable {
         var kernel: BootFile?

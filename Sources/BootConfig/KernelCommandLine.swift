@@ -42,10 +42,20 @@ public struct KernelCommandLine: Sendable, Hashable, CustomStringConvertible {
 
     /// The command line with `console=<console>` appended, unless it already names a console.
     public func addingConsole(_ console: String?) -> KernelCommandLine {
-        guard let console, !contains("console") else { return self }
+        addingConsoles(console.map { [$0] } ?? [])
+    }
+
+    /// The command line with a `console=` for each, in order, unless it already names a console.
+    public func addingConsoles(_ consoles: [String]) -> KernelCommandLine {
+        guard !consoles.isEmpty, !contains("console") else { return self }
         var copy = self
-        copy.parameters.append("console=" + console)
+        copy.parameters += consoles.map { "console=" + $0 }
         return copy
+    }
+
+    /// The values of every `key=` parameter, in order (e.g. all consoles).
+    public func values(of key: String) -> [String] {
+        parameters.filter { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
     }
 
     public var description: String {

@@ -1,22 +1,54 @@
-// What can happen to the menu: a key from any console, a second passing, the result of a boot attempt.
+// What can happen to the menu — a key on one of the consoles, a second passing, entries changing,
+// the result of a boot attempt — and what the menu asks its owner to do in return.
 
 public enum MenuKey: Sendable, Hashable {
-    case up, down, home, end, pageUp, pageDown, enter
+    case up, down, left, right, home, end, pageUp, pageDown
+    case enter, escape, tab, backspace, delete
+    /// A printable character.
+    case character(Character)
+    /// Ctrl plus a letter, e.g. `.control("a")` for Ctrl-A.
+    case control(Character)
     /// Any other key: it stops the countdown and does nothing else.
     case other
 }
 
 public enum MenuInput: Sendable, Hashable {
-    case key(MenuKey)
+    /// A key pressed on the console at this index.
+    case key(MenuKey, console: Int)
     /// One second of the countdown has passed.
     case tick
-    /// Booting the entry at index failed with this message; the menu stays.
-    case bootFailed(index: Int, message: String)
+    /// Booting the entry failed with this message; the menu stays.
+    case bootFailed(message: String)
+    /// The entries changed (a device appeared or a rescan finished); the selection follows its entry.
+    case itemsChanged([MenuItem], defaultIndex: Int)
+    /// A line for the log view (Baton's own messages, config diagnostics).
+    case log(String)
+}
+
+/// What to boot: an entry, possibly with a command line edited for this boot only, or a kernel
+/// typed at the command prompt; and the console the user was on (nil when nobody pressed a key).
+public struct BootRequest: Sendable, Hashable {
+    public enum Target: Sendable, Hashable {
+        case entry(index: Int, commandLine: String?)
+        case typed(String)
+    }
+
+    public var target: Target
+    public var console: Int?
+
+    public init(_ target: Target, console: Int?) {
+        self.target = target
+        self.console = console
+    }
 }
 
 public enum MenuAction: Sendable, Hashable {
     /// The state changed: draw it.
     case redraw
-    /// Boot the entry at this index.
-    case boot(index: Int)
+    /// Clear and draw everything again (Ctrl-L: a console that joined late or got garbled).
+    case repaint
+    case boot(BootRequest)
+    case rescan
+    case reboot
+    case powerOff
 }

@@ -71,15 +71,26 @@ void ccurses_clear(ccurses_screen *s) {
 
 void ccurses_put(ccurses_screen *s, int row, int col, const char *text, int style) {
     set_term(s->screen);
-    attr_t attr = style == 1 ? A_REVERSE : style == 2 ? A_BOLD : A_NORMAL;
+    attr_t attr = style == 1 ? A_REVERSE : style == 2 ? A_BOLD : style == 3 ? A_DIM : A_NORMAL;
     attron(attr);
     mvaddstr(row, col, text);
     attroff(attr);
 }
 
-void ccurses_refresh(ccurses_screen *s) {
+void ccurses_refresh(ccurses_screen *s, int cursor_row, int cursor_col) {
     set_term(s->screen);
+    if (cursor_row >= 0) {
+        move(cursor_row, cursor_col);
+        curs_set(1);
+    } else {
+        curs_set(0);
+    }
     refresh();
+}
+
+void ccurses_invalidate(ccurses_screen *s) {
+    set_term(s->screen);
+    clearok(curscr, TRUE);
 }
 
 int ccurses_key(ccurses_screen *s, int timeout_ms) {

@@ -1,21 +1,37 @@
-// A mounted filesystem and the boot configuration found on it.
+// A mounted filesystem, and a boot configuration found on one.
 
 import BootConfig
 import LinuxPlatform
 
-public struct BootSource: Sendable {
-    public var device: BlockDevice?
-    /// Where the filesystem is mounted (or the folder given in host mode).
+/// A filesystem Baton mounted read-only (or a directory given in host mode).
+public struct MountedDevice: Sendable {
+    public var device: BlockDevice
+    /// Where it is mounted.
     public var root: String
-    public var configuration: BootConfiguration
 
-    public init(device: BlockDevice?, root: String, configuration: BootConfiguration) {
+    public init(device: BlockDevice, root: String) {
         self.device = device
         self.root = root
-        self.configuration = configuration
     }
 
     public var view: HostFileView { HostFileView(root: root) }
+
+    /// The device as the configuration parsers see it (for `search`).
+    public var grubDevice: GrubDevice {
+        GrubDevice(name: device.name, uuid: device.probe.uuid, label: device.probe.label, files: view)
+    }
+}
+
+public struct BootSource: Sendable {
+    public var mount: MountedDevice
+    public var configuration: BootConfiguration
+
+    public init(mount: MountedDevice, configuration: BootConfiguration) {
+        self.mount = mount
+        self.configuration = configuration
+    }
+
+    public var view: HostFileView { mount.view }
     /// How the menu names this source.
-    public var label: String { device?.name ?? root }
+    public var label: String { mount.device.name }
 }

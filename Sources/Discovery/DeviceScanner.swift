@@ -7,9 +7,9 @@ import LinuxPlatform
 
 public struct DeviceScanner {
     public var mountRoot = "/run/baton"
-    public var log: @Sendable (String) -> Void
+    public var log: (String) -> Void
 
-    public init(log: @escaping @Sendable (String) -> Void) { self.log = log }
+    public init(log: @escaping (String) -> Void) { self.log = log }
 
     /// Block devices now in /sys/class/block, skipping RAM, loop and zram devices.
     public static func blockDeviceNames() -> [String] {
@@ -35,6 +35,7 @@ public struct DeviceScanner {
         guard let type = device.probe.type, device.probe.usage == nil || device.probe.usage == "filesystem" else { return nil }
         let target = "\(mountRoot)/\(device.name)"
         let options = ["ext3", "ext4"].contains(type) ? "noload" : ""
+        if Mounts.isMountPoint(target) { return target }
         do {
             try FileSystem.makeDirectories(target)
             do {
@@ -61,18 +62,22 @@ public struct DeviceScanner {
         }
     }
 
-    /// Every source with a boot configuration among the devices. All mounted devices are given
-    /// to the parsers, so `search --fs-uuid` in one finds another.
-    public func sources(from devices: [BlockDevice], coldplug: Coldplug?) -> [BootSource] {
-        let mounted = devices.compactMap { device in mount(device, coldplug: coldplug).map { (device, $0) } }
-        let grubDevices = mounted.map { device, root in
-            GrubDevice(name: device.name, uuid: device.probe.uuid, label: device.probe.label, files: HostFileView(root: root))
-        }
+    /// Mounts the devices and reads their configurations. All mounted devices are given to the
+    /// parsers, so `search --fs-uuid` in one finds another.
+    public func scan(_ devices: [BlockDevice], coldplug: Coldplug?) -> (mounts: [MountedDevice], sources: [BootSource]) {
+        let mounts = devices.compactMap { device in mount(device, coldplug: coldplug).map { MountedDevice(device: device, root: $0) } }
+        return (mounts, Self.sources(on: mounts, log: log))
+    }
+
+    /// The configurations on mounted devices, in device order.
+    public static func sources(on mounts: [MountedDevice], grub: GrubOptions = GrubOptions(), log: (String) -> Void) -> [BootSource] {
+        let grubDevices = mounts.map(\.grubDevice)
         var sources: [BootSource] = []
-        for ((device, root), grubDevice) in zip(mounted, grubDevices) {
-            for configuration in ConfigLocator.loadConfigurations(from: grubDevice, devices: grubDevices) {
-                log("\(device.summary): \(configuration.path), \(configuration.entries.count) entries")
-                sources.append(BootSource(device: device, root: root, configuration: configuration))
+        for (mount, grubDevice) in zip(mounts, grubDevices) {
+            for configuration in ConfigLocator.loadConfigurations(from: grubDevice, devices: grubDevices, grub: grub) {
+                log("\(mount.device.summary): \(configuration.path), \(configuration.entries.count) entries")
+                for diagnostic in configuration.diagnostics { log("\(mount.device.name): \(diagnostic)") }
+                sources.append(BootSource(mount: mount, configuration: configuration))
             }
         }
         return sources

@@ -4,15 +4,15 @@
 import LinuxPlatform
 
 public struct Discovery {
-    public var log: @Sendable (String) -> Void
+    public var log: (String) -> Void
     /// How long the device list must stay unchanged before discovery stops waiting.
     public var settleMilliseconds = 400
     /// The longest discovery waits for devices in all.
     public var limitMilliseconds = 5000
 
-    public init(log: @escaping @Sendable (String) -> Void) { self.log = log }
+    public init(log: @escaping (String) -> Void) { self.log = log }
 
-    public func run() -> (sources: [BootSource], scanner: DeviceScanner) {
+    public func run() -> (mounts: [MountedDevice], sources: [BootSource], scanner: DeviceScanner) {
         var coldplug = Coldplug()
         if coldplug == nil { log("no module database for kernel \(KernelInfo.release()); loading no modules") }
         let start = Processes.monotonicMilliseconds()
@@ -37,6 +37,7 @@ public struct Discovery {
         let scanner = DeviceScanner(log: log)
         let devices = lastNames.compactMap { scanner.probe($0) }
         log("devices: " + (devices.isEmpty ? "none" : devices.map(\.summary).joined(separator: ", ")))
-        return (scanner.sources(from: devices, coldplug: coldplug), scanner)
+        let (mounts, sources) = scanner.scan(devices, coldplug: coldplug)
+        return (mounts, sources, scanner)
     }
 }

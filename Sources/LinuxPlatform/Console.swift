@@ -22,6 +22,25 @@ public enum Console {
         try? FileSystem.writeAll(Array((line + "\n").utf8), to: fd, name: "console")
     }
 
+    /// One byte from a descriptor if it arrives within `milliseconds`; nil otherwise.
+    public static func readByte(fd: Int32, milliseconds: Int) -> UInt8? {
+        guard Poll.wait([fd], milliseconds: milliseconds).contains(fd) else { return nil }
+        var byte: UInt8 = 0
+        let n = Glibc.read(fd, &byte, 1)
+        return n == 1 ? byte : nil
+    }
+
+    /// Opens a console device for the menu, read-write, not as controlling terminal.
+    public static func openDevice(_ name: String) throws(SystemError) -> Int32 {
+        let path = "/dev/" + name
+        return try retrying("open", path) { Glibc.open(path, O_RDWR | O_NOCTTY | O_CLOEXEC) }
+    }
+
+    /// The kernel's console log level now (first field of /proc/sys/kernel/printk).
+    public static func kernelMessageLevel() -> Int32? {
+        FileSystem.text("/proc/sys/kernel/printk")?.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { Int32($0) }
+    }
+
     /// Writes a line to the kernel log (/dev/kmsg), best effort.
     public static func kernelLog(_ line: String) {
         let fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC)

@@ -24,6 +24,15 @@ public enum Mounts {
         try retrying("umount", target) { umount2(target, detach ? Int32(MNT_DETACH) : 0) }
     }
 
+    /// Whether something is mounted exactly at the path.
+    public static func isMountPoint(_ path: String) -> Bool {
+        guard let text = FileSystem.text("/proc/self/mounts") else { return false }
+        return text.split(separator: "\n").contains { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 1 && fields[1] == path
+        }
+    }
+
     /// Mount points currently mounted below a folder, deepest first (from /proc/self/mounts).
     public static func mounted(under folder: String) -> [String] {
         guard let text = FileSystem.text("/proc/self/mounts") else { return [] }

@@ -1,15 +1,18 @@
-// Draws a menu Screen on one console with ncurses and turns its keys into MenuKeys.
+// Draws a menu Screen on one console with ncurses (one SCREEN per console, from newterm) and
+// turns its keys into MenuKeys.
 
 import BootMenu
 import CCurses
 
-public final class CursesTerminal {
+public final class CursesTerminal: ConsoleTerminal {
     private let screen: OpaquePointer
+    public let inputDescriptor: Int32
 
     /// Starts curses on the terminal at the descriptors; nil when terminfo has no entry for `term`.
     public init?(term: String, input: Int32, output: Int32) {
         guard let s = ccurses_open(term, input, output) else { return nil }
         screen = s
+        inputDescriptor = input
     }
 
     deinit { ccurses_close(screen) }
@@ -27,16 +30,58 @@ public final class CursesTerminal {
             case .normal: 0
             case .selected: 1
             case .title: 2
+            case .dim: 3
             }
-            ccurses_put(screen, Int32(line.row), 0, Self.printable(line.text), style)
+            ccurses_put(screen, Int32(line.row), 0, Printable.ascii(line.text), style)
         }
-        ccurses_refresh(screen)
+        ccurses_refresh(screen, Int32(content.cursor?.row ?? -1), Int32(content.cursor?.column ?? 0))
     }
 
-    /// Text safe to send to a terminal: titles and paths come from users' disks, so control
-    /// characters (escape sequences) never reach the terminal. Non-ASCII shows as `?` until the
-    /// menu has a UTF-8 locale; `…` as `...`.
-    static func printable(_ text: String) -> String {
+    public func invalidate() { ccurses_invalidate(screen) }
+
+    public func suspend() { ccurses_suspend(screen) }
+
+    public func readKey(milliseconds: Int) -> MenuKey? {
+        let c = ccurses_key(screen, Int32(milliseconds))
+        switch c {
+        case -1, Int32(CCURSES_KEY_RESIZE): return nil
+        case Int32(CCURSES_KEY_UP): return .up
+        case Int32(CCURSES_KEY_DOWN): return .down
+        case Int32(CCURSES_KEY_LEFT): return .left
+        case Int32(CCURSES_KEY_RIGHT): return .right
+        case Int32(CCURSES_KEY_HOME): return .home
+        case Int32(CCURSES_KEY_END): return .end
+        case Int32(CCURSES_KEY_PPAGE): return .pageUp
+        case Int32(CCURSES_KEY_NPAGE): return .pageDown
+        case Int32(CCURSES_KEY_ENTER): return .enter
+        case Int32(CCURSES_KEY_BACKSPACE): return .backspace
+        case Int32(CCURSES_KEY_DC): return .delete
+        case Int32(CCURSES_KEY_OTHER): return .other
+        default: return KeyDecoding.key(forByte: c)
+        }
+    }
+}
+
+/// Plain bytes as keys, shared by the curses and the dumb terminal.
+public enum KeyDecoding {
+    public static func key(forByte c: Int32) -> MenuKey {
+        switch c {
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 8, 127: return .backspace
+        case 27: return .escape
+        case 1...26: return .control(Character(Unicode.Scalar(UInt8(c) + 96)))
+        case 32...126: return .character(Character(Unicode.Scalar(UInt8(c))))
+        default: return .other
+        }
+    }
+}
+
+/// Text safe to send to a terminal: titles and paths come from users' disks, so control
+/// characters (escape sequences) never reach the terminal. Non-ASCII shows as `?` until the
+/// menu has a UTF-8 locale; `…` as `...`.
+public enum Printable {
+    public static func ascii(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar.value {
@@ -47,25 +92,5 @@ public final class CursesTerminal {
             }
         }
         return out
-    }
-
-    /// Leaves curses mode so the next kernel (or a log line) finds a sane terminal.
-    public func suspend() { ccurses_suspend(screen) }
-
-    /// Waits up to `milliseconds` for a key; nil when none came.
-    public func readKey(milliseconds: Int) -> MenuKey? {
-        let c = ccurses_key(screen, Int32(milliseconds))
-        switch c {
-        case -1: return nil
-        case Int32(CCURSES_KEY_UP), Int32(UInt8(ascii: "k")): return .up
-        case Int32(CCURSES_KEY_DOWN), Int32(UInt8(ascii: "j")): return .down
-        case Int32(CCURSES_KEY_HOME): return .home
-        case Int32(CCURSES_KEY_END): return .end
-        case Int32(CCURSES_KEY_PPAGE): return .pageUp
-        case Int32(CCURSES_KEY_NPAGE): return .pageDown
-        case Int32(CCURSES_KEY_ENTER), 10, 13: return .enter
-        case Int32(CCURSES_KEY_RESIZE): return nil
-        default: return .other
-        }
     }
 }

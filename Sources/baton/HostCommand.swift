@@ -2,6 +2,7 @@
 // (`--dry-run`), without privileges and without touching any device.
 
 import BootConfig
+import BootMenu
 import Discovery
 import LinuxPlatform
 
@@ -74,12 +75,14 @@ enum HostCommand {
             printUsage()
             return 2
         }
-        let sources = sources(options.devices, grub: options.grub)
+        let mounts = mounts(options.devices)
+        let sources = DeviceScanner.sources(on: mounts, grub: options.grub, log: { _ in })
         guard !sources.isEmpty else {
             Console.write("baton: no boot configuration found (looked for \(ConfigLocator.searchedPaths.joined(separator: ", ")))", fd: 2)
             return 1
         }
-        return options.dryRun ? plan(sources, entry: options.entry, console: options.console) : list(sources, json: options.json)
+        let model = MenuModel(sources: sources, mounts: mounts, options: BatonOptions())
+        return options.dryRun ? plan(model, entry: options.entry, console: options.console) : list(model, json: options.json)
     }
 
     static func printUsage() { Console.write(usage, fd: 2) }
@@ -96,13 +99,11 @@ enum HostCommand {
         return GrubDevice(name: name, uuid: uuid, label: label, files: HostFileView(root: root))
     }
 
-    static func sources(_ devices: [GrubDevice], grub: GrubOptions) -> [BootSource] {
-        devices.flatMap { device in
-            ConfigLocator.loadConfigurations(from: device, devices: devices, grub: grub).map { configuration in
-                let root = (device.files as? HostFileView)?.root ?? device.name
-                let probe = BlockProbeResult(uuid: device.uuid, label: device.label)
-                return BootSource(device: BlockDevice(name: device.name, isPartition: true, probe: probe), root: root, configuration: configuration)
-            }
+    static func mounts(_ devices: [GrubDevice]) -> [MountedDevice] {
+        devices.map { device in
+            let root = (device.files as? HostFileView)?.root ?? device.name
+            let probe = BlockProbeResult(uuid: device.uuid, label: device.label)
+            return MountedDevice(device: BlockDevice(name: device.name, isPartition: true, probe: probe), root: root)
         }
     }
 
@@ -115,9 +116,8 @@ enum HostCommand {
         return 0
     }
 
-    static func list(_ sources: [BootSource], json: Bool) -> Int32 {
-        let model = MenuModel(sources: sources, options: BatonOptions())
-        for source in sources {
+    static func list(_ model: MenuModel, json: Bool) -> Int32 {
+        for source in model.sources {
             for diagnostic in source.configuration.diagnostics { Console.write("baton: \(source.label): \(diagnostic)", fd: 2) }
         }
         if json {
@@ -137,15 +137,14 @@ enum HostCommand {
         return 0
     }
 
-    static func plan(_ sources: [BootSource], entry: Int?, console: String?) -> Int32 {
-        let model = MenuModel(sources: sources, options: BatonOptions())
+    static func plan(_ model: MenuModel, entry: Int?, console: String?) -> Int32 {
         let index = entry ?? model.defaultIndex
         guard model.choices.indices.contains(index) else {
             Console.write("baton: no entry \(index) (there are \(model.choices.count))", fd: 2)
             return 1
         }
         let title = model.choices[index].entry.title
-        switch model.plan(index, console: console) {
+        switch model.plan(BootRequest(.entry(index: index, commandLine: nil), console: nil), consoles: console.map { [$0] } ?? []) {
         case .failure(let error):
             Console.write("baton: cannot boot \"\(title)\": \(error)", fd: 2)
             return 1

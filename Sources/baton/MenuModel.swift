@@ -1,4 +1,5 @@
-// The entries of all boot sources as one list, with the default and timeout the menu starts from.
+// The entries of all boot sources as one menu: items to show, the default and timeout it starts
+// with, and the boot plan for a request.
 
 import BootConfig
 import BootMenu
@@ -12,34 +13,76 @@ struct MenuModel {
 
     var choices: [Choice] = []
     var sources: [BootSource]
+    var mounts: [MountedDevice]
     var defaultIndex = 0
     var timeout: Int?
+    var style: MenuState.CountdownStyle = .menu
 
     /// The first source's configuration decides the default and the timeout; `options` override.
-    init(sources: [BootSource], options: BatonOptions) {
+    init(sources: [BootSource], mounts: [MountedDevice], options: BatonOptions) {
         self.sources = sources
+        self.mounts = mounts
         for (n, source) in sources.enumerated() {
             if n == 0 {
                 defaultIndex = source.configuration.defaultIndex
                 timeout = source.configuration.timeout
+                style = switch source.configuration.timeoutStyle {
+                case .menu: .menu
+                case .countdown: .countdown
+                case .hidden: .hidden
+                }
             }
             choices += source.configuration.entries.map { Choice(entry: $0, source: source) }
         }
         if let forced = options.timeout { timeout = forced }
     }
 
-    func items(console: String?) -> [MenuItem] {
+    /// Menu items; `consoleRule` says in the details which console= the entry will get.
+    func items(consoleRule: String) -> [MenuItem] {
         choices.map { choice in
-            let problem: String? = switch BootPlan.make(entry: choice.entry, source: choice.source, sources: sources, console: console) {
+            let entry = choice.entry
+            let problem: String? = switch BootPlan.make(entry: entry, source: choice.source, mounts: mounts, consoles: []) {
             case .success: nil
             case .failure(let error): error.message
             }
-            return MenuItem(title: choice.entry.title, detail: choice.source.label, problem: problem)
+            let device = choice.source.mount.device
+            var details = [
+                "Title:        \(entry.title)",
+                "Device:       \(device.summary)",
+                "Config:       \(entry.origin)",
+                "Kernel:       \(entry.kernel?.description ?? "(none)")",
+                "Initrds:      \(entry.initrds.isEmpty ? "(none)" : entry.initrds.map(\.description).joined(separator: " "))",
+            ]
+            if let dtb = entry.devicetree { details.append("Devicetree:   \(dtb)") }
+            details.append("Command line: \(entry.commandLine)")
+            if !KernelCommandLine(entry.commandLine).contains("console") { details.append("Console:      \(consoleRule)") }
+            if let id = entry.id { details.append("Id:           \(id)") }
+            if let problem { details.append("Cannot boot:  \(problem)") }
+            if let help = entry.help { details.append(help) }
+            let diagnostics = choice.source.configuration.diagnostics
+            if !diagnostics.isEmpty {
+                details.append("\(diagnostics.count) note(s) on \(choice.source.configuration.path):")
+                details += diagnostics.prefix(20).map { "  \($0)" }
+            }
+            return MenuItem(
+                title: entry.title, group: "\(device.summary)  \(choice.source.configuration.path)", problem: problem,
+                commandLine: entry.commandLine, details: details)
         }
     }
 
-    func plan(_ index: Int, console: String?) -> Result<BootPlan, BootPlanError> {
-        guard choices.indices.contains(index) else { return .failure(BootPlanError(message: "no entry \(index)")) }
-        return BootPlan.make(entry: choices[index].entry, source: choices[index].source, sources: sources, console: console)
+    /// The plan for a request: an entry (maybe with an edited command line) or a typed kernel.
+    func plan(_ request: BootRequest, consoles: [String]) -> Result<BootPlan, BootPlanError> {
+        switch request.target {
+        case .entry(let index, let edited):
+            guard choices.indices.contains(index) else { return .failure(BootPlanError(message: "no entry \(index)")) }
+            var entry = choices[index].entry
+            if let edited { entry.commandLine = edited }
+            return BootPlan.make(entry: entry, source: choices[index].source, mounts: mounts, consoles: consoles)
+        case .typed(let text):
+            switch ManualBoot.parse(text) {
+            case .failure(let error): return .failure(BootPlanError(message: error.message))
+            case .success(let entry): return BootPlan.make(entry: entry, source: nil, mounts: mounts, consoles: consoles)
+            }
+        }
     }
 }

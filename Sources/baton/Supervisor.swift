@@ -13,6 +13,8 @@ enum Supervisor {
         setenv("PATH", "/sbin:/bin", 1)
         if getenv("TERMINFO") == nil { setenv("TERMINFO", "/usr/share/terminfo", 1) }
         let options = BatonOptions(commandLine: KernelCommandLine(FileSystem.text("/proc/cmdline") ?? ""))
+        // Kernel messages would scribble over the menu; the worker restores the level before kexec.
+        if let level = Console.kernelMessageLevel() { setenv("BATON_CONSOLE_LOGLEVEL", String(level), 1) }
         if !options.debug { Console.setKernelMessageLevel(1) }
         if Processes.earlyInitStatus & 3 != 3 { Console.write("baton: early mounts incomplete (status \(Processes.earlyInitStatus))") }
 

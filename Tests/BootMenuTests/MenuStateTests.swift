@@ -1,93 +1,259 @@
-// Tests for the menu state machine (countdown, keys, default, failures) and its layout.
+// Tests for the menu state machine: countdown, keys, views, editing, consoles, failures.
 
 import Testing
 @testable import BootMenu
 
-@Suite struct MenuStateTests {
-    let items = [MenuItem(title: "Debian"), MenuItem(title: "Rescue"), MenuItem(title: "Broken", problem: "/vmlinuz: No such file or directory")]
+extension MenuState {
+    /// Presses keys on a console and returns the actions of the last one.
+    @discardableResult
+    mutating func press(_ keys: MenuKey..., on console: Int = 0) -> [MenuAction] {
+        var last: [MenuAction] = []
+        for key in keys { last = handle(.key(key, console: console)) }
+        return last
+    }
 
-    @Test func countdownBootsTheDefault() {
+    mutating func type(_ text: String, on console: Int = 0) {
+        for c in text { _ = handle(.key(.character(c), console: console)) }
+    }
+}
+
+@Suite struct MenuStateTests {
+    let items = [
+        MenuItem(title: "Debian", group: "vda1", commandLine: "root=/dev/vda1 ro quiet", details: ["Kernel: /vmlinuz"]),
+        MenuItem(title: "Rescue", group: "vda1", commandLine: "single", hotkey: "s"),
+        MenuItem(title: "Broken", group: "vdb1", problem: "/vmlinuz: No such file or directory"),
+    ]
+
+    func entry(_ index: Int, _ commandLine: String? = nil, console: Int? = 0) -> MenuAction {
+        .boot(BootRequest(.entry(index: index, commandLine: commandLine), console: console))
+    }
+
+    @Test func countdownBootsTheDefaultWithNoConsoleChosen() {
         var state = MenuState(items: items, defaultIndex: 1, timeout: 2)
         #expect(state.start() == [.redraw])
         #expect(state.handle(.tick) == [.redraw])
         #expect(state.countdown == 1)
-        #expect(state.handle(.tick) == [.redraw, .boot(index: 1)])
-        #expect(state.handle(.key(.down)) == [])  // keys wait while booting
+        #expect(state.handle(.tick) == [.redraw, entry(1, console: nil)])
+        #expect(state.press(.down) == [])  // keys wait while booting
     }
 
     @Test func timeoutZeroBootsAtOnce() {
         var state = MenuState(items: items, defaultIndex: 0, timeout: 0)
-        #expect(state.start() == [.redraw, .boot(index: 0)])
+        #expect(state.start() == [.redraw, entry(0, console: nil)])
     }
 
-    @Test func anyKeyStopsTheCountdown() {
+    @Test func anyKeyStopsTheCountdownAndSaysSo() {
         var state = MenuState(items: items, defaultIndex: 0, timeout: 5)
-        #expect(state.handle(.key(.other)) == [.redraw])
+        #expect(state.press(.other) == [.redraw])
         #expect(state.countdown == nil)
+        #expect(state.status == "Countdown stopped.")
         for _ in 0..<10 { #expect(state.handle(.tick) == []) }
     }
 
-    @Test func downAndEnterBootTheSecondEntry() {
-        var state = MenuState(items: items, defaultIndex: 0, timeout: 5)
-        _ = state.handle(.key(.down))
-        #expect(state.handle(.key(.enter)) == [.redraw, .boot(index: 1)])
+    @Test func downAndEnterBootTheSecondEntryOnTheConsoleUsed() {
+        var state = MenuState(items: items, defaultIndex: 0, timeout: 5, consoles: ["tty0", "ttyS0"])
+        state.press(.down, on: 1)
+        #expect(state.press(.enter, on: 1) == [.redraw, entry(1, console: 1)])
     }
 
-    @Test func selectionStaysInBounds() {
+    @Test func navigationKeysStayInBounds() {
         var state = MenuState(items: items, defaultIndex: 2, timeout: nil)
-        _ = state.handle(.key(.down))
+        state.press(.down)
         #expect(state.selection == 2)
-        _ = state.handle(.key(.home))
-        _ = state.handle(.key(.up))
+        state.press(.home, .up)
         #expect(state.selection == 0)
-        _ = state.handle(.key(.end))
+        state.press(.end)
         #expect(state.selection == 2)
+        state.press(.character("k"), .pageUp)
+        #expect(state.selection == 0)
+        state.press(.character("2"))
+        #expect(state.selection == 2)
+        state.press(.character("9"))
+        #expect(state.selection == 2)
+    }
+
+    @Test func hotkeysBoot() {
+        var state = MenuState(items: items, defaultIndex: 0, timeout: nil)
+        #expect(state.press(.character("S")) == [.redraw, entry(1)])
     }
 
     @Test func anEntryWithAProblemShowsItInsteadOfBooting() {
         var state = MenuState(items: items, defaultIndex: 2, timeout: 1)
         #expect(state.handle(.tick) == [.redraw])
         #expect(state.status == "Cannot boot \"Broken\": /vmlinuz: No such file or directory")
-        _ = state.handle(.key(.up))
-        #expect(state.handle(.key(.enter)) == [.redraw, .boot(index: 1)])
+        #expect(state.press(.up, .enter) == [.redraw, entry(1)])
     }
 
     @Test func aFailedBootKeepsTheMenuUsable() {
         var state = MenuState(items: items, defaultIndex: 0, timeout: 1)
         _ = state.handle(.tick)
-        #expect(state.handle(.bootFailed(index: 0, message: "kexec_file_load(/vmlinuz): Operation not permitted")) == [.redraw])
-        #expect(state.status == "Cannot boot \"Debian\": kexec_file_load(/vmlinuz): Operation not permitted")
-        #expect(state.countdown == nil)
-        #expect(state.handle(.key(.down)) == [.redraw])
-        #expect(state.handle(.key(.enter)) == [.redraw, .boot(index: 1)])
+        #expect(state.handle(.bootFailed(message: "kexec_file_load(/vmlinuz): Operation not permitted")) == [.redraw])
+        #expect(state.status == "Cannot boot: kexec_file_load(/vmlinuz): Operation not permitted")
+        #expect(state.logLines.last == "boot failed: kexec_file_load(/vmlinuz): Operation not permitted")
+        #expect(state.press(.down) == [.redraw])
+        #expect(state.press(.enter) == [.redraw, entry(1)])
     }
 
-    @Test func anInvalidDefaultFallsBackToTheFirst() {
-        #expect(MenuState(items: items, defaultIndex: 9, timeout: nil).defaultIndex == 0)
-        var empty = MenuState(items: [], defaultIndex: 0, timeout: 3)
-        #expect(empty.countdown == nil)
-        #expect(empty.handle(.key(.enter)) == [.redraw])
+    @Test func editingTheCommandLineBootsOnceWithTheEdit() {
+        var state = MenuState(items: items, defaultIndex: 0, timeout: nil)
+        state.press(.character("e"))
+        #expect(state.view == .edit)
+        #expect(state.editor.string == "root=/dev/vda1 ro quiet")
+        state.press(.backspace, .backspace, .backspace, .backspace, .backspace)
+        state.type("single")
+        state.press(.home, .delete)
+        state.type("R")
+        #expect(state.press(.enter) == [.redraw, entry(0, "Root=/dev/vda1 ro single")])
+        #expect(state.items[0].commandLine == "root=/dev/vda1 ro quiet")
     }
 
-    @Test func layoutShowsEntriesCountdownAndStatus() {
-        var state = MenuState(items: items, defaultIndex: 1, timeout: 3)
-        let screen = MenuLayout.render(state, rows: 12, columns: 60)
-        let text = screen.plainText
-        #expect(text.contains("   Debian"))
-        #expect(text.contains(" * Rescue"))
-        #expect(text.contains("[/vmlinuz: No such file or directory]"))
-        #expect(text.contains("Booting \"Rescue\" in 3 s. Press any key to stop."))
-        #expect(screen.lines.first { $0.style == .selected }?.text.hasPrefix(" * Rescue") == true)
-        _ = state.handle(.key(.other))
-        #expect(MenuLayout.render(state, rows: 12, columns: 60).plainText.contains("Up/Down to choose, Enter to boot."))
+    @Test func escapeCancelsEditing() {
+        var state = MenuState(items: items, defaultIndex: 0, timeout: nil)
+        state.press(.character("e"))
+        state.type("xyz")
+        #expect(state.press(.escape) == [.redraw])
+        #expect(state.view == .list)
     }
 
-    @Test func layoutScrollsToKeepTheSelectionVisible() {
-        let many = (0..<30).map { MenuItem(title: "Entry \($0)") }
+    @Test func lineEditorShortcuts() {
+        var editor = LineEditor("hello world")
+        _ = editor.handle(.control("a"))
+        _ = editor.handle(.right)
+        _ = editor.handle(.control("k"))
+        #expect(editor.string == "h")
+        _ = editor.handle(.character("i"))
+        _ = editor.handle(.left)
+        _ = editor.handle(.control("u"))
+        #expect(editor.string == "i" && editor.cursor == 0)
+        _ = editor.handle(.control("e"))
+        #expect(editor.cursor == 1)
+    }
+
+    @Test func commandPromptBootsATypedKernel() {
+        var state = MenuState(items: items, defaultIndex: 0, timeout: nil)
+        state.press(.character("c"))
+        #expect(state.view == .command)
+        state.type("vda1:/boot/vmlinuz root=/dev/vda1")
+        #expect(state.press(.enter) == [.redraw, .boot(BootRequest(.typed("vda1:/boot/vmlinuz root=/dev/vda1"), console: 0))])
+    }
+
+    @Test func viewsOpenAndAnyOtherKeyReturns() {
+        var state = MenuState(items: items, defaultIndex: 0, timeout: nil)
+        for (key, view) in [(MenuKey.character("d"), MenuState.View.details), (.tab, .details), (.character("l"), .log), (.character("h"), .help), (.character("?"), .help)] {
+            state.press(key)
+            #expect(state.view == view)
+            state.press(.down)
+            #expect(state.view == view)  // scrolling stays
+            state.press(.character("x"))
+            #expect(state.view == .list)
+        }
+    }
+
+    @Test func commandsForTheOwner() {
+        var state = MenuState(items: items, defaultIndex: 0, timeout: nil)
+        #expect(state.press(.character("r")) == [.redraw, .rescan])
+        #expect(state.press(.character("R")) == [.redraw])
+        #expect(state.status == "Reboot? Press y to reboot, any other key to go back.")
+        #expect(state.press(.character("y")) == [.reboot])
+        #expect(state.press(.character("P"), .character("y")) == [.powerOff])
+        // A stray byte (a late terminal reply on a serial line) does not reboot.
+        #expect(state.press(.character("R"), .character("0")) == [.redraw])
+        #expect(state.view == .list)
+        #expect(state.press(.control("l")) == [.repaint])
+    }
+
+    @Test func theFirstConsoleWithAKeyHasControlAndAnotherCanTakeIt() {
+        var state = MenuState(items: items, defaultIndex: 0, timeout: 9, consoles: ["tty0", "ttyS0"])
+        state.press(.down, on: 1)
+        #expect(state.controller == 1)
+        #expect(state.selection == 1)
+        // The first key on the other console only takes control.
+        #expect(state.press(.down, on: 0) == [.redraw])
+        #expect(state.selection == 1)
+        #expect(state.controller == 0)
+        #expect(state.status == "Menu taken over on tty0.")
+        state.press(.down, on: 0)
+        #expect(state.selection == 2)
+    }
+
+    @Test func itemsChangingKeepsTheSelectedEntry() {
+        var state = MenuState(items: items, defaultIndex: 0, timeout: nil)
+        state.press(.down)
+        let more = [MenuItem(title: "New")] + items
+        #expect(state.handle(.itemsChanged(more, defaultIndex: 1)) == [.redraw])
+        #expect(state.selection == 2)
+        #expect(state.defaultIndex == 1)
+    }
+
+    @Test func logKeepsTheLastLines() {
+        var state = MenuState(items: items, defaultIndex: 0, timeout: nil)
+        for n in 0..<(MenuState.logLimit + 10) { _ = state.handle(.log("line \(n)")) }
+        #expect(state.logLines.count == MenuState.logLimit)
+        #expect(state.logLines.first == "line 10")
+    }
+}
+
+@Suite struct MenuLayoutTests {
+    let items = [
+        MenuItem(title: "Debian GNU/Linux", group: "vda1 ext4", commandLine: "ro"),
+        MenuItem(title: "Advanced options for Debian GNU/Linux > Debian GNU/Linux, with Linux 6.1.0-13-amd64 (recovery mode)", group: "vda1 ext4"),
+        MenuItem(title: "Broken", group: "vdb1 vfat", problem: "/vmlinuz: No such file or directory"),
+    ]
+
+    @Test func the80x24MenuAsText() {
+        let state = MenuState(items: items, defaultIndex: 0, timeout: 5, consoles: ["ttyS0"])
+        let text = MenuLayout.render(state, header: "Baton boot menu", rows: 24, columns: 80).plainText
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "Baton boot menu")
+        #expect(lines[2] == "vda1 ext4")
+        #expect(lines[3] == " 0* Debian GNU/Linux")
+        #expect(lines[4].hasPrefix(" 1  Advanced options for Debian GNU/Linux > Debian GNU/Linux, with Linux 6.1"))
+        #expect(lines[4].hasSuffix("...") && lines[4].count == 80)
+        #expect(lines[5] == "vdb1 vfat")
+        #expect(lines[6] == " 2  Broken  [/vmlinuz: No such file or directory]")
+        #expect(lines[21] == "Booting \"Debian GNU/Linux\" in 5 s. Press any key to stop.")
+        #expect(lines[23] == MenuLayout.keyHelp)
+        #expect(lines.allSatisfy { $0.count <= 80 })
+    }
+
+    @Test func smallScreensScrollToTheSelection() {
+        let many = (0..<30).map { MenuItem(title: "Entry \($0)", group: $0 < 15 ? "A" : "B") }
         var state = MenuState(items: many, defaultIndex: 0, timeout: nil)
-        for _ in 0..<25 { _ = state.handle(.key(.down)) }
-        let screen = MenuLayout.render(state, rows: 10, columns: 40)
+        state.press(.character("9"))
+        for _ in 0..<16 { state.press(.down) }
+        let screen = MenuLayout.render(state, rows: 12, columns: 40)
         #expect(screen.lines.contains { $0.style == .selected && $0.text.contains("Entry 25") })
-        #expect(!screen.plainText.contains("Entry 0 "))
+        #expect(!screen.plainText.contains("Entry 0\n"))
+        #expect(screen.plainText.split(separator: "\n", omittingEmptySubsequences: false).allSatisfy { $0.count <= 40 })
+    }
+
+    @Test func otherConsolesSayWhereTheMenuIsInUse() {
+        var state = MenuState(items: items, defaultIndex: 0, timeout: nil, consoles: ["tty0", "ttyS0"])
+        state.press(.down, on: 1)
+        #expect(MenuLayout.render(state, console: 0, rows: 24, columns: 80).plainText.contains("Menu in use on ttyS0. Press any key here to take it over."))
+        #expect(!MenuLayout.render(state, console: 1, rows: 24, columns: 80).plainText.contains("Menu in use"))
+    }
+
+    @Test func hiddenAndCountdownStyles() {
+        let hidden = MenuState(items: items, defaultIndex: 0, timeout: 3, style: .hidden)
+        #expect(MenuLayout.render(hidden, rows: 24, columns: 80).lines.isEmpty)
+        let countdown = MenuState(items: items, defaultIndex: 0, timeout: 3, style: .countdown)
+        #expect(MenuLayout.render(countdown, rows: 24, columns: 80).plainText.hasPrefix("Booting in 3 s. Press any key for the menu."))
+        var shown = hidden
+        shown.press(.other)
+        #expect(MenuLayout.render(shown, rows: 24, columns: 80).plainText.contains("Debian GNU/Linux"))
+    }
+
+    @Test func editorPlacesTheCursor() {
+        var state = MenuState(items: items, defaultIndex: 0, timeout: nil)
+        state.press(.character("e"))
+        state.type(String(repeating: "x", count: 45))
+        let screen = MenuLayout.render(state, rows: 12, columns: 40)
+        #expect(screen.cursor == Screen.Position(row: 4, column: 7))
+    }
+
+    @Test func emptyMenuSaysWhatToDo() {
+        let state = MenuState(items: [], defaultIndex: 0, timeout: 3)
+        #expect(MenuLayout.render(state, rows: 24, columns: 80).plainText.contains("No bootable entries were found. Press r to look again, l for the log."))
     }
 }

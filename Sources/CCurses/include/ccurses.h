@@ -12,9 +12,12 @@ void ccurses_close(ccurses_screen *s);
 void ccurses_suspend(ccurses_screen *s);
 void ccurses_size(ccurses_screen *s, int *rows, int *cols);
 void ccurses_clear(ccurses_screen *s);
-/// Writes text at (row, col); style 0 = normal, 1 = reverse (selection), 2 = bold.
+/// Writes text at (row, col); style 0 = normal, 1 = reverse (selection), 2 = bold, 3 = dim.
 void ccurses_put(ccurses_screen *s, int row, int col, const char *text, int style);
-void ccurses_refresh(ccurses_screen *s);
+/// Shows the text cursor at (row, col), or hides it when row < 0; then sends the changes.
+void ccurses_refresh(ccurses_screen *s, int cursor_row, int cursor_col);
+/// Forgets what the terminal shows, so the next refresh draws everything.
+void ccurses_invalidate(ccurses_screen *s);
 /// Reads one key, waiting at most timeout_ms (-1 = forever). Returns -1 when none came.
 int ccurses_key(ccurses_screen *s, int timeout_ms);
 

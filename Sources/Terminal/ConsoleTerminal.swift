@@ -1,0 +1,16 @@
+// What the menu needs from one console, whichever way it is driven: draw a screen, read keys.
+
+import BootMenu
+
+public protocol ConsoleTerminal: AnyObject {
+    /// The descriptor keys arrive on, for poll().
+    var inputDescriptor: Int32 { get }
+    var size: (rows: Int, columns: Int) { get }
+    func draw(_ screen: Screen)
+    /// Draws everything again on the next draw (Ctrl-L).
+    func invalidate()
+    /// The next key if one is waiting (or arrives within `milliseconds`); nil otherwise.
+    func readKey(milliseconds: Int) -> MenuKey?
+    /// Leaves full-screen mode so log lines and the next kernel find a sane terminal.
+    func suspend()
+}

@@ -1,0 +1,47 @@
+// The simplest console: no cursor addressing at all, for terminals terminfo does not know or
+// `baton.term=dumb`. The menu prints as plain numbered lines whenever it changes; keys are bytes.
+
+import BootMenu
+import LinuxPlatform
+
+public final class DumbTerminal: ConsoleTerminal {
+    public let inputDescriptor: Int32
+    private let output: Int32
+    private var lastText = ""
+
+    public init(input: Int32, output: Int32) {
+        inputDescriptor = input
+        self.output = output
+    }
+
+    public var size: (rows: Int, columns: Int) { (24, 80) }
+
+    public func draw(_ screen: Screen) {
+        let text = screen.plainText.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.isEmpty }.map { Printable.ascii(String($0)) }.joined(separator: "\r\n")
+        guard text != lastText else { return }
+        lastText = text
+        Console.write("\r\n" + text + "\r\n", fd: output)
+    }
+
+    public func invalidate() { lastText = "" }
+
+    public func suspend() {}
+
+    public func readKey(milliseconds: Int) -> MenuKey? {
+        guard let byte = Console.readByte(fd: inputDescriptor, milliseconds: milliseconds) else { return nil }
+        if byte == 27 {
+            // Arrow keys arrive as ESC [ A…D; a lone Esc is Esc.
+            guard let next = Console.readByte(fd: inputDescriptor, milliseconds: 50), next == UInt8(ascii: "[") || next == UInt8(ascii: "O"),
+                  let final = Console.readByte(fd: inputDescriptor, milliseconds: 50) else { return .escape }
+            switch final {
+            case UInt8(ascii: "A"): return .up
+            case UInt8(ascii: "B"): return .down
+            case UInt8(ascii: "C"): return .right
+            case UInt8(ascii: "D"): return .left
+            default: return .other
+            }
+        }
+        return KeyDecoding.key(forByte: Int32(byte))
+    }
+}

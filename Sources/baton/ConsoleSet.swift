@@ -1,0 +1,84 @@
+// The consoles the menu runs on: every active kernel console, each opened on its own with the
+// right terminal type, and the `console=` argument to pass on for each.
+
+import BootConfig
+import Glibc
+import LinuxPlatform
+import Terminal
+
+struct ConsoleSet {
+    struct Member {
+        var name: String
+        var terminal: any ConsoleTerminal
+        /// The `console=` value for this console, e.g. "ttyS0,115200n8".
+        var kernelArgument: String
+    }
+
+    var members: [Member] = []
+    /// The `console=` values of Baton's own command line, in order (passed on when nobody typed).
+    var commandLineConsoles: [String] = []
+
+    static func isSerial(_ name: String) -> Bool {
+        ["ttyS", "ttyAMA", "ttyUSB", "ttyPS", "ttymxc", "hvc", "ttysclp"].contains { name.hasPrefix($0) }
+    }
+
+    /// The terminal type for a console: `baton.term=` wins, then `linux` for the screen, and for a
+    /// serial line vt220 (its keys and sequences are what serial terminals and SOL speak).
+    static func terminalType(for name: String, commandLine: KernelCommandLine) -> String {
+        if let forced = commandLine.value(of: "baton.term") { return forced }
+        return isSerial(name) ? "vt220" : "linux"
+    }
+
+    /// Opens every active console; falls back to the descriptors Baton was started with.
+    static func open(commandLine: KernelCommandLine, log: (String) -> Void) -> ConsoleSet {
+        var set = ConsoleSet()
+        set.commandLineConsoles = commandLine.values(of: "console")
+        var names = Console.active()
+        if names.isEmpty { names = ["console"] }
+        for name in names {
+            let fd: Int32
+            do {
+                fd = name == "console" ? 0 : try Console.openDevice(name)
+            } catch {
+                log("\(error)")
+                continue
+            }
+            let term = terminalType(for: name, commandLine: commandLine)
+            // ncurses reads LINES/COLUMNS when the kernel knows no size (serial lines).
+            if TerminalSize.kernel(fd: fd) == nil, term != "dumb", let size = TerminalSize.query(fd: fd) {
+                setenv("LINES", String(size.rows), 1)
+                setenv("COLUMNS", String(size.columns), 1)
+            } else {
+                unsetenv("LINES")
+                unsetenv("COLUMNS")
+            }
+            let terminal: any ConsoleTerminal
+            if term != "dumb", let curses = CursesTerminal(term: term, input: fd, output: dup(fd)) {
+                terminal = curses
+            } else {
+                if term != "dumb" { log("\(name): no terminfo for \(term); using plain lines") }
+                terminal = DumbTerminal(input: fd, output: fd)
+            }
+            let fromCommandLine = set.commandLineConsoles.first { $0 == name || $0.hasPrefix(name + ",") }
+            set.members.append(Member(name: name, terminal: terminal, kernelArgument: fromCommandLine ?? Console.kernelArgument(for: name, fd: fd)))
+        }
+        if set.members.isEmpty {
+            set.members.append(Member(name: "console", terminal: DumbTerminal(input: 0, output: 1), kernelArgument: "tty0"))
+        }
+        return set
+    }
+
+    var names: [String] { members.map(\.name) }
+
+    /// The consoles the next kernel gets: the one the user typed on, else Baton's own.
+    func consolesForTarget(typedOn console: Int?) -> [String] {
+        if let console, members.indices.contains(console) { return [members[console].kernelArgument] }
+        return commandLineConsoles.isEmpty ? members.suffix(1).map(\.kernelArgument) : commandLineConsoles
+    }
+
+    /// How the details view explains the rule.
+    var rule: String {
+        let fallback = consolesForTarget(typedOn: nil).map { "console=" + $0 }.joined(separator: " ")
+        return "console= of the console you use, or \(fallback) when nobody typed"
+    }
+}
