@@ -12,6 +12,8 @@ enum HostCommand {
                    the entries Baton would offer, each DEVICE a directory seen as a mounted disk
                baton --dry-run [--entry N] [--console NAME] [OPTIONS] DEVICE...
                    what Baton would boot (the default entry unless --entry N)
+               baton menu [--timeout N] [OPTIONS] DEVICE...
+                   the boot menu on this terminal; choosing an entry prints what would boot
                baton grub-ast FILE
                    the syntax tree of a GRUB script
                baton bench-configs DIR...
@@ -29,6 +31,7 @@ enum HostCommand {
         var console: String?
         var grub = GrubOptions()
         var devices: [GrubDevice] = []
+        var timeout: Int?
         var words: [String] = []
     }
 
@@ -43,6 +46,7 @@ enum HostCommand {
             case "--dry-run": options.dryRun = true
             case "--entry": options.entry = rest.popFirst().flatMap { Int($0) }
             case "--console": options.console = rest.popFirst()
+            case "--timeout": options.timeout = rest.popFirst().flatMap { Int($0) }
             case "--uuid": uuid = rest.popFirst()
             case "--label": label = rest.popFirst()
             case "--platform": options.grub.platform = rest.popFirst() ?? "pc"
@@ -54,7 +58,7 @@ enum HostCommand {
                 Console.write(usage)
                 return 0
             default:
-                if options.words.first == "list" || options.dryRun {
+                if ["list", "menu"].contains(options.words.first) || options.dryRun {
                     guard let device = device(arg, uuid: uuid, label: label, taken: options.devices) else { return 1 }
                     options.devices.append(device)
                     uuid = nil
@@ -70,6 +74,9 @@ enum HostCommand {
         if options.words.first == "grub-ast" {
             guard options.words.count == 2 else { printUsage() ; return 2 }
             return grubAST(options.words[1])
+        }
+        if options.words == ["menu"], !options.devices.isEmpty {
+            DryRunHost.runMenu(mounts: mounts(options.devices), grub: options.grub, options: BatonOptions(timeout: options.timeout))
         }
         guard !options.devices.isEmpty, options.dryRun || options.words == ["list"] else {
             printUsage()

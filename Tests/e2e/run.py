@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -34,7 +35,7 @@ ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()*
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and newline, CR included
 CURSOR_QUERY = b"\x1b[6n"
 CURSOR_REPLY = b"\x1b[24;80R"  # what an 80x24 terminal answers when the cursor is parked far down-right
-PACKAGES = ["qemu-system-x86", "e2fsprogs", "dosfstools", "mtools", "xorriso", "fdisk"]
+PACKAGES = ["qemu-system-x86", "e2fsprogs", "dosfstools", "mtools", "xorriso", "fdisk", "tmux"]
 DOWN, ENTER = b"\x1b[B", b"\r"
 TITLES = ["E2E Alpha", "E2E Bravo", "E2E Charlie"]
 
@@ -191,9 +192,9 @@ class Run:
         self.images[out] = sha256(out)
         return out
 
-    def boot(self, disks=(), cdroms=(), append=""):
+    def boot(self, disks=(), cdroms=(), append="", virtconsole=None):
         args = qemu.command(self.env["kernel"], self.env["initramfs"],
-                            f"{HOST_CMDLINE} {append}".strip(), disks=disks, cdroms=cdroms)
+                            f"{HOST_CMDLINE} {append}".strip(), disks=disks, cdroms=cdroms, virtconsole=virtconsole)
         self.machine = Machine(args, self.log_path)
         return self.machine
 
@@ -322,6 +323,95 @@ def isolinux_cdrom(t):
     t.expect_target(["e2e.entry=1", "e2e.rescue"])
 
 
+@scenario
+def two_consoles(t):
+    """The menu runs on ttyS0 and on a virtio console (hvc0) at once; a key on hvc0 takes control,
+    ttyS0 says so, and the target kernel gets console=hvc0 — the console the user typed on."""
+    cfg = grub_cfg(0, 30, ["/boot/vmlinuz"] * 2)
+    disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
+    path = t.dir / "hvc0.sock"
+    m = t.boot(disks=[disk], append="console=hvc0", virtconsole=path)
+    m.expect_words(TITLES[1], t.deadline)
+    hvc = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        hvc.connect(str(path))
+        for key, what in ((b" ", "space"), (DOWN, "Down")):
+            time.sleep(0.5)
+            m.note(f"sending {what} on hvc0")
+            hvc.sendall(key)
+        m.expect_words("Menu in use on hvc0", t.deadline)
+        time.sleep(0.5)
+        m.note("sending Enter on hvc0")
+        hvc.sendall(ENTER)
+        t.expect_target(["e2e.entry=1", "console=hvc0"])
+        marker = MARKER.search(readable(bytes(m.raw)))
+        if marker and "console=ttyS0" in marker.group(1).split():
+            raise Failure(f"target got ttyS0 too: {marker.group(1)!r}")
+    finally:
+        hvc.close()
+
+
+class Tmux:
+    """A detached tmux session running one command on an 80x24 terminal."""
+
+    def __init__(self, name, command, log_path):
+        self.name = f"baton-e2e-{os.getpid()}-{name}"
+        self.log = open(log_path, "w")
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", command], check=True)
+
+    def screen(self):
+        out = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        return out.stdout
+
+    def wait_for(self, text, deadline):
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                self.log.write(f"### e2e: screen with {text!r}\n{screen}\n")
+                return screen
+            time.sleep(0.2)
+        self.log.write(f"### e2e: timed out waiting for {text!r}; screen:\n{self.screen()}\n")
+        raise Failure(f"timed out waiting for {text!r} on the terminal")
+
+    def keys(self, *keys):
+        self.log.write(f"### e2e: keys {' '.join(keys)}\n")
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+            time.sleep(0.15)
+
+    def close(self):
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        self.log.close()
+
+
+@scenario
+def host_menu(t):
+    """The real binary in host mode (no QEMU) under tmux: a key stops the countdown, Down moves,
+    d shows details, e edits the command line, and Enter prints the plan with the edit."""
+    root = t.dir / "root"
+    (root / "boot/grub").mkdir(parents=True)
+    (root / "boot/grub/grub.cfg").write_text(grub_cfg(0, 30, ["/boot/vmlinuz"] * 3))
+    for name in ("vmlinuz", "target.img"):
+        (root / "boot" / name).write_text("not a real kernel\n")
+    term = Tmux(t.name, f"TERM=vt220 {t.env['binary']} menu {root}; echo EXIT=$?; sleep 60", t.log_path)
+    try:
+        screen = term.wait_for("Press any key to stop", t.deadline)
+        if "0* E2E Alpha" not in screen:
+            raise Failure(f"default entry not marked:\n{screen}")
+        term.keys("Space")
+        term.wait_for("Countdown stopped.", t.deadline)
+        term.keys("Down", "d")
+        term.wait_for('Details of "E2E Bravo"', t.deadline)
+        term.keys("q", "e")
+        term.wait_for('Command line for "E2E Bravo"', t.deadline)
+        term.keys("End", "Space", "e", "d", "i", "t", "e", "d", "Enter")
+        screen = term.wait_for("EXIT=0", t.deadline)
+        if "would boot:" not in screen or "e2e.entry=1 panic=-1 edited" not in screen:
+            raise Failure(f"the plan does not show the edited second entry:\n{screen}")
+    finally:
+        term.close()
+
+
 def run_one(name, env, timeout):
     start = time.monotonic()
     t = Run(name, env, timeout)
@@ -343,6 +433,7 @@ def run_one(name, env, timeout):
         tail = "\n".join("    | " + line for line in lines[-40:])
     seen = t.machine.seen if t.machine else {}
     timing = ", ".join(f"{label} {seen[m]:.1f} s" for m, label in zip(MILESTONES, ("menu", "target")) if m in seen)
+    timing = f"; after QEMU start: {timing}" if timing else ""
     return name, error, time.monotonic() - start, tail, timing
 
 
@@ -372,6 +463,9 @@ def main():
     env["kernel"] = os.environ.get("BATON_KERNEL") or last_line("scripts/kernel")
     env["target"] = last_line("scripts/target-initrd")
     env["initramfs"] = os.environ.get("BATON_INITRAMFS") or last_line("scripts/initramfs")
+    env["binary"] = os.environ.get("BATON_BINARY") or str(REPO / ".build-static" / "baton")
+    if not Path(env["binary"]).exists():
+        env["binary"] = last_line("scripts/build")
     env["tmp"] = tempfile.mkdtemp(prefix="baton-e2e-")
     print(f"e2e: {len(names)} scenarios, {opts.jobs} at a time, initramfs {env['initramfs']}",
           flush=True)
@@ -387,7 +481,7 @@ def main():
                     print(f"FAIL {name} ({seconds:.1f} s): {error}\n  log: {logs / name}.log\n{tail}",
                           flush=True)
                 else:
-                    print(f"PASS {name} ({seconds:.1f} s; after QEMU start: {timing or 'no milestones'})", flush=True)
+                    print(f"PASS {name} ({seconds:.1f} s{timing})", flush=True)
     except KeyboardInterrupt:
         for m in list(RUNNING):
             m.proc.kill()

@@ -25,7 +25,7 @@ def use_kvm():
     return bool(flags & {"vmx", "svm"})
 
 
-def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memory=512, extra=()):
+def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memory=512, extra=(), virtconsole=None):
     """The qemu-system-x86_64 argument list for one test machine."""
     accel = ["-accel", "kvm", "-cpu", "host"] if use_kvm() else ["-accel", "tcg", "-cpu", "max"]
     args = ["qemu-system-x86_64", "-machine", "q35", *accel, "-smp", "1", "-m", str(memory),
@@ -39,6 +39,11 @@ def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memo
         for i, iso in enumerate(cdroms):
             args += ["-drive", f"if=none,id=cd{i},file={iso},format=raw,media=cdrom,readonly=on",
                      "-device", f"scsi-cd,bus=scsi0.0,drive=cd{i}"]
+    if virtconsole:
+        # A second console, hvc0, on a unix socket the caller connects to.
+        args += ["-device", "virtio-serial-pci",
+                 "-chardev", f"socket,id=hvc0,path={virtconsole},server=on,wait=off",
+                 "-device", "virtconsole,chardev=hvc0"]
     return args + list(extra)
 
 

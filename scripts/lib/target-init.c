@@ -48,6 +48,16 @@ int main(void) {
         write_all(kmsg, line, len);
         close(kmsg);
     }
+    /* When the console is elsewhere (console=hvc0, whose driver this initrd does not load), the
+       first serial line still carries the marker to the test. */
+    if (!isatty(1) || strstr(line, "console=ttyS0") == NULL) {
+        mknod("/ttyS0", S_IFCHR | 0600, makedev(4, 64));
+        int serial = open("/ttyS0", O_WRONLY | O_NOCTTY);
+        if (serial >= 0) {
+            write_all(serial, line, len);
+            close(serial);
+        }
+    }
 
     sync();
     reboot(RB_POWER_OFF);

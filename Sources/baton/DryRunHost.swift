@@ -1,0 +1,47 @@
+// `baton menu DIR...` on a developer's machine: the real menu on this terminal, over directories
+// seen as disks; choosing an entry prints what would be booted instead of booting it.
+
+import BootConfig
+import BootMenu
+import Discovery
+import Glibc
+import LinuxPlatform
+import Terminal
+
+struct DryRunHost: MenuHost {
+    let mounts: [MountedDevice]
+    let grub: GrubOptions
+
+    func rescan(log: @escaping (String) -> Void) -> (sources: [BootSource], mounts: [MountedDevice]) {
+        (DeviceScanner.sources(on: mounts, grub: grub, log: log), mounts)
+    }
+
+    func boot(_ plan: BootPlan, log: (String) -> Void) -> String {
+        Console.write("would boot: \(plan.kernel)")
+        Console.write("initrds:    \(plan.initrds.joined(separator: " "))")
+        Console.write("cmdline:    \(plan.commandLine)")
+        exit(0)
+    }
+
+    func reboot(powerOff: Bool) -> String {
+        Console.write(powerOff ? "would power off" : "would reboot")
+        exit(0)
+    }
+
+    /// Runs the menu on the terminal this process was started from.
+    static func runMenu(mounts: [MountedDevice], grub: GrubOptions, options: BatonOptions) -> Never {
+        let host = DryRunHost(mounts: mounts, grub: grub)
+        let found = host.rescan(log: { _ in })
+        let term = getenv("TERM").map { String(cString: $0) } ?? "vt100"
+        var consoles = ConsoleSet()
+        let terminal: any ConsoleTerminal = CursesTerminal(term: term, input: 0, output: dup(1)) ?? DumbTerminal(input: 0, output: 1)
+        consoles.members = [ConsoleSet.Member(name: "terminal", terminal: terminal, kernelArgument: "tty0")]
+        var session = MenuSession(
+            model: MenuModel(sources: found.sources, mounts: found.mounts, options: options), host: host, consoles: consoles,
+            options: options, header: "Baton boot menu (dry run)")
+        for source in found.sources {
+            for diagnostic in source.configuration.diagnostics { session.log("\(source.label): \(diagnostic)") }
+        }
+        session.run()
+    }
+}

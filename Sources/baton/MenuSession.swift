@@ -1,0 +1,124 @@
+// One run of the menu: its state, its consoles, and what its actions do to the host — the real
+// machine under PID 1, or a dry run on a developer's machine.
+
+import BootConfig
+import BootMenu
+import Discovery
+import LinuxPlatform
+import Terminal
+
+/// What the menu does outside itself.
+protocol MenuHost {
+    /// Finds the boot sources again.
+    func rescan(log: @escaping (String) -> Void) -> (sources: [BootSource], mounts: [MountedDevice])
+    /// Boots the plan; returns only on failure, with the message to show.
+    func boot(_ plan: BootPlan, log: (String) -> Void) -> String
+    /// Reboots or powers off; returns only on failure.
+    func reboot(powerOff: Bool) -> String
+}
+
+/// One run of the menu: its state, its consoles, and what its actions do.
+struct MenuSession {
+    var model: MenuModel
+    let host: any MenuHost
+    let consoles: ConsoleSet
+    let options: BatonOptions
+    let header: String
+    var state: MenuState
+
+    init(model: MenuModel, host: any MenuHost, consoles: ConsoleSet, options: BatonOptions, header: String) {
+        self.model = model
+        self.host = host
+        self.consoles = consoles
+        self.options = options
+        self.header = header
+        state = MenuState(
+            items: model.items(consoleRule: consoles.rule), defaultIndex: model.defaultIndex, timeout: model.timeout,
+            style: model.style, consoles: consoles.names)
+    }
+
+    mutating func log(_ line: String) {
+        Console.kernelLog(line)
+        _ = state.handle(.log(line))
+    }
+
+    func drawAll() {
+        for (index, member) in consoles.members.enumerated() {
+            let size = member.terminal.size
+            member.terminal.draw(MenuLayout.render(state, console: index, header: header, rows: size.rows, columns: size.columns))
+        }
+    }
+
+    mutating func run() -> Never {
+        var pending = state.start()
+        var nextTick = Processes.monotonicMilliseconds() + 1000
+        let descriptors = consoles.members.map(\.terminal.inputDescriptor)
+        while true {
+            while !pending.isEmpty {
+                let action = pending.removeFirst()
+                pending += perform(action)
+            }
+            let now = Processes.monotonicMilliseconds()
+            if now >= nextTick {
+                nextTick += 1000
+                pending = state.handle(.tick)
+                continue
+            }
+            let ready = Poll.wait(descriptors, milliseconds: nextTick - now)
+            for (index, member) in consoles.members.enumerated() where ready.contains(member.terminal.inputDescriptor) {
+                while let key = member.terminal.readKey(milliseconds: 0) {
+                    pending += state.handle(.key(key, console: index))
+                }
+            }
+        }
+    }
+
+    /// Does what an action asks; returns the actions that follow from it.
+    mutating func perform(_ action: MenuAction) -> [MenuAction] {
+        switch action {
+        case .redraw:
+            drawAll()
+            return []
+        case .repaint:
+            for member in consoles.members { member.terminal.invalidate() }
+            drawAll()
+            return []
+        case .boot(let request):
+            drawAll()
+            let message = boot(request)
+            return state.handle(.bootFailed(message: message))
+        case .rescan:
+            rescan()
+            return state.handle(.itemsChanged(model.items(consoleRule: consoles.rule), defaultIndex: model.defaultIndex))
+        case .reboot, .powerOff:
+            for member in consoles.members { member.terminal.suspend() }
+            return state.handle(.bootFailed(message: host.reboot(powerOff: action == .powerOff)))
+        }
+    }
+
+    mutating func rescan() {
+        let lines = LineCollector()
+        let found = host.rescan(log: { lines.lines.append($0) })
+        for line in lines.lines { log(line) }
+        model = MenuModel(sources: found.sources, mounts: found.mounts, options: BatonOptions(timeout: nil, debug: options.debug))
+    }
+
+    /// Loads and executes the request; returns only on failure, with the message to show.
+    mutating func boot(_ request: BootRequest) -> String {
+        let targetConsoles = consoles.consolesForTarget(typedOn: request.console)
+        switch model.plan(request, consoles: targetConsoles) {
+        case .failure(let error):
+            log("cannot boot: \(error)")
+            return error.message
+        case .success(let plan):
+            log("kexec \(plan.kernel) initrd \(plan.initrds) cmdline \(plan.commandLine)")
+            for member in consoles.members { member.terminal.suspend() }
+            return host.boot(plan, log: { Console.kernelLog($0) })
+        }
+    }
+}
+
+/// Collects log lines from a closure that may outlive the call.
+final class LineCollector {
+    var lines: [String] = []
+}
