@@ -32,7 +32,8 @@ public final class CursesTerminal: ConsoleTerminal {
             case .title: 2
             case .dim: 3
             }
-            ccurses_put(screen, Int32(line.row), 0, Printable.ascii(line.text), style)
+            // Replacing characters can lengthen a line ("…" → "..."): cut it to the screen again.
+            ccurses_put(screen, Int32(line.row), 0, String(Printable.ascii(line.text).prefix(content.columns)), style)
         }
         ccurses_refresh(screen, Int32(content.cursor?.row ?? -1), Int32(content.cursor?.column ?? 0))
     }
