@@ -1,18 +1,35 @@
-// The syntax tree of a GRUB script: commands, conditionals, loops, functions and menu entries.
+// The syntax tree of a GRUB script: commands (with an optional `{ … }` block, as `menuentry` takes),
+// conditionals, loops and functions, grouped in chunks as GRUB reads and runs them.
 
 public indirect enum GrubStatement: Sendable, Hashable {
-    /// A command and its arguments (`linux /vmlinuz ro`, `set a=b`, `[ -f x ]`, `a=b`).
-    case command(words: [GrubWord], line: Int)
+    /// A command and its arguments (`linux /vmlinuz ro`, `set a=b`, `[ -f x ]`, `a=b`), and the
+    /// block that may end it (`menuentry 'Debian' { … }`).
+    case command(words: [GrubWord], block: GrubBlock?, line: Int)
     /// `if … then … [elif … then …]… [else …] fi`.
     case conditional(clauses: [GrubClause], otherwise: [GrubStatement]?, line: Int)
     /// `while …; do …; done`, or `until` when `until` is true.
     case loop(condition: [GrubStatement], body: [GrubStatement], until: Bool, line: Int)
     /// `for name in words; do …; done`.
     case forEach(variable: String, items: [GrubWord], body: [GrubStatement], line: Int)
-    /// `function name { … }`.
+    /// `function name { … }`: only at the top level of a file, as in GRUB's grammar.
     case function(name: String, body: [GrubStatement], line: Int)
-    /// `menuentry ARGS { … }` or `submenu ARGS { … }`; the body runs when the entry is chosen.
-    case menuEntry(arguments: [GrubWord], body: [GrubStatement], submenu: Bool, line: Int)
+
+    public var line: Int {
+        switch self {
+        case .command(_, _, let line), .conditional(_, _, let line), .loop(_, _, _, let line),
+             .forEach(_, _, _, let line), .function(_, _, let line):
+            line
+        }
+    }
+}
+
+/// A `{ … }` argument: its text as written (GRUB keeps a menu entry's body as text and runs it when
+/// the entry is chosen) and its commands, in chunks as GRUB will read them from that text.
+public struct GrubBlock: Sendable, Hashable {
+    public var source: String
+    public var chunks: [[GrubStatement]]
+
+    public var statements: [GrubStatement] { chunks.flatMap { $0 } }
 }
 
 /// One `if`/`elif` arm: run `body` when `condition`'s last command succeeds.
@@ -21,10 +38,14 @@ public struct GrubClause: Sendable, Hashable {
     public var body: [GrubStatement]
 }
 
-/// A parsed script and the problems found while parsing it.
+/// A parsed script and the problems found while parsing it. GRUB reads a file one line at a time
+/// (more when a construct or quote is still open), parses that chunk and runs it; a chunk with a
+/// syntax error is dropped whole.
 public struct GrubScript: Sendable, Hashable {
-    public var statements: [GrubStatement]
+    public var chunks: [[GrubStatement]]
     public var diagnostics: [Diagnostic]
+
+    public var statements: [GrubStatement] { chunks.flatMap { $0 } }
 }
 
 extension GrubStatement {
@@ -34,8 +55,10 @@ extension GrubStatement {
             statements.map { $0.printed(indent: indent + "  ") }.joined(separator: "\n")
         }
         switch self {
-        case .command(let words, let line):
-            return "\(indent)\(words.map(\.description).joined(separator: " "))  # \(line)"
+        case .command(let words, let body, let line):
+            let head = "\(indent)\(words.map(\.description).joined(separator: " "))"
+            guard let body else { return "\(head)  # \(line)" }
+            return ["\(head) {  # \(line)", block(body.statements), "\(indent)}"].filter { !$0.isEmpty }.joined(separator: "\n")
         case .conditional(let clauses, let otherwise, let line):
             var out: [String] = []
             for (n, clause) in clauses.enumerated() {
@@ -58,9 +81,6 @@ extension GrubStatement {
                 .filter { !$0.isEmpty }.joined(separator: "\n")
         case .function(let name, let body, let line):
             return ["\(indent)function \(name) {  # \(line)", block(body), "\(indent)}"].filter { !$0.isEmpty }.joined(separator: "\n")
-        case .menuEntry(let arguments, let body, let submenu, let line):
-            let head = "\(indent)\(submenu ? "submenu" : "menuentry") \(arguments.map(\.description).joined(separator: " ")) {  # \(line)"
-            return [head, block(body), "\(indent)}"].filter { !$0.isEmpty }.joined(separator: "\n")
         }
     }
 }

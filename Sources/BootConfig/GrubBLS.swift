@@ -38,9 +38,9 @@ enum GrubBLS {
                 text += "initrd " + entry.initrds.map { $0.hasPrefix("$") ? $0 : prefix + $0 }.joined(separator: " ") + "\n"
             }
             if let dtb = entry.devicetree { text += "devicetree \(prefix)\(dtb)\n" }
-            let script = GrubParser.parse(text, file: entry.path)
+            let script = GrubParser.parseText(text, file: entry.path)
             m.menu.append(GrubMenuNode(
-                title: entry.title ?? entry.id, id: entry.id, extraArguments: [], body: script.statements, submenu: false,
+                title: entry.title ?? entry.id, id: entry.id, extraArguments: [], body: script.chunks, submenu: false,
                 origin: SourceLocation(file: entry.path, line: entry.line["linux"] ?? 1), restrictedTo: nil))
         }
         m.status = 0

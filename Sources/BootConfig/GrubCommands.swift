@@ -1,12 +1,16 @@
 // GRUB's commands as Baton evaluates them: variables, tests, sourcing, grubenv, `search`, the
 // loaders (which only record what they would load), and the display commands that do nothing here.
+// Failures set `$?` to GRUB's error numbers, since scripts can test them.
 
-typealias GrubCommand = @Sendable (inout GrubMachine, [String], Int) -> GrubFlow
+typealias GrubCommand = @Sendable (inout GrubMachine, GrubCommandCall) -> GrubFlow
 
 enum GrubCommands {
+    /// Commands that take the `{ … }` block as a body rather than as a text argument.
+    static let takesBlock: Set<String> = ["menuentry", "submenu"]
+
     static let table: [String: GrubCommand] = {
         var t: [String: GrubCommand] = [:]
-        let succeed: GrubCommand = { m, _, _ in m.status = 0; return .next }
+        let succeed: GrubCommand = { m, _ in m.status = 0; return .next }
         // Display, terminal, video, fonts, sound, modules, passwords: nothing to do for kexec.
         for name in [
             "insmod", "rmmod", "terminal_input", "terminal_output", "terminal", "loadfont", "background_image",
@@ -20,84 +24,98 @@ enum GrubCommands {
             t[name] = succeed
         }
         t["true"] = succeed
-        t["false"] = { m, _, _ in m.status = 1; return .next }
-        t["keystatus"] = { m, _, _ in m.status = 1; return .next }  // no key is held down
-        t["smbios"] = { m, _, _ in m.status = 1; return .next }
+        t["false"] = { m, _ in m.status = GrubError.testFailure; return .next }
+        t["keystatus"] = { m, _ in m.status = GrubError.testFailure; return .next }  // no key is held down
+        t["smbios"] = { m, _ in m.status = GrubError.testFailure; return .next }
         t["cpuid"] = succeed  // `cpuid -l`: a 64-bit machine
-        t["read"] = { m, args, _ in
-            for name in args where !name.hasPrefix("-") { m.variables[name] = "" }
+        t["read"] = { m, c in
+            for name in c.arguments where !name.hasPrefix("-") { m.setVariable(name, "") }
             m.status = 0
             return .next
         }
-        t["echo"] = { m, args, _ in
-            m.output.append(args.filter { $0 != "-n" && $0 != "-e" }.joined(separator: " "))
-            m.status = 0
-            return .next
-        }
+        t["echo"] = echo
         t["set"] = set
-        t["unset"] = { m, args, _ in
-            for name in args { m.variables[name] = nil }
+        t["unset"] = { m, c in
+            if let name = c.arguments.first { m.variables[name] = nil }
             m.status = 0
             return .next
         }
-        t["export"] = { m, args, _ in
-            m.exported.formUnion(args)
+        t["export"] = { m, c in
+            m.exported.formUnion(c.arguments)
             m.status = 0
             return .next
         }
-        t["test"] = { m, args, _ in m.status = GrubTest.evaluate(args, files: m) ? 0 : 1; return .next }
-        t["["] = { m, args, line in
-            guard args.last == "]" else {
-                m.warn("'[' without a closing ']'", line: line)
-                m.status = 1
-                return .next
-            }
-            m.status = GrubTest.evaluate(Array(args.dropLast()), files: m) ? 0 : 1
-            return .next
-        }
-        t["source"] = { m, args, line in source(&m, args, line, newMenu: false) }
+        t["test"] = { m, c in m.status = GrubTest.evaluate(c.arguments, files: m) ? 0 : GrubError.testFailure; return .next }
+        t["["] = t["test"]
+        t["source"] = { m, c in source(&m, c, newContext: false) }
         t["."] = t["source"]
         t["extract_entries_source"] = t["source"]
-        t["configfile"] = { m, args, line in source(&m, args, line, newMenu: true) }
-        t["normal"] = { m, args, line in args.isEmpty ? .next : source(&m, args, line, newMenu: true) }
+        t["configfile"] = { m, c in source(&m, c, newContext: true) }
+        t["normal"] = { m, c in c.arguments.isEmpty ? .next : source(&m, c, newContext: true) }
         t["extract_entries_configfile"] = t["configfile"]
         t["load_env"] = loadEnv
-        t["search"] = { m, args, line in search(&m, args, line, kind: nil) }
-        t["search.fs_uuid"] = { m, args, line in search(&m, args, line, kind: .uuid) }
-        t["search.fs_label"] = { m, args, line in search(&m, args, line, kind: .label) }
-        t["search.file"] = { m, args, line in search(&m, args, line, kind: .file) }
+        t["search"] = { m, c in search(&m, c, kind: nil) }
+        t["search.fs_uuid"] = { m, c in search(&m, c, kind: .uuid) }
+        t["search.fs_label"] = { m, c in search(&m, c, kind: .label) }
+        t["search.file"] = { m, c in search(&m, c, kind: .file) }
         t["probe"] = probe
-        t["return"] = { m, args, _ in
-            if let code = args.first.flatMap({ Int32($0) }) { m.status = code }
+        t["return"] = { m, c in
+            guard m.positional != nil, c.arguments.count <= 1 else {
+                m.warn("return: not in a function or menu entry", line: c.line)
+                m.status = GrubError.badArgument
+                return .next
+            }
+            if let arg = c.arguments.first {
+                guard let n = Int32(arg), n >= 0 else {
+                    m.warn("return: '\(arg)' is not a number", line: c.line)
+                    m.status = GrubError.badArgument
+                    return .next
+                }
+                m.status = n
+            }
             return .returned
         }
-        t["exit"] = { m, _, _ in .returned }
-        t["break"] = { m, args, _ in .breakLoop(max(1, args.first.flatMap { Int($0) } ?? 1)) }
-        t["continue"] = { m, args, _ in .continueLoop(max(1, args.first.flatMap { Int($0) } ?? 1)) }
-        t["shift"] = { m, args, _ in
-            let n = args.first.flatMap { Int($0) } ?? 1
-            guard n >= 0, n <= m.positional.count else { m.status = 1; return .next }
-            m.positional.removeFirst(n)
+        t["exit"] = { m, _ in .returned }
+        t["break"] = { m, c in loopControl(&m, c) { .breakLoop($0) } }
+        t["continue"] = { m, c in loopControl(&m, c) { .continueLoop($0) } }
+        t["shift"] = { m, c in
+            guard let params = m.positional else {
+                m.status = 0
+                return .next
+            }
+            let n = c.arguments.isEmpty ? 1 : Int(c.arguments[0]) ?? -1
+            guard c.arguments.count <= 1, n >= 0, n <= params.count else {
+                m.status = GrubError.badArgument
+                return .next
+            }
+            m.positional = Array(params.dropFirst(n))
             m.status = 0
             return .next
         }
-        t["setparams"] = { m, args, _ in
-            m.positional = args
+        t["setparams"] = { m, c in
+            guard m.positional != nil else {
+                m.status = GrubError.invalidCommand
+                return .next
+            }
+            m.positional = c.arguments
             m.status = 0
             return .next
         }
-        t["eval"] = { m, args, line in
-            let script = GrubParser.parse(args.joined(separator: " "), file: m.file)
-            for d in script.diagnostics { m.diagnostics.add(Diagnostic(d.severity, d.message, at: SourceLocation(file: m.file, line: line))) }
-            return m.run(script.statements)
+        t["eval"] = { m, c in
+            let script = GrubParser.parseText(c.arguments.joined(separator: " "), file: m.file)
+            for d in script.diagnostics { m.diagnostics.add(Diagnostic(d.severity, d.message, at: SourceLocation(file: m.file, line: c.line))) }
+            m.status = 0
+            return m.run(chunks: script.chunks)
         }
-        t["increment"] = { m, args, _ in step(&m, args, by: 1) }
-        t["decrement"] = { m, args, _ in step(&m, args, by: -1) }
+        t["menuentry"] = { m, c in menuEntry(&m, c, submenu: false) }
+        t["submenu"] = { m, c in menuEntry(&m, c, submenu: true) }
+        t["regexp"] = regexp
         for name in ["linux", "linux16", "linuxefi"] { t[name] = linux }
         for name in ["initrd", "initrd16", "initrdefi"] { t[name] = initrd }
-        t["devicetree"] = { m, args, line in
-            guard let path = args.first else { return usage(&m, "devicetree needs a file", line) }
-            m.loaded.devicetree = m.file(path)
+        t["devicetree"] = { m, c in
+            guard let path = c.arguments.first else { return usage(&m, "devicetree needs a file", c.line) }
+            guard let file = m.file(path) else { return invalidName(&m, path, c.line) }
+            m.loaded.devicetree = file
             m.status = 0
             return .next
         }
@@ -110,25 +128,48 @@ enum GrubCommands {
         for name in ["kfreebsd", "knetbsd", "kopenbsd", "xnu_kernel", "xnu_kernel64", "appleloader", "ntldr", "freedos", "plan9", "truecrypt", "legacy_configfile"] {
             t[name] = unbootable("'\(name)' loads a system that is not Linux", recordKernel: false)
         }
-        t["loopback"] = { m, args, line in
-            m.warn("'loopback' (boot from an image file) is not supported yet", line: line)
+        t["loopback"] = { m, c in
+            m.warn("'loopback' (boot from an image file) is not supported yet", line: c.line)
             m.loaded.unbootableReason = m.loaded.unbootableReason ?? "it boots from an image file through 'loopback', not supported yet"
-            m.status = 1
+            m.status = GrubError.unknownDevice
             return .next
         }
-        t["blscfg"] = { m, args, line in GrubBLS.run(&m, args, line) }
+        t["blscfg"] = { m, c in GrubBLS.run(&m, c.arguments, c.line) }
         return t
     }()
 
     static func usage(_ m: inout GrubMachine, _ message: String, _ line: Int) -> GrubFlow {
         m.warn(message, line: line)
-        m.status = 1
+        m.status = GrubError.badArgument
         return .next
     }
 
+    static func invalidName(_ m: inout GrubMachine, _ name: String, _ line: Int) -> GrubFlow {
+        m.warn("invalid file name '\(name)': GRUB needs a path starting with '/' (after any device)", line: line)
+        m.status = GrubError.badFilename
+        return .next
+    }
+
+    static func loopControl(_ m: inout GrubMachine, _ c: GrubCommandCall, _ flow: (Int) -> GrubFlow) -> GrubFlow {
+        let count = c.arguments.isEmpty ? 1 : Int(c.arguments[0]) ?? 0
+        guard c.arguments.count <= 1, count > 0 else {
+            m.warn("\(c.name): needs one positive number", line: c.line)
+            m.status = GrubError.badArgument
+            return .next
+        }
+        m.status = 0
+        let loops = min(count, m.activeLoops)
+        return loops > 0 ? flow(loops) : .next
+    }
+
     static func unbootable(_ reason: String, recordKernel: Bool) -> GrubCommand {
-        { m, args, _ in
-            if recordKernel, let path = args.first { m.loaded.kernel = m.file(path) }
+        { m, c in
+            let args = c.arguments
+            m.loaded = GrubLoadedBoot()
+            if recordKernel, let path = args.first {
+                guard let file = m.file(path) else { return invalidName(&m, path, c.line) }
+                m.loaded.kernel = file
+            }
             m.loaded.arguments = Array(args.dropFirst())
             m.loaded.unbootableReason = reason
             m.status = 0
@@ -136,88 +177,175 @@ enum GrubCommands {
         }
     }
 
-    /// `set NAME=VALUE`: GRUB looks at the first argument only.
-    static let set: GrubCommand = { m, args, _ in
-        guard let arg = args.first else {
+    /// `echo [-n] [-e] ARGS`: options only before the first other word (`--` ends them); `-e`
+    /// interprets backslash escapes, dropping unknown ones as GRUB does.
+    static let echo: GrubCommand = { m, c in
+        var newline = true
+        var escapes = false
+        var args = c.arguments[...]
+        while let first = args.first, first.hasPrefix("-"), first.count > 1 {
+            if first == "--" {
+                args.removeFirst()
+                break
+            }
+            let letters = first.dropFirst()
+            guard letters.allSatisfy({ $0 == "n" || $0 == "e" }) else { break }
+            if letters.contains("n") { newline = false }
+            if letters.contains("e") { escapes = true }
+            args.removeFirst()
+        }
+        m.echoed.append(c.arguments)
+        var text = ""
+        for (n, arg) in args.enumerated() {
+            if n > 0 { text += " " }
+            guard escapes else {
+                text += arg
+                continue
+            }
+            var chars = arg[...]
+            while let ch = chars.popFirst() {
+                guard ch == "\\" else {
+                    text.append(ch)
+                    continue
+                }
+                guard let next = chars.popFirst() else { break }
+                switch next {
+                case "\\": text += "\\"
+                case "a": text += "\u{07}"
+                case "c": newline = false
+                case "f": text += "\u{0C}"
+                case "n": text += "\n"
+                case "r": text += "\r"
+                case "t": text += "\t"
+                case "v": text += "\u{0B}"
+                default: break
+                }
+            }
+        }
+        m.print(newline ? text + "\n" : text)
+        m.status = 0
+        return .next
+    }
+
+    /// `set NAME=VALUE` (GRUB looks at the first argument only); `set` alone lists the variables.
+    static let set: GrubCommand = { m, c in
+        guard let arg = c.arguments.first else {
+            for name in m.variables.keys.sorted() { m.print("\(name)=\(m.variables[name] ?? "")\n") }
             m.status = 0
             return .next
         }
-        if let eq = arg.firstIndex(of: "=") {
-            m.variables[String(arg[..<eq])] = String(arg[arg.index(after: eq)...])
-        }
-        m.status = 0
-        return .next
-    }
-
-    static let linux: GrubCommand = { m, args, line in
-        guard let path = args.first else { return usage(&m, "linux needs a kernel file", line) }
-        m.loaded = GrubLoadedBoot(kernel: m.file(path), arguments: Array(args.dropFirst()))
-        m.status = 0
-        return .next
-    }
-
-    static let initrd: GrubCommand = { m, args, line in
-        guard !args.isEmpty else { return usage(&m, "initrd needs at least one file", line) }
-        guard m.loaded.kernel != nil else {
-            m.warn("initrd before linux: GRUB needs the kernel loaded first", line: line)
-            m.status = 1
+        guard let eq = arg.firstIndex(of: "=") else {
+            m.warn("set: '\(arg)' is not an assignment", line: c.line)
+            m.status = GrubError.badArgument
             return .next
         }
-        m.loaded.initrds = args.map { m.file($0) }
+        m.setVariable(String(arg[..<eq]), String(arg[arg.index(after: eq)...]))
         m.status = 0
         return .next
     }
 
-    static func step(_ m: inout GrubMachine, _ args: [String], by delta: Int) -> GrubFlow {
-        guard let name = args.first, let value = Int(m.variables[name] ?? "") else {
-            m.status = 1
+    /// `menuentry`/`submenu TITLE [options] [args] { body }`: the body is kept to run when the menu is built.
+    static func menuEntry(_ m: inout GrubMachine, _ c: GrubCommandCall, submenu: Bool) -> GrubFlow {
+        var args = c.arguments
+        var body = c.block?.chunks
+        if let at = args.firstIndex(where: { $0 == "--source" || $0.hasPrefix("--source=") }), body == nil {
+            let inline = args[at].hasPrefix("--source=") ? String(args[at].dropFirst(9)) : (at + 1 < args.count ? args[at + 1] : "")
+            args.removeSubrange(at..<min(args.count, args[at].hasPrefix("--source=") ? at + 1 : at + 2))
+            body = GrubParser.parseText(inline, file: m.file).chunks
+        }
+        guard let body else {
+            m.warn("\(c.name) without a '{ … }' body on the same line; entry not defined", line: c.line)
+            m.status = GrubError.badArgument
             return .next
         }
-        m.variables[name] = String(value + delta)
+        m.defineMenuEntry(args, body: body, submenu: submenu, line: c.line)
+        return .next
+    }
+
+    static let linux: GrubCommand = { m, c in
+        m.loaded = GrubLoadedBoot()
+        guard let path = c.arguments.first else { return usage(&m, "\(c.name) needs a kernel file", c.line) }
+        guard let file = m.file(path) else { return invalidName(&m, path, c.line) }
+        m.loaded.kernel = file
+        m.loaded.arguments = Array(c.arguments.dropFirst())
         m.status = 0
         return .next
     }
 
-    /// `source FILE` runs FILE in the current context. `configfile FILE` does too, but the menu
-    /// entries it defines replace the current menu (GRUB shows them as a new menu).
-    static func source(_ m: inout GrubMachine, _ args: [String], _ line: Int, newMenu: Bool) -> GrubFlow {
-        guard let path = args.first else { return usage(&m, "no file to read", line) }
-        let target = m.file(path)
-        let key = target.description
-        guard !m.sourceStack.contains(key) else {
-            m.fail("\(key) includes itself (through \(m.sourceStack.joined(separator: " → "))); not read again", line: line)
-            m.status = 1
+    static let initrd: GrubCommand = { m, c in
+        guard m.loaded.kernel != nil, m.loaded.unbootableReason == nil else {
+            m.warn("\(c.name) before linux: GRUB needs the kernel loaded first", line: c.line)
+            m.status = GrubError.badArgument
             return .next
         }
-        guard m.sourceStack.count < m.limits.sourceDepth else {
-            m.fail("files included more than \(m.limits.sourceDepth) deep; \(key) not read", line: line)
-            m.status = 1
+        guard !c.arguments.isEmpty else { return usage(&m, "\(c.name) needs at least one file", c.line) }
+        var files: [BootFile] = []
+        for path in c.arguments {
+            guard let file = m.file(path) else {
+                m.loaded.initrds = []
+                return invalidName(&m, path, c.line)
+            }
+            files.append(file)
+        }
+        m.loaded.initrds = files
+        m.status = 0
+        return .next
+    }
+
+    /// The kernel command line GRUB hands the kernel (grub-core/lib/cmdline.c): arguments joined
+    /// by spaces, `\`, `'` and `"` escaped with a backslash, an argument holding a space quoted.
+    static func kernelCommandLine(_ arguments: [String]) -> String {
+        arguments.map { arg in
+            var out = ""
+            for ch in arg {
+                if ch == "\\" || ch == "'" || ch == "\"" { out.append("\\") }
+                out.append(ch)
+            }
+            return arg.contains(" ") ? "\"\(out)\"" : out
+        }.joined(separator: " ")
+    }
+
+    /// `source FILE` runs FILE in the current context. `configfile FILE` runs it in a new context
+    /// (only exported variables, nothing set there comes back) and shows its menu instead.
+    static func source(_ m: inout GrubMachine, _ c: GrubCommandCall, newContext: Bool) -> GrubFlow {
+        guard let path = c.arguments.first else { return usage(&m, "\(c.name): no file to read", c.line) }
+        guard let target = m.file(path) else {
+            m.warn("\(c.name): invalid file name '\(path)': GRUB needs a path starting with '/'", line: c.line)
+            m.status = 0
             return .next
         }
         guard let text = m.read(target) else {
-            m.warn("\(key): file not found", line: line)
-            m.status = 1
+            m.warn("\(target): file not found", line: c.line)
+            m.status = 0
             return .next
         }
         let script = GrubParser.parse(text, file: target.path)
         for d in script.diagnostics { m.diagnostics.add(d) }
         let savedFile = m.file
-        let savedMenu = m.menu
         m.file = target.path
-        m.sourceStack.append(key)
-        if newMenu { m.menu = [] }
-        let flow = m.run(script.statements)
-        if newMenu && m.menu.isEmpty { m.menu = savedMenu }
-        m.sourceStack.removeLast()
-        m.file = savedFile
+        defer { m.file = savedFile }
+        guard newContext else {
+            let flow = m.run(chunks: script.chunks)
+            return flow == .exhausted || flow == .returned ? flow : .next
+        }
+        let savedVariables = m.variables
+        let savedExported = m.exported
+        let savedMenu = m.menu
+        m.variables = m.variables.filter { m.exported.contains($0.key) }
+        m.menu = []
+        let flow = m.run(chunks: script.chunks)
+        let newMenu = m.menu
+        m.variables = savedVariables
+        m.exported = savedExported
+        m.menu = newMenu.isEmpty ? savedMenu : newMenu
         return flow == .exhausted ? .exhausted : .next
     }
 
     /// `load_env [-f FILE] [--skip-sig] [NAME…]`: variables from a grubenv file, all or the named ones.
-    static let loadEnv: GrubCommand = { m, args, line in
+    static let loadEnv: GrubCommand = { m, c in
         var path: String?
         var names: [String] = []
-        var rest = args[...]
+        var rest = c.arguments[...]
         while let arg = rest.popFirst() {
             switch arg {
             case "-f", "--file": path = rest.popFirst()
@@ -226,13 +354,19 @@ enum GrubCommands {
             default: names.append(arg)
             }
         }
-        let file = m.file(path ?? (m.value(of: "prefix") + "/grubenv"))
+        let name = path ?? (m.value(of: "prefix") + "/grubenv")
+        guard let file = m.file(name) else { return invalidName(&m, name, c.line) }
         guard let text = m.read(file) else {
-            m.status = 1
+            m.status = GrubError.fileNotFound
             return .next
         }
-        for (name, value) in GrubEnvFile.parse(text) where names.isEmpty || names.contains(name) {
-            m.variables[name] = value
+        guard let block = GrubEnvFile.block(text) else {
+            m.warn("\(file): not a GRUB environment block", line: c.line)
+            m.status = GrubError.badFileType
+            return .next
+        }
+        for (name, value) in block where names.isEmpty || names.contains(name) {
+            m.setVariable(name, value)
         }
         m.status = 0
         return .next
@@ -240,58 +374,67 @@ enum GrubCommands {
 
     enum SearchKind { case file, label, uuid }
 
-    /// `search [--file|--label|--fs-uuid] [--set[=VAR]] [--no-floppy] [--hint…] NAME`: the first
+    /// `search --file|--label|--fs-uuid [--set[=VAR]] [--no-floppy] [--hint…] NAME`: the first
     /// device (the configuration's own first) that has the file, label or UUID. When none has it,
-    /// a UUID or label is remembered in VAR as `UUID=…`/`LABEL=…`, so its files wait for that
-    /// device to appear (GRUB would leave VAR unchanged; the status is GRUB's).
-    static func search(_ m: inout GrubMachine, _ args: [String], _ line: Int, kind fixed: SearchKind?) -> GrubFlow {
+    /// GRUB leaves VAR alone; Baton also remembers the UUID or label, so files on VAR's value wait
+    /// for that device to appear.
+    static func search(_ m: inout GrubMachine, _ c: GrubCommandCall, kind fixed: SearchKind?) -> GrubFlow {
         var kind = fixed
         var variable: String?
         var words: [String] = []
-        var rest = args[...]
+        var rest = c.arguments[...]
         while let arg = rest.popFirst() {
             switch arg {
             case "-f", "--file": kind = .file
             case "-l", "--label": kind = .label
             case "-u", "--fs-uuid": kind = .uuid
-            case "-s", "--set": variable = "root"
-            case "-n", "--no-floppy", "-e", "--efidisk-only": break
+            case "-s", "--set":
+                if let next = rest.first, !next.hasPrefix("-") { variable = rest.popFirst() } else { variable = "root" }
+            case "-n", "--no-floppy", "--efidisk-only": break
             case "-h", "--hint", "--hint-bios", "--hint-efi", "--hint-baremetal", "--hint-ieee1275", "--hint-arc", "--hint-uboot",
                 "--hint-coreboot", "--hint-qemu":
                 _ = rest.popFirst()
             case _ where arg.hasPrefix("--set="): variable = String(arg.dropFirst(6))
             case _ where arg.hasPrefix("--hint"): break
-            case _ where arg.hasPrefix("-") && arg.count > 1 && words.isEmpty && Int(arg) == nil:
-                m.warn("search: unknown option \(arg)", line: line)
+            case _ where arg.hasPrefix("-") && arg.count > 1:
+                return usage(&m, "search: unknown option \(arg)", c.line)
             default: words.append(arg)
             }
         }
-        if fixed != nil, words.count >= 2 { variable = words[1] } else if fixed != nil, variable == nil { variable = "root" }
-        guard let kind, let target = words.first else { return usage(&m, "search needs --file, --label or --fs-uuid and a name", line) }
+        if fixed != nil { variable = words.count >= 2 ? words[1] : variable }
+        guard let target = words.first else { return usage(&m, "search: no name to look for", c.line) }
+        guard let kind else { return usage(&m, "search: say --file, --label or --fs-uuid", c.line) }
         let ordered = [m.configDevice] + m.devices.filter { $0.name != m.configDevice.name }
         let found = ordered.first { device in
             switch kind {
             case .uuid: device.uuid?.lowercased() == target.lowercased()
             case .label: device.label == target
-            case .file: device.files.exists(target)
+            case .file: target.hasPrefix("/") && device.files.exists(target)
             }
         }
         if let found {
-            if let variable { m.variables[variable] = found.name }
+            if let variable {
+                m.setVariable(variable, found.name)
+                m.pendingSearches[variable] = nil
+            } else {
+                m.print(" \(found.name)")
+            }
             m.status = 0
         } else {
-            if let variable, kind != .file { m.variables[variable] = (kind == .uuid ? "UUID=" : "LABEL=") + target }
-            m.status = 1
+            if let variable, kind != .file {
+                m.pendingSearches[variable] = (m.variables[variable] ?? "", kind == .uuid ? .uuid(target) : .label(target))
+            }
+            m.status = GrubError.fileNotFound
         }
         return .next
     }
 
     /// `probe [--set VAR] --fs-uuid|--label|--fs DEVICE`.
-    static let probe: GrubCommand = { m, args, line in
+    static let probe: GrubCommand = { m, c in
         var variable: String?
         var what = ""
         var device: String?
-        var rest = args[...]
+        var rest = c.arguments[...]
         while let arg = rest.popFirst() {
             switch arg {
             case "-s", "--set": variable = rest.popFirst()
@@ -300,23 +443,55 @@ enum GrubCommands {
             default: device = arg
             }
         }
-        let reference = m.deviceReference(device ?? "")
-        let known: GrubDevice? = switch reference {
-        case .configDevice: m.configDevice
-        case .named(let name): m.devices.first { $0.name == name }
-        default: nil
-        }
+        let known = m.device(for: m.deviceReference(device ?? ""))
         let value: String? = switch what {
         case "-u", "--fs-uuid": known?.uuid
         case "-l", "--label": known?.label
+        case "-f", "--fs": known?.filesystem
         default: nil
         }
         guard let value else {
-            m.status = 1
+            m.status = GrubError.unknownDevice
             return .next
         }
-        if let variable { m.variables[variable] = value } else { m.output.append(value) }
+        if let variable { m.setVariable(variable, value) } else { m.print(value) }
         m.status = 0
         return .next
+    }
+
+    /// `regexp [--set [N:]VAR]… REGEXP STRING`: POSIX extended expressions, matched with
+    /// bounded work (see GrubRegex).
+    static let regexp: GrubCommand = { m, c in
+        var sets: [(group: Int, variable: String)] = []
+        var words: [String] = []
+        var rest = c.arguments[...]
+        while let arg = rest.popFirst() {
+            if arg == "-s" || arg == "--set" {
+                guard let spec = rest.popFirst() else { return usage(&m, "regexp: --set needs a variable", c.line) }
+                sets.append(parseSet(spec))
+            } else if arg.hasPrefix("--set=") {
+                sets.append(parseSet(String(arg.dropFirst(6))))
+            } else {
+                words.append(arg)
+            }
+        }
+        guard words.count == 2 else { return usage(&m, "regexp: needs an expression and a string", c.line) }
+        guard let regex = GrubRegex(words[0]) else { return usage(&m, "regexp: cannot read expression '\(words[0])'", c.line) }
+        guard let groups = regex.match(words[1]) else {
+            m.status = GrubError.testFailure
+            return .next
+        }
+        for (group, variable) in sets {
+            m.setVariable(variable, group < groups.count ? groups[group] ?? "" : "")
+        }
+        m.status = 0
+        return .next
+    }
+
+    static func parseSet(_ spec: String) -> (group: Int, variable: String) {
+        if let colon = spec.firstIndex(of: ":"), let n = Int(spec[..<colon]) {
+            return (n, String(spec[spec.index(after: colon)...]))
+        }
+        return (1, spec)
     }
 }

@@ -41,6 +41,19 @@ public enum GrubConfig {
     public static func evaluate(
         _ text: String, path: String, device: GrubDevice, devices: [GrubDevice] = [], options: GrubOptions = GrubOptions()
     ) -> BootConfiguration {
+        run(text, path: path, device: device, devices: devices, options: options).configuration
+    }
+
+    /// A configuration run: what Baton shows, and the interpreter as the configuration left it.
+    struct Evaluation {
+        var configuration: BootConfiguration
+        var machine: GrubMachine
+        var tree: [GrubMenuItem]
+    }
+
+    static func run(
+        _ text: String, path: String, device: GrubDevice, devices: [GrubDevice] = [], options: GrubOptions = GrubOptions()
+    ) -> Evaluation {
         let all = devices.contains { $0.name == device.name } ? devices : [device] + devices
         var machine = GrubMachine(configDevice: device, devices: all, file: path, limits: options.limits)
         let directory = Path.directory(of: path)
@@ -55,16 +68,18 @@ public enum GrubConfig {
         ]
         machine.variables = initial.merging(options.variables) { $1 }
         machine.exported = ["root", "prefix", "grub_platform", "grub_cpu", "cmdpath", "config_directory", "config_file", "lang", "locale_dir"]
-        machine.sourceStack = ["(\(device.name))\(path)"]
         let script = GrubParser.parse(text, file: path)
         for d in script.diagnostics { machine.diagnostics.add(d) }
-        _ = machine.run(script.statements)
+        _ = machine.run(chunks: script.chunks)
 
         let tree = GrubMenuBuilder.build(machine)
         let flat = GrubMenuBuilder.flatten(tree)
         var selection = GrubDefaultSelection(tree: tree, flat: flat)
         let defaultIndex = selection.index(for: machine.value(of: "default"), what: "default") ?? 0
-        let fallbackIndex = machine.variables["fallback"].flatMap { $0.isEmpty ? nil : selection.index(for: $0, what: "fallback") }
+        let fallbackIndex = machine.variables["fallback"].flatMap { fallback -> Int? in
+            guard let first = fallback.split(separator: " ").first else { return nil }
+            return selection.index(for: String(first), what: "fallback")
+        }
         for message in selection.problems { machine.warn(message, line: 0) }
         let timeout: Int? = {
             guard let raw = machine.variables["timeout"], !raw.isEmpty else { return nil }
@@ -75,9 +90,10 @@ public enum GrubConfig {
             return n < 0 ? nil : n
         }()
         let style = BootConfiguration.TimeoutStyle(rawValue: machine.value(of: "timeout_style")) ?? .menu
-        return BootConfiguration(
+        let configuration = BootConfiguration(
             path: path, entries: flat.map(\.entry), defaultIndex: defaultIndex, timeout: timeout,
             diagnostics: machine.diagnostics.all, timeoutStyle: style, fallbackIndex: fallbackIndex)
+        return Evaluation(configuration: configuration, machine: machine, tree: tree)
     }
 
     /// The script's syntax tree as text (for `baton grub-ast`).
@@ -107,27 +123,33 @@ indirect enum GrubMenuItem {
 }
 
 enum GrubMenuBuilder {
-    /// Runs every entry's body in a copy of the final state, as GRUB does when the entry is chosen;
+    /// Runs every entry's body in a copy of the final state, as GRUB does when the entry is chosen
+    /// (with the entry's title and extra arguments as `$1…`, and `$chosen` its id path);
     /// submenus run in a new context that keeps only exported variables.
-    static func build(_ machine: GrubMachine) -> [GrubMenuItem] {
+    static func build(_ machine: GrubMachine, chosenPrefix: String? = nil) -> [GrubMenuItem] {
+        // GRUB runs entries from its menu, outside whatever nesting the configuration ran in.
+        let depth = chosenPrefix == nil ? machine.depth - machine.limits.initialDepth : machine.depth
         var items: [GrubMenuItem] = []
         for node in machine.menu {
+            let chosen = chosenPrefix.map { "\($0)>\(node.id ?? node.title)" } ?? node.id ?? node.title
             var run = machine
             run.menu = []
             run.loaded = GrubLoadedBoot()
             run.positional = [node.title] + node.extraArguments
+            run.activeLoops = 0
+            run.depth = depth
             run.file = node.origin.file
             if node.submenu {
                 run.variables = machine.variables.filter { machine.exported.contains($0.key) }
-                _ = run.run(node.body)
-                items.append(.submenu(title: node.title, id: node.id, items: build(run)))
+                _ = run.run(chunks: node.body)
+                items.append(.submenu(title: node.title, id: node.id, items: build(run, chosenPrefix: chosen)))
                 continue
             }
-            run.variables["chosen"] = node.id ?? node.title
-            _ = run.run(node.body)
-            if run.loaded.kernel == nil, !run.menu.isEmpty {
+            run.variables["chosen"] = chosen
+            _ = run.run(chunks: node.body)
+            if run.loaded.kernel == nil, run.loaded.unbootableReason == nil, !run.menu.isEmpty {
                 // The body defined entries (configfile, nested menuentry): it acts as a submenu.
-                items.append(.submenu(title: node.title, id: node.id, items: build(run)))
+                items.append(.submenu(title: node.title, id: node.id, items: build(run, chosenPrefix: chosen)))
                 continue
             }
             let loaded = run.loaded
@@ -135,7 +157,7 @@ enum GrubMenuBuilder {
             if reason == nil, loaded.kernel == nil { reason = "it loads no Linux kernel" }
             items.append(.entry(BootEntry(
                 title: node.title, id: node.id, kernel: loaded.kernel, initrds: loaded.initrds, devicetree: loaded.devicetree,
-                commandLine: loaded.arguments.joined(separator: " "), origin: node.origin, unbootableReason: reason), id: node.id))
+                commandLine: GrubCommands.kernelCommandLine(loaded.arguments), origin: node.origin, unbootableReason: reason), id: node.id))
         }
         return items
     }
@@ -161,52 +183,67 @@ enum GrubMenuBuilder {
     }
 }
 
-/// GRUB's `default`/`fallback` values: an index, a title or an id, or a path through submenus
-/// joined by `>` ("1>2", "Advanced options>Debian…"; `>>` is a literal `>`).
+/// GRUB's `default`/`fallback` values (grub-core/normal/menu.c): a number (GRUB reads the leading
+/// digits, `0x` hex and `0` octal included), else a title or id; in a submenu, what follows the
+/// first `>` chooses inside it (`>>` is a literal `>`). What names nothing means the first entry.
 struct GrubDefaultSelection {
     let tree: [GrubMenuItem]
     let flat: [GrubMenuBuilder.FlatEntry]
     var problems: [String] = []
 
-    static func split(_ spec: String) -> [String] {
-        var parts: [String] = []
-        var current = ""
-        var chars = Array(spec)[...]
-        while let c = chars.popFirst() {
-            if c == ">" {
-                if chars.first == ">" {
-                    current.append(">")
-                    chars = chars.dropFirst()
+    /// Whether `title` is what `spec` names up to its first unescaped `>`.
+    static func names(_ title: String, _ spec: Substring) -> Bool {
+        var t = title[...]
+        var p = spec
+        while true {
+            if let c = p.first, c == ">" {
+                if p.dropFirst().first == ">" {
+                    p = p.dropFirst()
                 } else {
-                    parts.append(current)
-                    current = ""
+                    return t.isEmpty
                 }
-            } else {
-                current.append(c)
+            }
+            guard let a = t.first, let b = p.first else { return t.isEmpty && p.isEmpty }
+            guard a == b else { return false }
+            t = t.dropFirst()
+            p = p.dropFirst()
+        }
+    }
+
+    /// What follows the first unescaped `>`, or nil when there is none.
+    static func rest(_ spec: Substring) -> Substring? {
+        var p = spec
+        while let c = p.first {
+            p = p.dropFirst()
+            if c == ">" {
+                if p.first == ">" { p = p.dropFirst() } else { return p }
             }
         }
-        parts.append(current)
-        return parts
+        return nil
     }
 
     mutating func index(for spec: String, what: String) -> Int? {
         guard !spec.isEmpty else { return flat.isEmpty ? nil : 0 }
         var items = tree
         var path: [Int] = []
-        for part in Self.split(spec) {
-            let found: Int? = if let n = Int(part) {
-                items.indices.contains(n) ? n : nil
+        var remaining: Substring? = spec[...]
+        while let part = remaining {
+            let number = GrubTest.strtoul(part)
+            var chosen: Int?
+            if number.found {
+                chosen = number.value < UInt64(items.count) ? Int(number.value) : nil
             } else {
-                items.firstIndex { $0.title == part || $0.id == part }
+                chosen = items.firstIndex { Self.names($0.title, part) || Self.names($0.id ?? $0.title, part) }
             }
-            guard let found else {
-                problems.append("\(what) '\(spec)' names no menu entry")
-                return nil
-            }
-            path.append(found)
-            if case .submenu(_, _, let children) = items[found] { items = children } else { break }
+            if chosen == nil, path.isEmpty { problems.append("\(what) '\(spec)' names no menu entry; the first is used") }
+            let index = chosen ?? 0
+            guard items.indices.contains(index) else { break }
+            path.append(index)
+            guard case .submenu(_, _, let children) = items[index] else { break }
+            items = children
+            remaining = Self.rest(part)
         }
         // A submenu as the default: its first entry.
-        return flat.firstIndex { $0.indexPath.starts(with: path) }
+        return flat.firstIndex { $0.indexPath.starts(with: path) } ?? (flat.isEmpty ? nil : 0)
     }
 }

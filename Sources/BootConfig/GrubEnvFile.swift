@@ -1,26 +1,51 @@
-// Reads GRUB's environment block (grubenv): `name=value` lines after a header, padded with `#`.
-// Read-only: Baton never writes users' disks, so `save_env` does nothing.
+// Reads GRUB's environment block (grubenv) as grub-core/lib/envblk.c does: a signature line, then
+// `name=value` lines, padded with `#`. Read-only: Baton never writes users' disks, so `save_env`
+// does nothing.
 
 public enum GrubEnvFile {
-    /// The variables of a grubenv file, in file order. Backslash escapes (`\\`, `\n`) are undone.
+    /// The first line of every environment block.
+    public static let signature = "# GRUB Environment Block\n"
+
+    /// The variables of an environment block, in file order; nil when the text lacks the signature
+    /// (GRUB's load_env refuses such a file: "invalid environment block").
+    public static func block(_ text: String) -> [(name: String, value: String)]? {
+        guard text.hasPrefix(signature) else { return nil }
+        return parse(String(text.dropFirst(signature.count)))
+    }
+
+    /// The variables of the text after the signature (a missing signature is tolerated here).
+    /// Lines starting with `#` are skipped; a name runs to the first `=` (even across lines, as in
+    /// GRUB); a backslash keeps the next character (`\\` is `\`, backslash-newline a newline); a
+    /// last line without a newline is ignored, as GRUB ignores it.
     public static func parse(_ text: String) -> [(name: String, value: String)] {
+        var chars = Array(text.hasPrefix(signature) ? String(text.dropFirst(signature.count)) : text)[...]
         var result: [(String, String)] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            guard !line.hasPrefix("#"), let eq = line.firstIndex(of: "=") else { continue }
-            let name = String(line[..<eq])
-            guard !name.isEmpty else { continue }
+        while let first = chars.first {
+            if first == "#" {
+                while let c = chars.popFirst(), c != "\n" {}
+                continue
+            }
+            var name = ""
+            while let c = chars.first, c != "=" {
+                name.append(c)
+                chars = chars.dropFirst()
+            }
+            guard chars.popFirst() == "=" else { break }
             var value = ""
-            var escaped = false
-            for c in line[line.index(after: eq)...] {
-                if escaped {
-                    value.append(c == "n" ? "\n" : c)
-                    escaped = false
-                } else if c == "\\" {
-                    escaped = true
+            var complete = false
+            while let c = chars.popFirst() {
+                if c == "\n" {
+                    complete = true
+                    break
+                }
+                if c == "\\" {
+                    guard let next = chars.popFirst() else { break }
+                    value.append(next)
                 } else {
                     value.append(c)
                 }
             }
+            guard complete else { break }
             result.append((name, value))
         }
         return result

@@ -1,13 +1,13 @@
 // The GRUB script interpreter's state and its execution of statements: variables, functions,
-// positional parameters, control flow and word expansion. Commands live in GrubCommands.swift.
-// Work is bounded (steps, call depth, source depth) so no input can hang the menu.
+// positional parameters, control flow and word expansion, as grub-core/script/execute.c does them.
+// Commands live in GrubCommands.swift. Work is bounded (steps, GRUB's own recursion limit).
 
 /// A menu entry or submenu defined while a script ran; its body runs when the entry is built.
 struct GrubMenuNode {
     var title: String
     var id: String?
     var extraArguments: [String]
-    var body: [GrubStatement]
+    var body: [[GrubStatement]]
     var submenu: Bool
     var origin: SourceLocation
     var restrictedTo: String?
@@ -31,12 +31,60 @@ enum GrubFlow: Equatable {
     case exhausted
 }
 
+/// GRUB's error numbers (include/grub/err.h), which become `$?` after a command fails.
+enum GrubError {
+    static let none: Int32 = 0
+    static let testFailure: Int32 = 1
+    static let badFileType: Int32 = 4
+    static let fileNotFound: Int32 = 5
+    static let badFilename: Int32 = 7
+    static let badNumber: Int32 = 10
+    static let unknownDevice: Int32 = 12
+    static let invalidCommand: Int32 = 17
+    static let badArgument: Int32 = 18
+}
+
 /// Limits on the work one configuration may cause.
 public struct GrubLimits: Sendable {
     public var steps = 200_000
-    public var callDepth = 64
-    public var sourceDepth = 16
+    /// GRUB fails a command nested this deep (commands, lists, calls and sourced files each count).
+    public var recursionDepth = 63
+    /// Nesting already in use when the configuration starts (grub-oracle sources the
+    /// configuration from its own, two levels deeper than a real boot).
+    var initialDepth = 0
     public init() {}
+}
+
+/// A field of the arguments being built: GRUB keeps the last one "not yet started" until text lands
+/// in it, so an unquoted empty variable yields no argument while `""` yields an empty one.
+struct GrubArgv {
+    private(set) var args: [String] = []
+    private var current: String?
+
+    mutating func next() {
+        if let current { args.append(current) }
+        current = nil
+    }
+
+    mutating func append(_ text: String) { current = (current ?? "") + text }
+
+    /// Splits on blanks: the first field joins the current argument, later ones start new ones.
+    mutating func appendFields(_ fields: [String]) {
+        for (n, field) in fields.enumerated() {
+            if n > 0 { next() }
+            append(field)
+        }
+    }
+
+    mutating func finish() -> [String] {
+        next()
+        return args
+    }
+
+    static func fields(_ value: String) -> [String] {
+        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}" })
+            .map(String.init)
+    }
 }
 
 struct GrubMachine {
@@ -46,17 +94,24 @@ struct GrubMachine {
     var variables: [String: String] = [:]
     var exported: Set<String> = []
     var functions: [String: [GrubStatement]] = [:]
-    var positional: [String] = []
+    /// The arguments of the running function or menu entry; nil outside any (GRUB's "no scope").
+    var positional: [String]?
     var status: Int32 = 0
     var menu: [GrubMenuNode] = []
     var loaded = GrubLoadedBoot()
     var file: String
-    var sourceStack: [String] = []
-    var callDepth = 0
+    var depth = 0
+    var activeLoops = 0
+    /// Variables a `search` failed to set, with the value they kept: files on that value wait for
+    /// the device the search named.
+    var pendingSearches: [String: (value: String, device: DeviceReference)] = [:]
     /// Shared across copies of the machine made for entries, so the budget is global.
     let budget: Budget
     var diagnostics: DiagnosticLog
-    var output: [String] = []
+    /// What `echo` and friends printed, as one stream (`echo -n` leaves the line open).
+    var outputText = ""
+    /// The arguments of every `echo`, for tests that compare them.
+    var echoed: [[String]] = []
 
     final class Budget: @unchecked Sendable {
         var steps: Int
@@ -77,8 +132,16 @@ struct GrubMachine {
         self.devices = devices
         self.file = file
         self.limits = limits
+        self.depth = limits.initialDepth
         self.budget = Budget(limits.steps)
         self.diagnostics = DiagnosticLog()
+    }
+
+    /// The lines printed so far.
+    var output: [String] {
+        var lines = outputText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        return lines
     }
 
     // MARK: diagnostics
@@ -94,67 +157,61 @@ struct GrubMachine {
     // MARK: variables
 
     func value(of name: String) -> String {
-        if let n = Int(name) {
-            return n >= 1 && n <= positional.count ? positional[n - 1] : ""
-        }
-        switch name {
-        case "#": return String(positional.count)
-        case "@", "*": return positional.joined(separator: " ")
-        case "?": return String(status)
-        default: return variables[name] ?? ""
-        }
+        name == "?" ? String(status) : variables[name] ?? ""
     }
 
-    static func isValidName(_ name: Substring) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+    /// Names GRUB reserves for positional parameters: they cannot be assigned.
+    static func isSpecialName(_ name: Substring) -> Bool {
+        guard let first = name.unicodeScalars.first else { return false }
+        return ("0"..."9").contains(first) || name == "#" || name == "*" || name == "@"
+    }
+
+    /// What a variable reference yields: one value when quoted, the blank-separated fields when not.
+    func values(of name: String, quoted: Bool) -> [String] {
+        let positional: [String]
+        if !Self.isSpecialName(Substring(name)) {
+            let value = value(of: name)
+            if value.isEmpty { return [] }
+            return quoted ? [value] : GrubArgv.fields(value)
+        }
+        guard let scope = self.positional else { return [] }
+        positional = scope
+        switch name {
+        case "#": return [String(positional.count)]
+        case "*" where quoted: return positional.isEmpty ? [] : [positional.joined(separator: " ")]
+        case "@" where quoted: return positional
+        case "*", "@": return positional.flatMap(GrubArgv.fields)
+        default:
+            guard let n = Int(name), n >= 1, n <= positional.count else { return [] }
+            return quoted ? [positional[n - 1]] : GrubArgv.fields(positional[n - 1])
+        }
     }
 
     // MARK: expansion
 
-    /// A word's arguments: unquoted variable values are split on blanks; an unquoted empty
-    /// variable alone gives no argument, a quoted empty string gives one.
-    func expand(_ word: GrubWord) -> [String] {
-        if word.parts == [.variable("@", quoted: true)] { return positional }
-        var fields: [String] = []
-        var current = ""
-        var started = false
-        for part in word.parts {
-            switch part {
-            case .text(let text, _):
-                current += text
-                started = true
-            case .variable(let name, quoted: true):
-                current += value(of: name)
-                started = true
-            case .variable(let name, quoted: false):
-                let value = value(of: name)
-                let pieces = value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
-                if let first = value.first, first == " " || first == "\t" || first == "\n", started {
-                    fields.append(current)
-                    current = ""
-                    started = false
-                }
-                for (n, piece) in pieces.enumerated() {
-                    if n > 0 {
-                        fields.append(current)
-                        current = ""
+    /// The arguments words expand to, as GRUB builds them.
+    func expand(_ words: [GrubWord]) -> [String] {
+        var argv = GrubArgv()
+        for word in words {
+            argv.next()
+            for part in word.parts {
+                switch part {
+                case .text(let text, let quoted):
+                    if quoted || !text.isEmpty { argv.append(text) }
+                case .variable(let name, let quoted):
+                    // Quotes make an argument even when what is inside expands to nothing.
+                    if quoted { argv.append("") }
+                    for (n, value) in values(of: name, quoted: quoted).enumerated() {
+                        if n > 0 { argv.next() }
+                        argv.append(value)
                     }
-                    current += piece
-                    started = true
-                }
-                if let last = value.last, last == " " || last == "\t" || last == "\n", !pieces.isEmpty {
-                    fields.append(current)
-                    current = ""
-                    started = false
                 }
             }
         }
-        if started { fields.append(current) }
-        return fields
+        return argv.finish()
     }
 
-    func expand(_ words: [GrubWord]) -> [String] { words.flatMap(expand) }
+    func expand(_ word: GrubWord) -> [String] { expand([word]) }
 
     // MARK: execution
 
@@ -164,7 +221,31 @@ struct GrubMachine {
         return budget.steps > 0
     }
 
+    /// GRUB counts the nesting of everything it runs and fails what goes too deep; a failure
+    /// leaves its count behind, as GRUB's does.
+    mutating func enter(line: Int) -> Bool {
+        depth += 1
+        guard depth < limits.recursionDepth else {
+            fail("maximum recursion depth exceeded", line: line)
+            return false
+        }
+        return true
+    }
+
+    /// Runs chunks as GRUB runs a file: functions defined in a chunk exist before its commands run.
+    mutating func run(chunks: [[GrubStatement]]) -> GrubFlow {
+        for chunk in chunks {
+            for case .function(let name, let body, _) in chunk { functions[name] = body }
+            let flow = run(chunk)
+            if flow == .exhausted || flow == .returned { return flow }
+        }
+        return .next
+    }
+
+    /// A list of commands (GRUB's cmdlist).
     mutating func run(_ statements: [GrubStatement]) -> GrubFlow {
+        guard enter(line: statements.first?.line ?? 0) else { return .next }
+        defer { depth -= 1 }
         for statement in statements {
             let flow = run(statement)
             if flow != .next { return flow }
@@ -173,24 +254,22 @@ struct GrubMachine {
     }
 
     mutating func run(_ statement: GrubStatement) -> GrubFlow {
+        if case .function = statement { return .next }
         guard spend() else { return .exhausted }
+        guard enter(line: statement.line) else { return .next }
+        defer { depth -= 1 }
         switch statement {
-        case .command(let words, let line):
-            return command(expand(words), line: line)
+        case .command(let words, let block, let line):
+            return command(words, block: block, line: line)
         case .conditional(let clauses, let otherwise, _):
-            for clause in clauses {
-                let flow = run(clause.condition)
-                if flow != .next { return flow }
-                if status == 0 { return run(clause.body) }
-            }
-            if let otherwise { return run(otherwise) }
-            status = 0
-            return .next
+            return conditional(clauses[...], otherwise: otherwise)
         case .loop(let condition, let body, let until, _):
+            activeLoops += 1
+            defer { activeLoops -= 1 }
             while true {
                 let flow = run(condition)
-                if flow != .next { return flow }
-                if (status == 0) == until { break }
+                if flow != .next { return flow == .exhausted || flow == .returned ? flow : .next }
+                if (status == 0) == until { return .next }
                 switch run(body) {
                 case .next, .continueLoop(1): continue
                 case .breakLoop(1): return .next
@@ -200,103 +279,164 @@ struct GrubMachine {
                 case .exhausted: return .exhausted
                 }
             }
+        case .forEach(let variable, let items, let body, let line):
+            activeLoops += 1
+            defer { activeLoops -= 1 }
+            var flowOut = GrubFlow.next
             status = 0
-            return .next
-        case .forEach(let variable, let items, let body, _):
             for item in expand(items) {
-                variables[variable] = item
+                assign(variable, item, line: line)
                 switch run(body) {
                 case .next, .continueLoop(1): continue
                 case .breakLoop(1): return .next
-                case .breakLoop(let n): return .breakLoop(n - 1)
-                case .continueLoop(let n): return .continueLoop(n - 1)
+                case .breakLoop(let n): flowOut = .breakLoop(n - 1)
+                case .continueLoop(let n): flowOut = .continueLoop(n - 1)
                 case .returned: return .returned
                 case .exhausted: return .exhausted
                 }
+                break
             }
-            return .next
-        case .function(let name, let body, _):
-            functions[name] = body
-            status = 0
-            return .next
-        case .menuEntry(let words, let body, let submenu, let line):
-            defineMenuEntry(expand(words), body: body, submenu: submenu, line: line)
+            return flowOut
+        case .function:
             return .next
         }
     }
 
-    /// Runs one command line: `!` inverts, `name=value` assigns, then functions, then commands.
-    mutating func command(_ argv: [String], line: Int) -> GrubFlow {
-        guard let name = argv.first else {
+    /// `if`: each `elif` is a nested `if` in GRUB, one level deeper.
+    mutating func conditional(_ clauses: ArraySlice<GrubClause>, otherwise: [GrubStatement]?) -> GrubFlow {
+        guard let clause = clauses.first else { return .next }
+        let flow = run(clause.condition)
+        if flow == .exhausted || flow == .returned { return flow }
+        if status == 0 { return run(clause.body) }
+        if clauses.count > 1 {
+            guard enter(line: clauses.dropFirst().first?.condition.first?.line ?? 0) else { return .next }
+            defer { depth -= 1 }
+            return conditional(clauses.dropFirst(), otherwise: otherwise)
+        }
+        if let otherwise { return run(otherwise) }
+        status = 0
+        return .next
+    }
+
+    /// Sets a variable. GRUB's hook on `root` drops the parentheses of a device name (`(hd0)` → `hd0`).
+    mutating func setVariable(_ name: String, _ value: String) {
+        if name == "root", value.hasPrefix("("), value.hasSuffix(")"), value.count >= 2 {
+            variables[name] = String(value.dropFirst().dropLast())
+        } else {
+            variables[name] = value
+        }
+    }
+
+    /// Sets a variable as a script assignment does (`a=b`, `for a in …`): positional names are refused.
+    mutating func assign(_ name: String, _ value: String, line: Int) {
+        if Self.isSpecialName(Substring(name)) {
+            warn("invalid variable name '\(name)'", line: line)
+            return
+        }
+        setVariable(name, value)
+    }
+
+    /// Runs one command line: `!` inverts, then commands, functions, and `name=value` assignments.
+    mutating func command(_ words: [GrubWord], block: GrubBlock?, line: Int) -> GrubFlow {
+        var argv = expand(words)
+        guard var name = argv.first else {
             status = 0
             return .next
         }
+        var invert = false
         if name == "!" {
-            let flow = command(Array(argv.dropFirst()), line: line)
-            status = status == 0 ? 1 : 0
-            return flow
+            guard argv.count > 1 else {
+                warn("'!' with no command", line: line)
+                status = GrubError.badArgument
+                return .next
+            }
+            invert = true
+            argv.removeFirst()
+            name = argv[0]
         }
-        if let body = functions[name] {
-            return call(body, arguments: Array(argv.dropFirst()), line: line)
-        }
-        if GrubCommands.table[name] == nil, let eq = name.firstIndex(of: "="), Self.isValidName(name[..<eq]) {
-            variables[String(name[..<eq])] = String(name[name.index(after: eq)...])
+        let arguments = Array(argv.dropFirst())
+        let flow: GrubFlow
+        if let implementation = GrubCommands.table[name] {
+            let withBlock = block.map { GrubCommands.takesBlock.contains(name) ? arguments : arguments + ["{\($0.source)}"] } ?? arguments
+            flow = implementation(&self, GrubCommandCall(name: name, arguments: withBlock, block: block, line: line))
+        } else if let body = functions[name] {
+            flow = call(body, arguments: arguments + (block.map { ["{\($0.source)}"] } ?? []), line: line)
+        } else {
+            if let eq = name.firstIndex(of: "=") {
+                assign(String(name[..<eq]), String(name[name.index(after: eq)...]), line: line)
+            } else {
+                warn("unknown command '\(name)'", line: line)
+            }
+            // GRUB leaves `$?` at 0 here, and `!` is not applied.
             status = 0
             return .next
         }
-        guard let implementation = GrubCommands.table[name] else {
-            warn("unknown command '\(name)'", line: line)
-            status = 1
-            return .next
+        if invert {
+            status = status == GrubError.none ? GrubError.testFailure : GrubError.none
         }
-        return implementation(&self, Array(argv.dropFirst()), line)
+        return flow
     }
 
     mutating func call(_ body: [GrubStatement], arguments: [String], line: Int) -> GrubFlow {
-        guard callDepth < limits.callDepth else {
-            fail("function calls nested more than \(limits.callDepth) deep", line: line)
-            status = 1
-            return .next
-        }
-        let saved = positional
+        let savedPositional = positional
+        let savedLoops = activeLoops
         positional = arguments
-        callDepth += 1
+        activeLoops = 0
         let flow = run(body)
-        callDepth -= 1
-        positional = saved
+        positional = savedPositional
+        activeLoops = savedLoops
         return flow == .exhausted ? .exhausted : .next
     }
 
-    mutating func defineMenuEntry(_ argv: [String], body: [GrubStatement], submenu: Bool, line: Int) {
+    mutating func defineMenuEntry(_ argv: [String], body: [[GrubStatement]], submenu: Bool, line: Int) {
         var title: String?
         var id: String?
         var users: String?
         var extra: [String] = []
         var rest = argv[...]
         let kind = submenu ? "submenu" : "menuentry"
+        var optionsDone = false
         while let arg = rest.popFirst() {
-            switch arg {
-            case "--class", "--hotkey", "--users", "--id", "--source":
-                guard let value = rest.popFirst() else {
-                    warn("\(kind) option \(arg) needs a value", line: line)
-                    continue
-                }
-                if arg == "--id" { id = value }
-                if arg == "--users" { users = value }
-            case "--unrestricted": users = nil
-            case _ where arg.hasPrefix("--class=") || arg.hasPrefix("--hotkey="): break
-            case _ where arg.hasPrefix("--id="): id = String(arg.dropFirst(5))
-            case _ where arg.hasPrefix("--users="): users = String(arg.dropFirst(8))
-            case "--":
-                if title == nil, let t = rest.popFirst() { title = t }
-                extra += rest
-                rest = []
-            default:
+            if optionsDone || !arg.hasPrefix("-") || arg == "-" {
                 if title == nil { title = arg } else { extra.append(arg) }
+                continue
+            }
+            var option = arg
+            var value: String?
+            if let eq = arg.firstIndex(of: "="), arg.hasPrefix("--") {
+                option = String(arg[..<eq])
+                value = String(arg[arg.index(after: eq)...])
+            }
+            switch option {
+            case "--":
+                optionsDone = true
+            case "--unrestricted":
+                users = nil
+            case "--class", "--users", "--hotkey", "--id", "--source":
+                if value == nil, let next = rest.first, !next.hasPrefix("-") {
+                    value = rest.popFirst()
+                }
+                guard let value else {
+                    warn("\(kind): missing value for \(option); entry not defined", line: line)
+                    status = GrubError.badArgument
+                    return
+                }
+                if option == "--id" { id = value }
+                if option == "--users" { users = value }
+                if option == "--source" {
+                    warn("\(kind): both --source and a body; entry not defined", line: line)
+                    status = GrubError.badArgument
+                    return
+                }
+            default:
+                warn("\(kind): unknown option \(arg); entry not defined", line: line)
+                status = GrubError.badArgument
+                return
             }
         }
         guard let title else {
-            warn("\(kind) without a title", line: line)
+            warn("\(kind) without a title; entry not defined", line: line)
+            status = GrubError.badArgument
             return
         }
         menu.append(GrubMenuNode(
@@ -307,8 +447,20 @@ struct GrubMachine {
 
     // MARK: files and devices
 
-    /// The device a GRUB device name refers to: a known device by name, UUID= or LABEL=,
-    /// or — for firmware names such as `hd0,gpt2` — the device the configuration came from.
+    /// Device names firmware gives (GRUB's `hd0,gpt2`, `lvm/vg-root`…): Baton takes them to mean
+    /// the device the configuration came from.
+    static func isFirmwareName(_ name: String) -> Bool {
+        if name.contains(",") { return true }
+        for prefix in ["hd", "cd", "fd"] where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            if rest.isEmpty || rest.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
+        }
+        return ["lvm/", "md/", "mduuid/", "cryptouuid/", "ieee1275", "ahci", "ata", "usb", "scsi", "nvme", "efidisk", "memdisk"]
+            .contains { name.hasPrefix($0) }
+    }
+
+    /// The device a GRUB device name refers to: a known device by name, UUID= or LABEL=, or — for
+    /// firmware names — the device the configuration came from.
     func deviceReference(_ name: String) -> DeviceReference {
         let name = name.hasPrefix("(") && name.hasSuffix(")") ? String(name.dropFirst().dropLast()) : name
         if name.isEmpty || name == configDevice.name { return .configDevice }
@@ -327,17 +479,38 @@ struct GrubMachine {
             }
             return .label(label)
         }
-        return .configDevice
+        return Self.isFirmwareName(name) ? .configDevice : .unknown(name)
     }
 
-    /// A file argument: `(device)/path`, or `/path` on `$root`.
-    func file(_ argument: String) -> BootFile {
-        if argument.hasPrefix("("), let close = argument.firstIndex(of: ")") {
-            let device = String(argument[argument.index(after: argument.startIndex)..<close])
-            let path = String(argument[argument.index(after: close)...])
-            return BootFile(Path.normalized(path), on: deviceReference(device))
+    /// A file argument: `(device)/path`, or `/path` on `$root`. GRUB refuses names without a leading
+    /// `/` after the device ("invalid file name"): those give nil. When the device name is the value
+    /// a failed `search` left in its variable and GRUB would not find the file there either, the
+    /// file waits for the device the search asked for.
+    func file(_ argument: String) -> BootFile? {
+        var device = value(of: "root")
+        var path = Substring(argument)
+        if argument.hasPrefix("(") {
+            guard let close = argument.firstIndex(of: ")") else { return nil }
+            device = String(argument[argument.index(after: argument.startIndex)..<close])
+            path = argument[argument.index(after: close)...]
         }
-        return BootFile(Path.normalized(argument), on: deviceReference(value(of: "root")))
+        guard path.hasPrefix("/") else { return nil }
+        let normalized = Path.normalized(String(path))
+        let reference = deviceReference(device)
+        if let wanted = pendingDevice(for: device), !(files(on: reference)?.exists(normalized) ?? false) {
+            return BootFile(normalized, on: wanted)
+        }
+        return BootFile(normalized, on: reference)
+    }
+
+    /// The device a failed `search` asked for, when `name` is the value it left in its variable.
+    func pendingDevice(for name: String) -> DeviceReference? {
+        for variable in pendingSearches.keys.sorted() {
+            if let pending = pendingSearches[variable], pending.value == name, variables[variable] ?? "" == name {
+                return pending.device
+            }
+        }
+        return nil
     }
 
     /// The files of the device a reference names, when it is known.
@@ -349,7 +522,26 @@ struct GrubMachine {
         }
     }
 
+    func device(for reference: DeviceReference) -> GrubDevice? {
+        switch reference {
+        case .configDevice: return configDevice
+        case .named(let name): return devices.first { $0.name == name }
+        case .uuid, .label, .unknown: return nil
+        }
+    }
+
     func read(_ file: BootFile) -> String? { files(on: file.device)?.text(of: file.path) }
 
     func exists(_ file: BootFile) -> Bool { files(on: file.device)?.exists(file.path) ?? false }
+
+    /// Prints as GRUB's console does.
+    mutating func print(_ text: String) { outputText += text }
+}
+
+/// One command as it runs: its expanded arguments, the `{ … }` block it ends with, and its line.
+struct GrubCommandCall {
+    var name: String
+    var arguments: [String]
+    var block: GrubBlock?
+    var line: Int
 }

@@ -1,152 +1,195 @@
 // Builds the syntax tree of a GRUB script from its tokens, following GRUB's grammar
-// (grub-core/script/parser.y). A syntax error becomes a Diagnostic and the parser resumes at the
-// next line, as GRUB drops a bad command and reads on.
+// (grub-core/script/parser.y): a chunk is one line, or more while a construct or quote is open; a
+// syntax error drops its whole chunk and reading resumes on the line after the error, as in GRUB.
 
 public enum GrubParser {
+    /// Parses a file as GRUB's config reader feeds it to the parser (see `GrubLexer.tokens(_:file:)`).
     public static func parse(_ text: String, file: String) -> GrubScript {
-        var parser = State(tokens: GrubLexer.tokens(text), file: file)
-        var statements: [GrubStatement] = []
-        // A syntax error drops the whole top-level command it is in (an `if … fi` spanning
-        // lines included) and reading resumes after the line with the error, as in GRUB.
-        while !parser.atEnd {
-            let start = parser.position
-            do {
-                parser.skipDelimiters()
-                guard !parser.atEnd else { break }
-                if parser.current?.kind == .rightBrace || parser.keyword.map({ !topLevelKeywords.contains($0) }) == true {
-                    parser.error("unexpected '\(parser.currentText)'")
-                    parser.skipLine()
-                    continue
-                }
-                statements.append(try parser.statement())
-            } catch {
-                if parser.position == start { parser.position += 1 }
-                parser.skipLine()
-            }
-        }
-        return GrubScript(statements: statements, diagnostics: parser.diagnostics)
+        parseText(text, file: file, asFile: true)
     }
 
-    /// Keywords that may start a command.
-    static let topLevelKeywords: Set<String> = ["if", "for", "while", "until", "function", "menuentry", "submenu"]
-    static let keywords: Set<String> = ["if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until", "function", "menuentry", "submenu"]
+    /// Parses text as given (a menu entry body, `eval`'s words), or as GRUB reads a file.
+    static func parseText(_ text: String, file: String, asFile: Bool = false) -> GrubScript {
+        let scalars = Array(text.unicodeScalars.filter { !asFile || $0 != "\r" })
+        var parser = State(tokens: GrubLexer.tokens(text, file: asFile), scalars: scalars, file: file)
+        var chunks: [[GrubStatement]] = []
+        while !parser.atEnd {
+            if parser.current?.kind == .newline {
+                parser.position += 1
+                continue
+            }
+            do {
+                chunks.append(try parser.chunk())
+            } catch {
+                parser.recover()
+            }
+        }
+        return GrubScript(chunks: chunks, diagnostics: parser.diagnostics)
+    }
+
+    /// Reserved words of GRUB's lexer. They end lists where the grammar expects them, are
+    /// ordinary arguments after a command's first word, and are errors where a command should start.
+    static let keywords: Set<String> = [
+        "if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until", "function", "case", "esac", "select",
+    ]
+    /// Lexed by GRUB as tokens no rule accepts.
+    static let rejectedWords: Set<String> = ["[[", "]]"]
 
     private struct SyntaxError: Error {}
 
     private struct State {
         let tokens: [GrubToken]
+        let scalars: [Unicode.Scalar]
         let file: String
         var position = 0
         var diagnostics: [Diagnostic] = []
         var depth = 0
+        /// The token at which the last syntax error was found.
+        var errorAt = 0
 
-        init(tokens: [GrubToken], file: String) {
+        init(tokens: [GrubToken], scalars: [Unicode.Scalar], file: String) {
             self.tokens = tokens
+            self.scalars = scalars
             self.file = file
         }
 
         var atEnd: Bool { position >= tokens.count }
         var current: GrubToken? { atEnd ? nil : tokens[position] }
-        var line: Int { current?.line ?? tokens.last?.line ?? 1 }
+        var previousEndLine: Int { position > 0 && position <= tokens.count ? tokens[position - 1].endLine : 1 }
 
         var currentText: String {
             switch current?.kind {
             case .word(let word)?: word.description
-            case .newline?: "newline"
+            case .newline?: "end of line"
             case .semicolon?: ";"
             case .leftBrace?: "{"
             case .rightBrace?: "}"
             case .unsupported(let text)?: text
+            case .invalid(let text)?: text
             case nil: "end of file"
             }
         }
 
-        /// The keyword at the current position, when it is one (only bare words count).
+        /// The reserved word at the current position, when it is one (only unquoted words count).
         var keyword: String? {
             guard case .word(let word)? = current?.kind, let text = word.bareText, GrubParser.keywords.contains(text) else { return nil }
             return text
         }
 
-        mutating func error(_ message: String) {
-            diagnostics.append(Diagnostic(.error, "syntax error: \(message)", at: SourceLocation(file: file, line: line)))
+        func isName(_ word: GrubWord) -> Bool {
+            guard let text = word.bareText, !GrubParser.keywords.contains(text), let first = text.unicodeScalars.first else { return false }
+            let isStart = { (c: Unicode.Scalar) in (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" }
+            return isStart(first) && text.unicodeScalars.allSatisfy { isStart($0) || ($0 >= "0" && $0 <= "9") }
         }
 
-        mutating func skipDelimiters() {
-            while let kind = current?.kind, kind == .newline || kind == .semicolon { position += 1 }
+        mutating func fail(_ message: String) -> SyntaxError {
+            errorAt = position
+            let line = current?.line ?? tokens.last?.endLine ?? 1
+            let detail: String = if case .invalid(let why)? = current?.kind { why } else { message }
+            diagnostics.append(Diagnostic(.error, "syntax error: \(detail)", at: SourceLocation(file: file, line: line)))
+            return SyntaxError()
         }
 
-        /// Skips to just after the next newline (error recovery).
-        mutating func skipLine() {
-            while let kind = current?.kind {
-                position += 1
-                if kind == .newline { return }
+        /// After a syntax error: GRUB drops the rest of the line the error was found on.
+        mutating func recover() {
+            guard errorAt < tokens.count else {
+                position = tokens.count
+                return
             }
+            let line = tokens[errorAt].endLine
+            position = max(position, errorAt)
+            while let token = current, token.line <= line { position += 1 }
         }
 
-        /// Statements until one of `terminators` (a keyword at command position), a `}`, or the end.
-        mutating func list(until terminators: Set<String>) throws(SyntaxError) -> [GrubStatement] {
+        /// One chunk: statements, each ending with `;` or a newline, up to the end of a line.
+        mutating func chunk() throws(SyntaxError) -> [GrubStatement] {
             var statements: [GrubStatement] = []
             while true {
-                skipDelimiters()
+                if let statement = try statement(topLevel: true) { statements.append(statement) }
                 guard let token = current else { return statements }
-                if token.kind == .rightBrace { return statements }
-                if let keyword, terminators.contains(keyword) { return statements }
-                statements.append(try statement())
+                switch token.kind {
+                case .newline:
+                    position += 1
+                    return statements
+                case .semicolon:
+                    position += 1
+                    if current == nil { return statements }
+                    if current?.kind == .newline {
+                        position += 1
+                        return statements
+                    }
+                default:
+                    throw fail("unexpected '\(currentText)'")
+                }
             }
         }
 
-        mutating func statement() throws(SyntaxError) -> GrubStatement {
-            let line = self.line
+        /// A command, or at the top level of a chunk also a function definition.
+        mutating func statement(topLevel: Bool) throws(SyntaxError) -> GrubStatement? {
+            let line = current?.line ?? 1
             switch keyword {
             case "if": return try conditional(line)
             case "while", "until": return try loop(line)
             case "for": return try forEach(line)
-            case "function": return try function(line)
-            case "menuentry", "submenu": return try menuEntry(line)
-            case let other?:
-                error("unexpected '\(other)'")
-                throw SyntaxError()
-            case nil:
-                return try command(line)
+            case "function" where topLevel: return try function(line)
+            case let other?: throw fail("unexpected '\(other)'")
+            case nil: break
             }
-        }
-
-        mutating func command(_ line: Int) throws(SyntaxError) -> GrubStatement {
-            var words: [GrubWord] = []
+            guard case .word(let first)? = current?.kind else { throw fail("unexpected '\(currentText)'") }
+            if let text = first.bareText, GrubParser.rejectedWords.contains(text) { throw fail("unexpected '\(text)'") }
+            position += 1
+            var words = [first]
             while let token = current {
                 switch token.kind {
                 case .word(let word):
+                    if let text = word.bareText, GrubParser.rejectedWords.contains(text) { throw fail("unexpected '\(text)'") }
                     words.append(word)
                     position += 1
-                case .newline, .semicolon, .rightBrace:
-                    return .command(words: words, line: line)
                 case .leftBrace:
-                    error("unexpected '{'")
-                    throw SyntaxError()
+                    return .command(words: words, block: try block(), line: line)
+                case .newline, .semicolon, .rightBrace:
+                    return .command(words: words, block: nil, line: line)
                 case .unsupported(let text):
-                    error("'\(text)' is not part of GRUB's script language")
-                    throw SyntaxError()
+                    throw fail("'\(text)' is not part of GRUB's script language")
+                case .invalid:
+                    throw fail("")
                 }
             }
-            return .command(words: words, line: line)
+            return .command(words: words, block: nil, line: line)
+        }
+
+        /// GRUB's `commands1`: one or more commands separated by `;` or newlines, up to one of
+        /// `terminators` or `}`. Says whether the list ended with a delimiter, which most callers need.
+        mutating func list(until terminators: Set<String>) throws(SyntaxError) -> (statements: [(GrubStatement, Int, Int)], delimited: Bool) {
+            var items: [(GrubStatement, Int, Int)] = []
+            while current?.kind == .newline { position += 1 }
+            while true {
+                let firstLine = current?.line ?? 1
+                guard let statement = try statement(topLevel: false) else { throw fail("expected a command") }
+                items.append((statement, firstLine, previousEndLine))
+                guard let token = current, token.kind == .semicolon || token.kind == .newline else { return (items, false) }
+                position += 1
+                while current?.kind == .newline { position += 1 }
+                if current == nil || current?.kind == .rightBrace { return (items, true) }
+                if let keyword, terminators.contains(keyword) { return (items, true) }
+            }
+        }
+
+        mutating func delimitedList(until terminators: Set<String>) throws(SyntaxError) -> [GrubStatement] {
+            let (items, delimited) = try list(until: terminators)
+            guard delimited else { throw fail("expected ';' or a new line, found '\(currentText)'") }
+            return items.map(\.0)
         }
 
         mutating func expectKeyword(_ word: String) throws(SyntaxError) {
-            skipDelimiters()
-            guard keyword == word else {
-                error("expected '\(word)', found '\(currentText)'")
-                throw SyntaxError()
-            }
+            guard keyword == word else { throw fail("expected '\(word)', found '\(currentText)'") }
             position += 1
         }
 
         mutating func nested<T>(_ body: (inout State) throws(SyntaxError) -> T) throws(SyntaxError) -> T {
             depth += 1
             defer { depth -= 1 }
-            guard depth < 200 else {
-                error("nesting too deep")
-                throw SyntaxError()
-            }
+            guard depth < 200 else { throw fail("nesting too deep") }
             return try body(&self)
         }
 
@@ -156,18 +199,17 @@ public enum GrubParser {
                 var otherwise: [GrubStatement]?
                 p.position += 1  // if
                 while true {
-                    let condition = try p.list(until: ["then"])
+                    let condition = try p.delimitedList(until: ["then"])
                     try p.expectKeyword("then")
-                    let body = try p.list(until: ["elif", "else", "fi"])
+                    let body = try p.delimitedList(until: ["elif", "else", "fi"])
                     clauses.append(GrubClause(condition: condition, body: body))
-                    p.skipDelimiters()
                     if p.keyword == "elif" {
                         p.position += 1
                         continue
                     }
                     if p.keyword == "else" {
                         p.position += 1
-                        otherwise = try p.list(until: ["fi"])
+                        otherwise = try p.delimitedList(until: ["fi"])
                     }
                     try p.expectKeyword("fi")
                     return .conditional(clauses: clauses, otherwise: otherwise, line: line)
@@ -179,9 +221,9 @@ public enum GrubParser {
             try nested { (p: inout State) throws(SyntaxError) -> GrubStatement in
                 let until = p.keyword == "until"
                 p.position += 1
-                let condition = try p.list(until: ["do"])
+                let condition = try p.delimitedList(until: ["do"])
                 try p.expectKeyword("do")
-                let body = try p.list(until: ["done"])
+                let body = try p.delimitedList(until: ["done"])
                 try p.expectKeyword("done")
                 return .loop(condition: condition, body: body, until: until, line: line)
             }
@@ -190,71 +232,69 @@ public enum GrubParser {
         mutating func forEach(_ line: Int) throws(SyntaxError) -> GrubStatement {
             try nested { (p: inout State) throws(SyntaxError) -> GrubStatement in
                 p.position += 1
-                guard case .word(let nameWord)? = p.current?.kind, let name = nameWord.bareText else {
-                    p.error("expected a variable name after 'for'")
-                    throw SyntaxError()
+                guard case .word(let nameWord)? = p.current?.kind, p.isName(nameWord), let name = nameWord.bareText else {
+                    throw p.fail("expected a variable name after 'for', found '\(p.currentText)'")
                 }
                 p.position += 1
-                guard p.keyword == "in" else {
-                    p.error("expected 'in', found '\(p.currentText)'")
-                    throw SyntaxError()
-                }
-                p.position += 1
+                try p.expectKeyword("in")
                 var items: [GrubWord] = []
                 while case .word(let word)? = p.current?.kind {
+                    if let text = word.bareText, GrubParser.rejectedWords.contains(text) { throw p.fail("unexpected '\(text)'") }
                     items.append(word)
                     p.position += 1
                 }
+                guard let token = p.current, token.kind == .semicolon || token.kind == .newline else {
+                    throw p.fail("expected ';' or a new line, found '\(p.currentText)'")
+                }
+                p.position += 1
+                while p.current?.kind == .newline { p.position += 1 }
                 try p.expectKeyword("do")
-                let body = try p.list(until: ["done"])
+                let body = try p.delimitedList(until: ["done"])
                 try p.expectKeyword("done")
                 return .forEach(variable: name, items: items, body: body, line: line)
             }
         }
 
-        /// `{ list }` after a function or menu entry head; newlines may come before `{`.
-        mutating func block() throws(SyntaxError) -> [GrubStatement] {
-            while current?.kind == .newline { position += 1 }
-            guard current?.kind == .leftBrace else {
-                error("expected '{', found '\(currentText)'")
-                throw SyntaxError()
-            }
-            position += 1
-            let body = try list(until: [])
-            guard current?.kind == .rightBrace else {
-                error(atEnd ? "'{' not closed before end of file" : "expected '}', found '\(currentText)'")
-                throw SyntaxError()
-            }
-            position += 1
-            return body
-        }
-
         mutating func function(_ line: Int) throws(SyntaxError) -> GrubStatement {
             try nested { (p: inout State) throws(SyntaxError) -> GrubStatement in
                 p.position += 1
-                guard case .word(let nameWord)? = p.current?.kind, let name = nameWord.literal else {
-                    p.error("expected a function name")
-                    throw SyntaxError()
+                guard case .word(let nameWord)? = p.current?.kind, p.isName(nameWord), let name = nameWord.bareText else {
+                    throw p.fail("expected a function name, found '\(p.currentText)'")
                 }
                 p.position += 1
-                return .function(name: name, body: try p.block(), line: line)
+                if let token = p.current, token.kind == .semicolon || token.kind == .newline {
+                    p.position += 1
+                    while p.current?.kind == .newline { p.position += 1 }
+                }
+                guard p.current?.kind == .leftBrace else { throw p.fail("expected '{', found '\(p.currentText)'") }
+                p.position += 1
+                let body = try p.delimitedList(until: [])
+                guard p.current?.kind == .rightBrace else { throw p.fail("expected '}', found '\(p.currentText)'") }
+                p.position += 1
+                return .function(name: name, body: body, line: line)
             }
         }
 
-        mutating func menuEntry(_ line: Int) throws(SyntaxError) -> GrubStatement {
-            try nested { (p: inout State) throws(SyntaxError) -> GrubStatement in
-                let submenu = p.keyword == "submenu"
+        /// `{ commands }` ending a command; its text is kept, and its commands grouped by line.
+        mutating func block() throws(SyntaxError) -> GrubBlock {
+            try nested { (p: inout State) throws(SyntaxError) -> GrubBlock in
+                guard let open = p.current else { throw p.fail("expected '{'") }
                 p.position += 1
-                var arguments: [GrubWord] = []
-                while case .word(let word)? = p.current?.kind {
-                    arguments.append(word)
-                    p.position += 1
+                let (items, _) = try p.list(until: [])
+                guard let close = p.current, close.kind == .rightBrace else {
+                    throw p.fail(p.atEnd ? "'{' not closed before end of file" : "expected '}', found '\(p.currentText)'")
                 }
-                guard !arguments.isEmpty else {
-                    p.error("\(submenu ? "submenu" : "menuentry") without a title")
-                    throw SyntaxError()
+                p.position += 1
+                var chunks: [[GrubStatement]] = []
+                var chunkEnd = 0
+                for (statement, first, last) in items {
+                    if chunks.isEmpty || first > chunkEnd { chunks.append([]) }
+                    chunks[chunks.count - 1].append(statement)
+                    chunkEnd = max(chunkEnd, last)
                 }
-                return .menuEntry(arguments: arguments, body: try p.block(), submenu: submenu, line: line)
+                let lower = min(max(open.end, 0), p.scalars.count)
+                let upper = min(max(close.start, lower), p.scalars.count)
+                return GrubBlock(source: String(String.UnicodeScalarView(p.scalars[lower..<upper])), chunks: chunks)
             }
         }
     }

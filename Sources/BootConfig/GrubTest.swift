@@ -1,130 +1,164 @@
-// GRUB's `test` / `[ … ]`: string, integer and file tests joined by `!`, `-a`, `-o` and parentheses.
+// GRUB's `test` / `[ … ]` (grub-core/commands/test.c): terms are ANDed as they come, `-o` starts a
+// new alternative, `!` inverts the next term, parentheses nest; a word alone is true when not empty.
 
 enum GrubTest {
     static func evaluate(_ args: [String], files m: GrubMachine) -> Bool {
-        guard !args.isEmpty else { return false }
-        var parser = Parser(args: args, machine: m)
-        let result = parser.or()
-        return result
+        var args = args
+        if args.last == "]" { args.removeLast() }
+        var n = 0
+        return parse(args, &n, m, depth: 0)
     }
 
-    private struct Parser {
-        let args: [String]
-        let machine: GrubMachine
-        var i = 0
-        var depth = 0
-
-        init(args: [String], machine: GrubMachine) {
-            self.args = args
-            self.machine = machine
+    private static func parse(_ a: [String], _ n: inout Int, _ m: GrubMachine, depth: Int) -> Bool {
+        var all = true
+        var any = false
+        var invert = false
+        func update(_ value: Bool) {
+            all = all && (invert ? !value : value)
+            invert = false
         }
-
-        var remaining: Int { args.count - i }
-
-        mutating func or() -> Bool {
-            var value = and()
-            while i < args.count, args[i] == "-o" {
-                i += 1
-                let right = and()
-                value = value || right
+        while n < a.count {
+            if n + 2 < a.count, let result = binary(a[n], a[n + 1], a[n + 2], m) {
+                update(result)
+                n += 3
+                continue
             }
-            return value
+            if n + 1 < a.count, let result = unary(a[n], a[n + 1], m) {
+                update(result)
+                n += 2
+                continue
+            }
+            switch a[n] {
+            case ")":
+                n += 1
+                return any || all
+            case "(":
+                n += 1
+                update(depth < 64 ? parse(a, &n, m, depth: depth + 1) : false)
+            case "!":
+                invert.toggle()
+                n += 1
+            case "-a":
+                n += 1
+            case "-o":
+                any = any || all
+                all = true
+                n += 1
+            default:
+                update(!a[n].isEmpty)
+                n += 1
+            }
         }
+        return any || all
+    }
 
-        mutating func and() -> Bool {
-            var value = not()
-            while i < args.count, args[i] == "-a" {
-                i += 1
-                let right = not()
-                value = value && right
-            }
-            return value
+    private static func unary(_ op: String, _ operand: String, _ m: GrubMachine) -> Bool? {
+        switch op {
+        case "-n": return !operand.isEmpty
+        case "-z": return operand.isEmpty
+        case "-e": return fileInfo(operand, m).exists
+        case "-f": return fileInfo(operand, m) == (true, false)
+        case "-d": return fileInfo(operand, m) == (true, true)
+        case "-s":
+            guard let file = m.file(operand), let view = m.files(on: file.device), view.list(file.path).isEmpty,
+                  let bytes = view.contents(of: file.path) else { return false }
+            return !bytes.isEmpty
+        default: return nil
         }
+    }
 
-        mutating func not() -> Bool {
-            if i < args.count, args[i] == "!", remaining > 1 {
-                i += 1
-                return !not()
-            }
-            return primary()
+    /// Whether a file exists and is a directory, looked up as GRUB's test does: the device from
+    /// `(…)` or `$root`, the whole device when the path is empty, a bare name in the top folder.
+    static func fileInfo(_ argument: String, _ m: GrubMachine) -> (exists: Bool, directory: Bool) {
+        var deviceName = m.value(of: "root")
+        var path = Substring(argument)
+        if argument.hasPrefix("(") {
+            guard let close = argument.firstIndex(of: ")") else { return (false, false) }
+            deviceName = String(argument[argument.index(after: argument.startIndex)..<close])
+            path = argument[argument.index(after: close)...]
         }
+        guard let view = m.files(on: m.deviceReference(deviceName)) else { return (false, false) }
+        while path.hasSuffix("/") { path = path.dropLast() }
+        if path.isEmpty { return (true, true) }
+        let folder: Substring
+        if let slash = path.lastIndex(of: "/") {
+            folder = path[...slash]
+            guard folder.hasPrefix("/") else { return (false, false) }
+        } else {
+            path = "/" + path
+        }
+        let full = Path.normalized(String(path))
+        guard view.exists(full) else { return (false, false) }
+        if !view.list(full).isEmpty { return (true, true) }
+        return (true, view.contents(of: full) == nil)
+    }
 
-        mutating func primary() -> Bool {
-            guard i < args.count else { return false }
-            if args[i] == "(", depth < 64 {
-                i += 1
-                depth += 1
-                let value = or()
-                depth -= 1
-                if i < args.count, args[i] == ")" { i += 1 }
-                return value
-            }
-            if remaining >= 3, let result = binary(args[i], args[i + 1], args[i + 2]) {
-                i += 3
-                return result
-            }
-            if remaining >= 2, let result = unary(args[i], args[i + 1]) {
-                i += 2
-                return result
-            }
-            let word = args[i]
+    /// GRUB's `grub_strtoul` with base 0: blanks skipped, `0x` hex, leading `0` octal, digits up to
+    /// the first that does not belong. `found` is false when there were none ("unrecognized number").
+    static func strtoul(_ text: Substring) -> (value: UInt64, found: Bool) {
+        var s = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}" }
+        var base: UInt64 = 10
+        if s.hasPrefix("0x") {
+            base = 16
+            s = s.dropFirst(2)
+        } else if s.hasPrefix("0"), let next = s.dropFirst().first, ("0"..."7").contains(next) {
+            base = 8
+        }
+        var value: UInt64 = 0
+        var found = false
+        for c in s {
+            guard let digit = c.hexDigitValue.map(UInt64.init), digit < base else { break }
+            found = true
+            let (times, o1) = value.multipliedReportingOverflow(by: base)
+            let (sum, o2) = times.addingReportingOverflow(digit)
+            if o1 || o2 { return (.max, true) }
+            value = sum
+        }
+        return (found ? value : 0, found)
+    }
+
+    /// GRUB's signed variant, narrowed to a C `int` as test.c does.
+    static func strtosl(_ text: String) -> Int32 {
+        if text.hasPrefix("-") { return 0 &- Int32(truncatingIfNeeded: strtoul(text.dropFirst()).value) }
+        return Int32(truncatingIfNeeded: strtoul(Substring(text)).value)
+    }
+
+    /// Byte order, as C's strcmp.
+    static func compare(_ a: String, _ b: String) -> Int {
+        for (x, y) in zip(a.utf8, b.utf8) where x != y { return x < y ? -1 : 1 }
+        return a.utf8.count == b.utf8.count ? 0 : (a.utf8.count < b.utf8.count ? -1 : 1)
+    }
+
+    private static func binary(_ left: String, _ op: String, _ right: String, _ m: GrubMachine) -> Bool? {
+        switch op {
+        case "=", "==": return left == right
+        case "!=": return left != right
+        case "<": return compare(left, right) < 0
+        case "<=": return compare(left, right) <= 0
+        case ">": return compare(left, right) > 0
+        case ">=": return compare(left, right) >= 0
+        case "-eq": return strtosl(left) == strtosl(right)
+        case "-ne": return strtosl(left) != strtosl(right)
+        case "-lt": return strtosl(left) < strtosl(right)
+        case "-le": return strtosl(left) <= strtosl(right)
+        case "-gt": return strtosl(left) > strtosl(right)
+        case "-ge": return strtosl(left) >= strtosl(right)
+        case "-pgt", "-plt":
+            // Skip the common prefix, then back over digits, and compare the numbers from there.
+            let x = Array(left.utf8), y = Array(right.utf8)
+            var i = 0
+            while i < x.count, i < y.count, x[i] == y[i] { i += 1 }
+            i -= 1
+            while i > 0, i < x.count, (48...57).contains(x[i]) { i -= 1 }
             i += 1
-            return !word.isEmpty
-        }
-
-        func unary(_ op: String, _ operand: String) -> Bool? {
-            switch op {
-            case "-n": return !operand.isEmpty
-            case "-z": return operand.isEmpty
-            case "-e": return machine.exists(machine.file(operand))
-            case "-f":
-                let file = machine.file(operand)
-                return machine.files(on: file.device)?.contents(of: file.path) != nil
-            case "-d":
-                let file = machine.file(operand)
-                guard let view = machine.files(on: file.device) else { return false }
-                return view.exists(file.path) && view.contents(of: file.path) == nil
-            case "-s":
-                let file = machine.file(operand)
-                return !(machine.files(on: file.device)?.contents(of: file.path)?.isEmpty ?? true)
-            default: return nil
-            }
-        }
-
-        static func integer(_ s: String) -> Int {
-            var digits = Substring(s)
-            var sign = 1
-            if digits.first == "-" { sign = -1; digits = digits.dropFirst() }
-            if digits.hasPrefix("0x") || digits.hasPrefix("0X") {
-                return sign * (Int(digits.dropFirst(2).prefix { $0.isHexDigit }, radix: 16) ?? 0)
-            }
-            return sign * (Int(digits.prefix { $0.isASCII && $0.isNumber }) ?? 0)
-        }
-
-        /// The number after a non-numeric prefix, for `-pgt`/`-plt` ("vmlinuz-10" → 10).
-        static func prefixedInteger(_ s: String) -> Int {
-            integer(String(s.drop { !($0.isASCII && $0.isNumber) }))
-        }
-
-        func binary(_ left: String, _ op: String, _ right: String) -> Bool? {
-            switch op {
-            case "=", "==": return left == right
-            case "!=": return left != right
-            case "<": return left < right
-            case "<=": return left <= right
-            case ">": return left > right
-            case ">=": return left >= right
-            case "-eq": return Self.integer(left) == Self.integer(right)
-            case "-ne": return Self.integer(left) != Self.integer(right)
-            case "-lt": return Self.integer(left) < Self.integer(right)
-            case "-le": return Self.integer(left) <= Self.integer(right)
-            case "-gt": return Self.integer(left) > Self.integer(right)
-            case "-ge": return Self.integer(left) >= Self.integer(right)
-            case "-pgt": return Self.prefixedInteger(left) > Self.prefixedInteger(right)
-            case "-plt": return Self.prefixedInteger(left) < Self.prefixedInteger(right)
-            case "-nt", "-ot": return false  // modification times are not known here
-            default: return nil
-            }
+            let a = strtoul(Substring(String(decoding: x[min(i, x.count)...], as: UTF8.self))).value
+            let b = strtoul(Substring(String(decoding: y[min(i, y.count)...], as: UTF8.self))).value
+            return op == "-pgt" ? a > b : a < b
+        default:
+            guard op.hasPrefix("-nt") || op.hasPrefix("-ot") else { return nil }
+            // Modification times are not known here; existence decides, as GRUB's first rule does.
+            let first = fileInfo(left, m).exists, second = fileInfo(right, m).exists
+            return op.hasPrefix("-nt") ? first && !second : !first && second
         }
     }
 }

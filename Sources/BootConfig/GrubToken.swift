@@ -50,9 +50,24 @@ public enum GrubTokenKind: Sendable, Hashable {
     case rightBrace
     /// `&&`, `||`, `|`, `&`, `<`, `>`, `;;`: lexed by GRUB but used by no command of its grammar.
     case unsupported(String)
+    /// Text GRUB's lexer rejects: a `$` that starts no variable (`$`, `${a-b}`), a quote never closed.
+    case invalid(String)
 }
 
 public struct GrubToken: Sendable, Hashable {
     public var kind: GrubTokenKind
+    /// The line the token starts on, and the line it ends on (a quoted word may span lines).
     public var line: Int
+    public var endLine: Int
+    /// Offsets (in Unicode scalars) of the token's first character and just past its last one.
+    public var start: Int
+    public var end: Int
+
+    public init(kind: GrubTokenKind, line: Int, endLine: Int? = nil, start: Int = 0, end: Int = 0) {
+        self.kind = kind
+        self.line = line
+        self.endLine = endLine ?? line
+        self.start = start
+        self.end = end
+    }
 }

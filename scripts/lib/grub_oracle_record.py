@@ -91,7 +91,10 @@ class PetitbootCase:
                     self.config = (args[1]["str"], f.read())
             elif call == "test_read_conf_file":
                 with open(os.path.join(parser, "data", args[1]["str"])) as f:
-                    self.config = (args[2]["str"], f.read())
+                    text = f.read()
+                # The file lands on the test's device; the last one read is the config.
+                self.files[args[2]["str"]] = text
+                self.config = (args[2]["str"], text)
             elif call in ("test_add_file_string", "test_add_file_data") and args[1].get("expr") in aliases:
                 data = args[3].get("str")
                 if data is not None:

@@ -1,0 +1,272 @@
+// GRUB's behaviour where it differs from a shell or from what peers assumed, each case checked
+// against real GRUB 2.06 (grub-oracle; see Tests/ConformanceTests/Fixtures for the recorded trees).
+
+import Testing
+@testable import BootConfig
+
+/// Runs a config and returns what it printed (echo output, one string).
+private func printed(_ config: String, files: [String: String] = [:]) -> String {
+    let view = MemoryFileView(files.merging(["/boot/grub/grub.cfg": config]) { a, _ in a })
+    let device = GrubDevice(name: "hd0", uuid: Grub.uuid, label: "boot", files: view)
+    return GrubConfig.run(config, path: "/boot/grub/grub.cfg", device: device).machine.outputText
+}
+
+@Suite struct GrubExpansionTests {
+    @Test func unquotedValuesSplitButGlueToNeighbours() {
+        // The blanks around a value do not separate it from the text next to it.
+        let line = Grub.commandLines("set lead=\" l\"\nset trail=\"t \"\nset a=\"x  y\"\nmenuentry e { linux /k A${lead} ${trail}B $lead$trail pre$a\"post\" }")
+        #expect(line == ["Al tB lt prex ypost"])
+    }
+
+    @Test func quotesAlwaysMakeAnArgument() {
+        #expect(Grub.commandLines("menuentry e { linux /k \"$none\" x$none '' $none }") == [" x "])
+        #expect(printed("function f { for x in \"$@\"; do echo \"[$x]\"; done; }\nf\nf a \"b c\"\n") == "[]\n[a]\n[b c]\n")
+    }
+
+    @Test func positionalParametersExistOnlyInFunctionsAndEntries() {
+        #expect(printed("echo \"[$#] [$1] [$@]\"\nsetparams a b\necho \"[$1]\"\nfunction f { echo \"[$#] [$10] [$2]\"; }\nf 1 2 3 4 5 6 7 8 9 ten\n")
+            == "[] [] []\n[]\n[10] [ten] [2]\n")
+        #expect(Grub.commandLines("menuentry 'T' x { shift; linux /k \"$1\" \"$#\" }") == ["x 1"])
+    }
+
+    @Test func rootDropsTheParenthesesOfADevice() {
+        #expect(printed("set root=(hd0,gpt2)\necho $root\n") == "hd0,gpt2\n")
+    }
+
+    @Test func setTakesItsFirstArgumentAndUnsetToo() {
+        #expect(printed("set a=1 b=2\nset c\nx=1 y=2\nunset a x\necho \"[$a] [$b] [$c] [$x] [$y]\"\n") == "[] [] [] [1] []\n")
+    }
+}
+
+@Suite struct GrubKernelCommandLineTests {
+    @Test(arguments: [
+        (["ro", "quiet"], "ro quiet"),
+        (["a b", "c"], "\"a b\" c"),
+        (["it's", "say=\"x\"", "back\\slash"], "it\\'s say=\\\"x\\\" back\\\\slash"),
+        (["x", ""], "x "),
+    ])
+    func grubQuotesAndEscapes(args: [String], line: String) {
+        #expect(GrubCommands.kernelCommandLine(args) == line)
+    }
+}
+
+@Suite struct GrubFileNameTests {
+    @Test func relativeNamesAreRefused() {
+        let entry = Grub.run("menuentry e { linux vmlinuz ro; initrd initrd.img }").entries[0]
+        #expect(entry.kernel == nil)
+        #expect(entry.unbootableReason != nil)
+        #expect(Grub.run("menuentry e { linux (hd0)vmlinuz }").entries[0].kernel == nil)
+    }
+
+    @Test func testLooksUpBareNamesInTheTopFolder() {
+        let files = ["/marker": "x", "/boot/grub/x.txt": "x"]
+        let config = """
+            if [ -e marker ]; then echo bare; fi
+            if [ -e boot/grub/x.txt ]; then echo relative; fi
+            if [ -e "" ]; then echo device; fi
+            if [ -s /boot ]; then echo dir-size; fi
+            """
+        #expect(printed(config, files: files) == "bare\ndevice\n")
+    }
+}
+
+@Suite struct GrubLexingTests {
+    @Test func aStrayDollarOrBraceDropsTheLine() {
+        #expect(printed("echo a$\necho ${x-y}\necho \"$\"\necho c}d\necho ok\n") == "ok\n")
+    }
+
+    @Test func doubleBracketsAreNoWords() {
+        #expect(printed("echo [[\necho ]]\necho time case esac select in function\n") == "time case esac select in function\n")
+    }
+
+    @Test func aBlockOpenedByMistakeSwallowsLinesUntilItFails() {
+        // `{` starts a block: lines are read into it until `function` (not allowed there) fails.
+        #expect(printed("echo x {a\necho lost\nfunction f { echo y; }\necho after\n") == "after\n")
+    }
+
+    @Test func carriageReturnsAndHashLines() {
+        #expect(printed("echo \"a\r\n#hidden\nb\"\r\n") == "a\nb\n")
+    }
+}
+
+@Suite struct GrubTestCommandTests {
+    @Test(arguments: [
+        ("[ ]", true), ("[ \"\" ]", false), ("[ = \"\" ]", false), ("[ -n ]", true),
+        ("[ a = a -a b = c ]", false), ("[ a = b -o c = c ]", true), ("[ -e /nope -o a = a ]", true), ("[ -e /k -a a = b ]", false),
+        ("[ ( a = b ) -o c = c ]", true), ("[ ! a = a ]", false), ("[ x", true),
+        ("[ 010 -eq 8 ]", true), ("[ 0x10 -eq 16 ]", true), ("[ \" 5\" -eq 5 ]", true), ("[ 4294967296 -eq 0 ]", true), ("[ 9a -lt 10 ]", true),
+        ("[ vmlinuz-10 -pgt vmlinuz-9 ]", true), ("[ 2 -plt 10 ]", true), ("[ a \\< b ]", true), ("[ /k -nt /nope ]", true),
+    ])
+    func expressions(expression: String, result: Bool) {
+        #expect(printed("if \(expression); then echo T; else echo F; fi", files: ["/k": "k"]) == (result ? "T\n" : "F\n"))
+    }
+}
+
+@Suite struct GrubEchoTests {
+    @Test func optionsOnlyAtTheStart() {
+        #expect(printed("echo a -n\necho -n b\necho -x c\necho -- -n d\necho -ne \"e\\n\"\n") == "a -n\nb-x c\n-n d\ne\n")
+    }
+
+    @Test func escapesWithDashE() {
+        #expect(printed("echo -e 'a\\tb\\qc\\\\d\\ce'\necho x") == "a\tbc\\dex\n")
+    }
+}
+
+@Suite struct GrubStatusTests {
+    @Test func statusIsGrubsErrorNumber() {
+        let config = """
+            nosuchcommand
+            echo "unknown [$?]"
+            if ! nosuchcommand; then echo "inverted unknown T"; fi
+            search --fs-uuid --set=x 00000000-0000-0000-0000-000000000000
+            echo "search [$?]"
+            if ! search --fs-uuid --set=x 00000000-0000-0000-0000-000000000000; then echo "inverted error T"; fi
+            return
+            echo "top return [$?]"
+            function g { return; }
+            false; g
+            echo "bare return [$?]"
+            while false; do true; done
+            echo "while [$?]"
+            """
+        #expect(printed(config) == "unknown [0]\ninverted unknown T\nsearch [5]\ninverted error T\ntop return [18]\nbare return [1]\nwhile [1]\n")
+    }
+
+    @Test func breakCountsLoopsOfItsOwnFunction() {
+        let config = """
+            break
+            function b { break; }
+            for i in 1 2; do b; echo "i$i"; done
+            for i in 1 2; do for j in 1 2; do if [ $j = 2 ]; then continue 2; fi; echo "$i$j"; done; done
+            """
+        #expect(printed(config) == "i1\ni2\n11\n21\n")
+    }
+
+    @Test func functionsOfAChunkExistBeforeItRuns() {
+        #expect(printed("f; function f { echo defined; }\n") == "defined\n")
+    }
+}
+
+@Suite struct GrubMenuSemanticsTests {
+    @Test(arguments: [("2nd", 3), ("0x2", 3), (" 2", 3), ("5", 0), ("-1", 0), ("1>9", 1), ("a>>b", 4), ("Third >> x", 0), ("sub>in2", 2)])
+    func defaults(spec: String, index: Int) {
+        let config = """
+            set default="\(spec)"
+            menuentry First { linux /k }
+            submenu Sub --id sub { menuentry "Inner 1" { linux /k }; menuentry "Inner 2" --id in2 { linux /k } }
+            menuentry "Third >> x" { linux /k }
+            menuentry "a>b" { linux /k }
+            """
+        #expect(Grub.run(config).defaultIndex == index)
+    }
+
+    @Test func chosenIsTheIdPath() {
+        let config = """
+            menuentry Plain { linux /k "$chosen" }
+            submenu Sub --id sid { menuentry Inner --id iid { linux /k "$chosen" }; menuentry Other { linux /k "$chosen" } }
+            """
+        #expect(Grub.commandLines(config) == ["Plain", "sid>iid", "sid>Other"])
+    }
+
+    @Test func entriesThatGrubRefuses() {
+        let config = """
+            menuentry 'users' --users $unset --id x { linux /k }
+            menuentry $unset { linux /k }
+            menuentry 'bad' --foo { linux /k }
+            menuentry 'no body'
+            menuentry 'empty' { }
+            menuentry 'ok' --unrestricted -- { linux /k }
+            """
+        #expect(Grub.titles(config) == ["ok"])
+    }
+
+    @Test func configfileRunsInANewContext() {
+        let files = ["/boot/grub/other.cfg": "echo \"[$plain] [$shared]\"\nset plain=changed\nmenuentry inner { linux /k }"]
+        let view = MemoryFileView(files.merging(["/boot/grub/grub.cfg": ""]) { a, _ in a })
+        let device = GrubDevice(name: "hd0", files: view)
+        let run = GrubConfig.run("set plain=p\nset shared=s\nexport shared\nconfigfile /boot/grub/other.cfg\necho \"[$plain]\"",
+                                 path: "/boot/grub/grub.cfg", device: device)
+        #expect(run.machine.outputText == "[] [s]\n[p]\n")
+        #expect(run.configuration.entries.map(\.title) == ["inner"])
+    }
+
+    @Test func recursionStopsAtGrubsDepthAndEntriesStartAfresh() {
+        let config = """
+            function f { d="${d}x"; f; }
+            f
+            menuentry e { d=; f; linux /k "$d" }
+            """
+        let result = Grub.run(config)
+        // 62 nested commands: the top level uses two, each call two more; a failure leaks one level.
+        #expect(result.entries[0].commandLine.count == 29)
+        #expect(result.diagnostics.contains { $0.message.contains("maximum recursion depth") })
+    }
+}
+
+@Suite struct GrubEnvironmentBlockTests {
+    @Test func grubReadsBlocksItsOwnWay() {
+        #expect(GrubEnvFile.block("saved_entry=x\n") == nil)
+        let block = GrubEnvFile.block("# GRUB Environment Block\na=x\\ny\nb=c\\\\d\nnoequals\nz=1\n#c=2\nlast=no-newline")
+        #expect(block?.map(\.name) == ["a", "b", "noequals\nz"])
+        #expect(block?.map(\.value) == ["xny", "c\\d", "1"])
+    }
+}
+
+@Suite struct GrubSearchSemanticsTests {
+    @Test func searchNeedsATypeAndSetTakesTheNextWord() {
+        let other = GrubDevice(name: "sdb1", uuid: "u-2", label: "L2", files: MemoryFileView(["/x": ""]))
+        let config = """
+            search --set=a u-2
+            search --set b --fs-uuid u-2
+            search -s c -l L2
+            search.fs_uuid u-2 d
+            menuentry e { linux /k "[$a]" "[$b]" "[$c]" "[$d]" }
+            """
+        #expect(Grub.run(config, others: [other]).entries[0].commandLine == "[] [sdb1] [sdb1] [sdb1]")
+    }
+
+    @Test func aFailedSearchLeavesTheVariableAndFilesWaitOnlyWhereGrubWouldFail() {
+        let config = """
+            set x=keep
+            search --fs-uuid --set=x absent-uuid
+            search --fs-uuid --set=root absent-uuid
+            menuentry here { linux /here "$x" }
+            menuentry elsewhere { linux /elsewhere }
+            """
+        let entries = Grub.run(config, files: ["/here": "k"]).entries
+        #expect(entries[0].commandLine == "keep")
+        #expect(entries[0].kernel == BootFile("/here"))
+        #expect(entries[1].kernel == BootFile("/elsewhere", on: .uuid("absent-uuid")))
+    }
+
+    @Test func probeGivesTheFilesystemGrubNames() {
+        let device = GrubDevice(name: "hd0", uuid: "u", label: "L", filesystem: "ext2", files: MemoryFileView([:]))
+        let run = GrubConfig.run("probe --set=f --fs (hd0)\nprobe -u hd0 --set=u\necho \"$f $u\"", path: "/boot/grub/grub.cfg", device: device)
+        #expect(run.machine.outputText == "ext2 u\n")
+    }
+}
+
+@Suite struct GrubRegexTests {
+    @Test(arguments: [
+        ("^vmlinuz-(.*)$", "vmlinuz-6.1.0-13-amd64", "6.1.0-13-amd64"),
+        ("^(.*)/", "/boot/vmlinuz", "/boot"),
+        ("([0-9]+)\\.([0-9]+)", "v10.22", "10"),
+        ("^(a|bc)+$", "abca", "a"),
+        ("x{2,3}(y?)", "axxxy", "y"),
+        ("[[:digit:]]+", "ab12", nil),
+    ])
+    func groupOne(pattern: String, text: String, group: String?) {
+        let match = GrubRegex(pattern)?.match(text)
+        #expect(match != nil)
+        #expect(match.map { $0.count > 1 ? $0[1] : nil } == group)
+    }
+
+    @Test func noMatchAndBoundedWork() {
+        #expect(GrubRegex("^[0-9]+$")?.match("12a") == nil)
+        // Exponential for a backtracking matcher; linear here.
+        let text = String(repeating: "a", count: 5000) + "b"
+        #expect(GrubRegex("^(a*)*c$")?.match(text) == nil)
+        #expect(GrubRegex("(") == nil)
+        #expect(printed("regexp --set=1:v '^a(.)c$' abc\necho $v\nif regexp x y; then echo no; else echo yes; fi") == "b\nyes\n")
+    }
+}
