@@ -25,6 +25,7 @@ let package = Package(
         .testTarget(name: "BootMenuTests", dependencies: ["BootMenu", "BootConfig"]),
         .testTarget(name: "KernelModulesTests", dependencies: ["KernelModules", "BootConfig"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform"]),
+        .testTarget(name: "DiscoveryTests", dependencies: ["Discovery"]),
         // Real configs from ../shared/corpus against peers' expectations (and GRUB's own behaviour).
         .testTarget(name: "ConformanceTests", dependencies: ["BootConfig"]),
     ]

@@ -78,7 +78,8 @@ public struct MenuState: Sendable, Hashable {
             let selected = items.indices.contains(selection) ? items[selection].title : nil
             items = newItems
             defaultIndex = newItems.indices.contains(newDefault) ? newDefault : 0
-            selection = selected.flatMap { title in newItems.firstIndex { $0.title == title } } ?? defaultIndex
+            // The selected entry stays selected; if it went, the highlight stays where it was.
+            selection = selected.flatMap { title in newItems.firstIndex { $0.title == title } } ?? max(0, min(selection, newItems.count - 1))
             if newItems.isEmpty { countdown = nil }
             return [.redraw]
         case .log(let line):

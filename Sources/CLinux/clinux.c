@@ -4,11 +4,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <linux/kexec.h>
+#include <linux/netlink.h>
 #include <linux/reboot.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -69,6 +73,25 @@ int clinux_wifexited(int status) { return WIFEXITED(status); }
 int clinux_wexitstatus(int status) { return WEXITSTATUS(status); }
 int clinux_wifsignaled(int status) { return WIFSIGNALED(status); }
 int clinux_wtermsig(int status) { return WTERMSIG(status); }
+
+int clinux_uevent_socket(void) {
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_KOBJECT_UEVENT);
+    if (fd < 0) return -errno;
+    struct sockaddr_nl addr = { .nl_family = AF_NETLINK, .nl_pid = 0, .nl_groups = 1 };
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    int size = 1 << 20;  // a burst of events at coldplug must not overflow the queue
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size);
+    return fd;
+}
+
+int clinux_block_set_read_only(int fd) {
+    int one = 1;
+    return ioctl(fd, BLKROSET, &one) == 0 ? 0 : -errno;
+}
 
 long clinux_tty_baud(int fd) {
     struct termios t;

@@ -30,12 +30,22 @@ public struct DeviceScanner {
         }
     }
 
-    /// Mounts a device read-only. ext3/ext4 also get `noload` so no journal replay writes the disk.
+    /// Mounts a device read-only (`ro,nosuid,nodev,noexec`, with the options that stop journal
+    /// replay), after marking the device itself read-only in the kernel. Returns the mount point.
     public func mount(_ device: BlockDevice, coldplug: Coldplug?) -> String? {
-        guard let type = device.probe.type, device.probe.usage == nil || device.probe.usage == "filesystem" else { return nil }
+        let decision = MountPolicy.decide(type: device.probe.type, usage: device.probe.usage, partitionTable: device.probe.partitionTable)
+        guard case .mount(let type, let options) = decision else {
+            if case .skip(let reason) = decision, device.probe.partitionTable == nil || device.isPartition { log("\(device.name): skipped: \(reason)") }
+            return nil
+        }
         let target = "\(mountRoot)/\(device.name)"
-        let options = ["ext3", "ext4"].contains(type) ? "noload" : ""
         if Mounts.isMountPoint(target) { return target }
+        do {
+            try BlockDeviceControl.setReadOnly(device.devicePath)
+        } catch {
+            log("\(device.name): not mounted: cannot make it read-only: \(error)")
+            return nil
+        }
         do {
             try FileSystem.makeDirectories(target)
             do {
@@ -47,7 +57,7 @@ public struct DeviceScanner {
             }
             return target
         } catch {
-            log("\(error)")
+            log("\(device.name): \(type) not mounted: \(error)")
             return nil
         }
     }

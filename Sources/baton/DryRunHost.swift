@@ -12,6 +12,10 @@ struct DryRunHost: MenuHost {
     let mounts: [MountedDevice]
     let grub: GrubOptions
 
+    var eventDescriptor: Int32? { nil }
+
+    func handleEvents() -> (sources: [BootSource], mounts: [MountedDevice])? { nil }
+
     func rescan(log: @escaping (String) -> Void) -> (sources: [BootSource], mounts: [MountedDevice]) {
         (DeviceScanner.sources(on: mounts, grub: grub, log: log), mounts)
     }
@@ -31,6 +35,8 @@ struct DryRunHost: MenuHost {
     /// Runs the menu on the terminal this process was started from.
     static func runMenu(mounts: [MountedDevice], grub: GrubOptions, options: BatonOptions) -> Never {
         let host = DryRunHost(mounts: mounts, grub: grub)
+        let router = LogRouter()
+        router.toConsole = false
         let found = host.rescan(log: { _ in })
         let term = getenv("TERM").map { String(cString: $0) } ?? "vt100"
         var consoles = ConsoleSet()
@@ -38,7 +44,7 @@ struct DryRunHost: MenuHost {
         consoles.members = [ConsoleSet.Member(name: "terminal", terminal: terminal, kernelArgument: "tty0")]
         var session = MenuSession(
             model: MenuModel(sources: found.sources, mounts: found.mounts, options: options), host: host, consoles: consoles,
-            options: options, header: "Baton boot menu (dry run)")
+            options: options, header: "Baton boot menu (dry run)", router: router)
         for source in found.sources {
             for diagnostic in source.configuration.diagnostics { session.log("\(source.label): \(diagnostic)") }
         }

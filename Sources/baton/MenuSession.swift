@@ -9,6 +9,10 @@ import Terminal
 
 /// What the menu does outside itself.
 protocol MenuHost {
+    /// A descriptor that becomes readable when devices come or go (nil: no such events).
+    var eventDescriptor: Int32? { get }
+    /// Handles what arrived on `eventDescriptor`; the new sources when they changed.
+    func handleEvents() -> (sources: [BootSource], mounts: [MountedDevice])?
     /// Finds the boot sources again.
     func rescan(log: @escaping (String) -> Void) -> (sources: [BootSource], mounts: [MountedDevice])
     /// Boots the plan; returns only on failure, with the message to show.
@@ -24,10 +28,12 @@ struct MenuSession {
     let consoles: ConsoleSet
     let options: BatonOptions
     let header: String
+    let router: LogRouter
     var state: MenuState
 
-    init(model: MenuModel, host: any MenuHost, consoles: ConsoleSet, options: BatonOptions, header: String) {
+    init(model: MenuModel, host: any MenuHost, consoles: ConsoleSet, options: BatonOptions, header: String, router: LogRouter) {
         self.model = model
+        self.router = router
         self.host = host
         self.consoles = consoles
         self.options = options
@@ -38,8 +44,13 @@ struct MenuSession {
     }
 
     mutating func log(_ line: String) {
-        Console.kernelLog(line)
-        _ = state.handle(.log(line))
+        router.log(line)
+        drainLog()
+    }
+
+    /// Moves lines logged elsewhere (discovery, hotplug) into the menu's log view.
+    mutating func drainLog() {
+        for line in router.take() { _ = state.handle(.log(line)) }
     }
 
     func drawAll() {
@@ -50,9 +61,10 @@ struct MenuSession {
     }
 
     mutating func run() -> Never {
+        drainLog()
         var pending = state.start()
         var nextTick = Processes.monotonicMilliseconds() + 1000
-        let descriptors = consoles.members.map(\.terminal.inputDescriptor)
+        let descriptors = consoles.members.map(\.terminal.inputDescriptor) + (host.eventDescriptor.map { [$0] } ?? [])
         while true {
             while !pending.isEmpty {
                 let action = pending.removeFirst()
@@ -65,6 +77,13 @@ struct MenuSession {
                 continue
             }
             let ready = Poll.wait(descriptors, milliseconds: nextTick - now)
+            if let events = host.eventDescriptor, ready.contains(events) {
+                if let found = host.handleEvents() {
+                    replaceModel(sources: found.sources, mounts: found.mounts)
+                    pending += state.handle(.itemsChanged(model.items(consoleRule: consoles.rule), defaultIndex: model.defaultIndex))
+                }
+                drainLog()
+            }
             for (index, member) in consoles.members.enumerated() where ready.contains(member.terminal.inputDescriptor) {
                 while let key = member.terminal.readKey(milliseconds: 0) {
                     pending += state.handle(.key(key, console: index))
@@ -97,10 +116,14 @@ struct MenuSession {
     }
 
     mutating func rescan() {
-        let lines = LineCollector()
-        let found = host.rescan(log: { lines.lines.append($0) })
-        for line in lines.lines { log(line) }
-        model = MenuModel(sources: found.sources, mounts: found.mounts, options: BatonOptions(timeout: nil, debug: options.debug))
+        let found = host.rescan(log: router.log)
+        drainLog()
+        replaceModel(sources: found.sources, mounts: found.mounts)
+    }
+
+    /// New sources: the menu's entries change, the countdown (already running or stopped) does not restart.
+    mutating func replaceModel(sources: [BootSource], mounts: [MountedDevice]) {
+        model = MenuModel(sources: sources, mounts: mounts, options: BatonOptions(timeout: nil, debug: options.debug))
     }
 
     /// Loads and executes the request; returns only on failure, with the message to show.
@@ -113,12 +136,9 @@ struct MenuSession {
         case .success(let plan):
             log("kexec \(plan.kernel) initrd \(plan.initrds) cmdline \(plan.commandLine)")
             for member in consoles.members { member.terminal.suspend() }
-            return host.boot(plan, log: { Console.kernelLog($0) })
+            let message = host.boot(plan, log: router.log)
+            drainLog()
+            return message
         }
     }
-}
-
-/// Collects log lines from a closure that may outlive the call.
-final class LineCollector {
-    var lines: [String] = []
 }

@@ -15,16 +15,15 @@ enum MenuWorker {
         let commandLine = KernelCommandLine(FileSystem.text("/proc/cmdline") ?? "")
         let options = BatonOptions(commandLine: commandLine)
         let started = Processes.monotonicMilliseconds()
-        var earlyLog: [String] = []
-        let discovered = Discovery(log: { line in
-            Console.write("baton: " + line)
-            Console.kernelLog(line)
-        }).run()
-        let consoles = ConsoleSet.open(commandLine: commandLine) { earlyLog.append($0) }
+        let router = LogRouter()
+        let inventory = DeviceInventory(log: router.log)
+        inventory.start()
+        let consoles = ConsoleSet.open(commandLine: commandLine, log: router.log)
+        // From here on the consoles show the menu: log lines go to its log view instead.
+        router.toConsole = false
         var session = MenuSession(
-            model: MenuModel(sources: discovered.sources, mounts: discovered.mounts, options: options),
-            host: MachineHost(scanner: discovered.scanner), consoles: consoles, options: options, header: header())
-        for line in earlyLog { session.log(line) }
+            model: MenuModel(sources: inventory.sources, mounts: inventory.mounts, options: options),
+            host: MachineHost(inventory: inventory), consoles: consoles, options: options, header: header(), router: router)
         session.log("\(session.model.choices.count) entries after \(Processes.monotonicMilliseconds() - started) ms; consoles \(consoles.names.joined(separator: " "))")
         session.run()
     }
@@ -38,11 +37,17 @@ enum MenuWorker {
 
 /// The real machine: rescans hardware, kexecs, reboots.
 struct MachineHost: MenuHost {
-    let scanner: DeviceScanner
+    let inventory: DeviceInventory
+
+    var eventDescriptor: Int32? { inventory.eventDescriptor }
+
+    func handleEvents() -> (sources: [BootSource], mounts: [MountedDevice])? {
+        inventory.handleEvents() ? (inventory.sources, inventory.mounts) : nil
+    }
 
     func rescan(log: @escaping (String) -> Void) -> (sources: [BootSource], mounts: [MountedDevice]) {
-        let found = Discovery(log: log).run()
-        return (found.sources, found.mounts)
+        _ = inventory.rescanAll()
+        return (inventory.sources, inventory.mounts)
     }
 
     func boot(_ plan: BootPlan, log: (String) -> Void) -> String {
@@ -53,7 +58,7 @@ struct MachineHost: MenuHost {
             return "\(error)"
         }
         Console.write("baton: booting \(plan.kernel) \(plan.commandLine)")
-        scanner.unmountAll()
+        inventory.scanner.unmountAll()
         if let level = Int32(getenv("BATON_CONSOLE_LOGLEVEL").map { String(cString: $0) } ?? "") { Console.setKernelMessageLevel(level) }
         do {
             try Kexec.execute()
@@ -65,8 +70,27 @@ struct MachineHost: MenuHost {
     }
 
     func reboot(powerOff: Bool) -> String {
-        scanner.unmountAll()
+        inventory.scanner.unmountAll()
         if powerOff { Processes.powerOff() } else { Processes.restart() }
         return "the kernel refused to \(powerOff ? "power off" : "reboot")"
+    }
+}
+
+/// Where log lines go: the kernel log always; the console before the menu shows, the menu's log
+/// view after (writing to a console under ncurses would scribble over the menu).
+final class LogRouter {
+    var toConsole = true
+    var pending: [String] = []
+
+    func log(_ line: String) {
+        Console.kernelLog(line)
+        if toConsole { Console.write("baton: " + line) }
+        pending.append(line)
+    }
+
+    /// The lines logged since the last call.
+    func take() -> [String] {
+        defer { pending = [] }
+        return pending
     }
 }

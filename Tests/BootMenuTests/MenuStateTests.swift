@@ -185,6 +185,16 @@ extension MenuState {
         #expect(state.defaultIndex == 1)
     }
 
+    @Test func whenTheSelectedEntryGoesTheHighlightStaysInPlace() {
+        var state = MenuState(items: items, defaultIndex: 0, timeout: nil)
+        state.press(.end)
+        #expect(state.handle(.itemsChanged(Array(items.prefix(2)), defaultIndex: 0)) == [.redraw])
+        #expect(state.selection == 1)
+        _ = state.handle(.itemsChanged([], defaultIndex: 0))
+        #expect(state.selection == 0)
+        #expect(state.press(.enter) == [.redraw])
+    }
+
     @Test func logKeepsTheLastLines() {
         var state = MenuState(items: items, defaultIndex: 0, timeout: nil)
         for n in 0..<(MenuState.logLimit + 10) { _ = state.handle(.log("line \(n)")) }

@@ -176,7 +176,7 @@ class Run:
         self.images = {}
         self.machine = None
 
-    def disk(self, fs, table, files, label="E2E"):
+    def disk(self, fs, table, files, label="E2E", uuid=None, dirty_journal=False):
         """Builds an image holding FILES ({path: text or Path}); returns its path."""
         src = self.dir / f"src{len(self.images)}"
         for rel, content in files.items():
@@ -187,14 +187,16 @@ class Run:
             else:
                 dest.write_text(content)
         out = self.dir / f"disk{len(self.images)}.{'iso' if fs == 'iso9660' else 'img'}"
-        subprocess.run([REPO / "scripts/disk", "--fs", fs, "--table", table, "--label", label,
+        extra = (["--uuid", uuid] if uuid else []) + (["--dirty-journal"] if dirty_journal else [])
+        subprocess.run([REPO / "scripts/disk", "--fs", fs, "--table", table, "--label", label, *extra,
                         src, out], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.images[out] = sha256(out)
         return out
 
-    def boot(self, disks=(), cdroms=(), append="", virtconsole=None):
+    def boot(self, disks=(), cdroms=(), append="", virtconsole=None, monitor=None, scsi=False):
         args = qemu.command(self.env["kernel"], self.env["initramfs"],
-                            f"{HOST_CMDLINE} {append}".strip(), disks=disks, cdroms=cdroms, virtconsole=virtconsole)
+                            f"{HOST_CMDLINE} {append}".strip(), disks=disks, cdroms=cdroms, virtconsole=virtconsole,
+                            monitor=monitor, scsi=scsi)
         self.machine = Machine(args, self.log_path)
         return self.machine
 
@@ -349,6 +351,60 @@ def two_consoles(t):
             raise Failure(f"target got ttyS0 too: {marker.group(1)!r}")
     finally:
         hvc.close()
+
+
+def monitor_command(path, *commands):
+    """Sends commands to QEMU's monitor on a unix socket, one at a time; returns what it said."""
+    deadline = time.monotonic() + 10
+    while not Path(path).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    out = b""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.connect(str(path))
+        s.settimeout(2)
+        for command in commands:
+            s.sendall(command.encode() + b"\n")
+            time.sleep(0.5)
+            try:
+                out += s.recv(65536)
+            except socket.timeout:
+                pass
+    return out.decode(errors="replace")
+
+
+@scenario
+def hotplug_disk(t):
+    """No disk at start: the menu says so. A SCSI disk hot-plugged through QEMU's monitor appears
+    in the open menu (its driver loaded from the uevent's modalias) and boots."""
+    cfg = grub_cfg(0, 1, ["/boot/vmlinuz"] * 2, extra=SERIAL)
+    disk = t.disk("ext4", "gpt", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
+    path = t.dir / "monitor.sock"
+    m = t.boot(monitor=path, scsi=True)
+    m.expect_words("No bootable entries were found", t.deadline)
+    said = monitor_command(path, f"drive_add 0 if=none,id=hot0,file={disk},format=raw",
+                           "device_add scsi-hd,drive=hot0,bus=scsi0.0,id=hotdisk")
+    m.note(f"monitor: {said!r}")
+    m.expect_words(TITLES[1], t.deadline)
+    time.sleep(0.5)
+    m.send(DOWN, "Down")
+    time.sleep(0.5)
+    m.send(ENTER, "Enter")
+    t.expect_target(["e2e.entry=1"])
+
+
+@scenario
+def esp_and_boot(t):
+    """An EFI system partition (vfat, GPT) whose EFI/debian/grub.cfg finds the kernel on another
+    disk's ext4 by `search --fs-uuid`; that disk's journal is unclean and must stay untouched."""
+    uuid = "6b2a1f4e-0c3d-4e5f-9a8b-7c6d5e4f3a2b"
+    cfg = "\n".join([
+        "set timeout=1", f"search --no-floppy --fs-uuid --set=root {uuid}",
+        "menuentry 'Debian from /boot' {", f"    linux /vmlinuz e2e.entry=0 e2e.esp {SERIAL}",
+        "    initrd /target.img", "}", ""])
+    esp = t.disk("vfat", "gpt", {"EFI/debian/grub.cfg": cfg}, label="ESP")
+    boot = t.disk("ext4", "none", boot_files(t.env, boot=""), label="boot", uuid=uuid, dirty_journal=True)
+    t.boot(disks=[esp, boot])
+    t.expect_target(["e2e.entry=0", "e2e.esp"])
 
 
 class Tmux:

@@ -25,7 +25,8 @@ def use_kvm():
     return bool(flags & {"vmx", "svm"})
 
 
-def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memory=512, extra=(), virtconsole=None):
+def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memory=512, extra=(), virtconsole=None,
+            monitor=None, scsi=False):
     """The qemu-system-x86_64 argument list for one test machine."""
     accel = ["-accel", "kvm", "-cpu", "host"] if use_kvm() else ["-accel", "tcg", "-cpu", "max"]
     args = ["qemu-system-x86_64", "-machine", "q35", *accel, "-smp", "1", "-m", str(memory),
@@ -34,11 +35,14 @@ def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memo
             "-append", f"{CONSOLE} {append}".strip(), "-serial", serial]
     for disk in disks:
         args += ["-drive", f"file={disk},format=raw,if=virtio"]
-    if cdroms:
+    if cdroms or scsi:
         args += ["-device", "virtio-scsi-pci,id=scsi0"]
         for i, iso in enumerate(cdroms):
             args += ["-drive", f"if=none,id=cd{i},file={iso},format=raw,media=cdrom,readonly=on",
                      "-device", f"scsi-cd,bus=scsi0.0,drive=cd{i}"]
+    if monitor:
+        # QEMU's monitor on a unix socket, for hot-plugging disks (drive_add, device_add).
+        args += ["-monitor", f"unix:{monitor},server=on,wait=off"]
     if virtconsole:
         # A second console, hvc0, on a unix socket the caller connects to.
         args += ["-device", "virtio-serial-pci",

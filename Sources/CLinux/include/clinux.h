@@ -24,6 +24,13 @@ int clinux_wexitstatus(int status);
 int clinux_wifsignaled(int status);
 int clinux_wtermsig(int status);
 
+/// Opens the kernel's uevent netlink socket (NETLINK_KOBJECT_UEVENT, the kernel's multicast
+/// group), non-blocking. Returns the descriptor or -errno.
+int clinux_uevent_socket(void);
+
+/// Sets a block device read-only (BLKROSET) through an open descriptor. Returns 0 or -errno.
+int clinux_block_set_read_only(int fd);
+
 /// The output speed of a terminal in bits per second (e.g. 115200), or 0 if unknown.
 long clinux_tty_baud(int fd);
 
