@@ -35,7 +35,7 @@ ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()*
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and newline, CR included
 CURSOR_QUERY = b"\x1b[6n"
 CURSOR_REPLY = b"\x1b[24;80R"  # what an 80x24 terminal answers when the cursor is parked far down-right
-PACKAGES = ["qemu-system-x86", "e2fsprogs", "dosfstools", "mtools", "xorriso", "fdisk", "tmux"]
+PACKAGES = ["qemu-system-x86", "e2fsprogs", "dosfstools", "mtools", "xorriso", "fdisk", "tmux", "xfsprogs", "btrfs-progs"]
 DOWN, ENTER = b"\x1b[B", b"\r"
 TITLES = ["E2E Alpha", "E2E Bravo", "E2E Charlie"]
 
@@ -407,6 +407,23 @@ def esp_and_boot(t):
     boot = t.disk("ext4", "none", boot_files(t.env, boot=""), label="boot", uuid=uuid, dirty_journal=True)
     t.boot(disks=[esp, boot])
     t.expect_target(["e2e.entry=0", "e2e.esp"])
+
+
+@scenario
+def xfs_and_btrfs(t):
+    """An XFS whole disk and a btrfs partition at once: both drivers load on demand by filesystem
+    type, both mount without log replay, and an entry of the second disk boots."""
+    def cfg(fs, timeout):
+        return "\n".join([f"set timeout={timeout}", f"menuentry 'On {fs}' {{",
+                          f"    linux /boot/vmlinuz e2e.entry=0 e2e.fs={fs} {SERIAL}", "    initrd /boot/target.img", "}", ""])
+    xfs = t.disk("xfs", "none", {"boot/grub/grub.cfg": cfg("xfs", 30), **boot_files(t.env)})
+    btrfs = t.disk("btrfs", "gpt", {"boot/grub/grub.cfg": cfg("btrfs", 30), **boot_files(t.env)})
+    m = t.boot(disks=[xfs, btrfs])
+    m.expect_words("On btrfs", t.deadline)
+    for key, what in ((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter")):
+        time.sleep(0.5)
+        m.send(key, what)
+    t.expect_target(["e2e.fs=btrfs"])
 
 
 class Tmux:
