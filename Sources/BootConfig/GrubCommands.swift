@@ -194,7 +194,10 @@ enum GrubCommands {
             if letters.contains("e") { escapes = true }
             args.removeFirst()
         }
-        m.echoed.append(c.arguments)
+        if m.echoedBytes < m.limits.textBytes {
+            m.echoed.append(c.arguments)
+            m.echoedBytes += c.arguments.reduce(0) { $0 + $1.utf8.count }
+        }
         var text = ""
         for (n, arg) in args.enumerated() {
             if n > 0 { text += " " }

@@ -49,6 +49,10 @@ public struct GrubLimits: Sendable {
     public var steps = 200_000
     /// GRUB fails a command nested this deep (commands, lists, calls and sourced files each count).
     public var recursionDepth = 63
+    /// Longest value a variable may hold, and most text one command's arguments or all output may
+    /// take: GRUB would run out of memory first; Baton stops growing them.
+    public var valueBytes = 1 << 14
+    public var textBytes = 1 << 18
     /// Nesting already in use when the configuration starts (grub-oracle sources the
     /// configuration from its own, two levels deeper than a real boot).
     var initialDepth = 0
@@ -60,13 +64,23 @@ public struct GrubLimits: Sendable {
 struct GrubArgv {
     private(set) var args: [String] = []
     private var current: String?
+    /// Bytes still allowed; text past it is dropped.
+    var room = GrubLimits().textBytes
 
     mutating func next() {
         if let current { args.append(current) }
         current = nil
     }
 
-    mutating func append(_ text: String) { current = (current ?? "") + text }
+    mutating func append(_ text: String) {
+        let size = text.utf8.count
+        guard size <= room else {
+            current = current ?? ""
+            return
+        }
+        room -= size
+        current = (current ?? "") + text
+    }
 
     /// Splits on blanks: the first field joins the current argument, later ones start new ones.
     mutating func appendFields(_ fields: [String]) {
@@ -81,9 +95,25 @@ struct GrubArgv {
         return args
     }
 
+    /// The blank-separated fields of a value (blanks are ASCII, so bytes are enough and fast).
     static func fields(_ value: String) -> [String] {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}" })
-            .map(String.init)
+        var out: [String] = []
+        var start: String.Index?
+        let utf8 = value.utf8
+        var i = utf8.startIndex
+        while i < utf8.endIndex {
+            let byte = utf8[i]
+            let blank = byte == 0x20 || (0x09...0x0D).contains(byte)
+            if blank, let s = start {
+                out.append(String(value[s..<i]))
+                start = nil
+            } else if !blank, start == nil {
+                start = i
+            }
+            i = utf8.index(after: i)
+        }
+        if let s = start { out.append(String(value[s...])) }
+        return out
     }
 }
 
@@ -112,6 +142,7 @@ struct GrubMachine {
     var outputText = ""
     /// The arguments of every `echo`, for tests that compare them.
     var echoed: [[String]] = []
+    var echoedBytes = 0
 
     final class Budget: @unchecked Sendable {
         var steps: Int
@@ -192,6 +223,7 @@ struct GrubMachine {
     /// The arguments words expand to, as GRUB builds them.
     func expand(_ words: [GrubWord]) -> [String] {
         var argv = GrubArgv()
+        argv.room = limits.textBytes
         for word in words {
             argv.next()
             for part in word.parts {
@@ -217,7 +249,7 @@ struct GrubMachine {
 
     mutating func spend() -> Bool {
         budget.steps -= 1
-        if budget.steps == 0 { fail("work limit reached (\(limits.steps) steps); the rest of the configuration was not run", line: 0) }
+        if budget.steps <= 0 { fail("work limit reached (\(limits.steps) steps); the rest of the configuration was not run", line: 0) }
         return budget.steps > 0
     }
 
@@ -320,6 +352,11 @@ struct GrubMachine {
 
     /// Sets a variable. GRUB's hook on `root` drops the parentheses of a device name (`(hd0)` → `hd0`).
     mutating func setVariable(_ name: String, _ value: String) {
+        var value = value
+        if value.utf8.count > limits.valueBytes {
+            warn("value of '\(name)' cut to \(limits.valueBytes) bytes", line: 0)
+            value = String(decoding: value.utf8.prefix(limits.valueBytes), as: UTF8.self)
+        }
         if name == "root", value.hasPrefix("("), value.hasSuffix(")"), value.count >= 2 {
             variables[name] = String(value.dropFirst().dropLast())
         } else {
@@ -339,6 +376,12 @@ struct GrubMachine {
     /// Runs one command line: `!` inverts, then commands, functions, and `name=value` assignments.
     mutating func command(_ words: [GrubWord], block: GrubBlock?, line: Int) -> GrubFlow {
         var argv = expand(words)
+        // Long arguments cost work in proportion: a step per 256 bytes.
+        let bytes = argv.reduce(0) { $0 + $1.utf8.count }
+        if bytes >= 256 {
+            budget.steps -= bytes / 256
+            guard spend() else { return .exhausted }
+        }
         guard var name = argv.first else {
             status = 0
             return .next
@@ -362,7 +405,7 @@ struct GrubMachine {
         } else if let body = functions[name] {
             flow = call(body, arguments: arguments + (block.map { ["{\($0.source)}"] } ?? []), line: line)
         } else {
-            if let eq = name.firstIndex(of: "=") {
+            if let eq = name.utf8.firstIndex(of: UInt8(ascii: "=")) {
                 assign(String(name[..<eq]), String(name[name.index(after: eq)...]), line: line)
             } else {
                 warn("unknown command '\(name)'", line: line)
@@ -534,8 +577,11 @@ struct GrubMachine {
 
     func exists(_ file: BootFile) -> Bool { files(on: file.device)?.exists(file.path) ?? false }
 
-    /// Prints as GRUB's console does.
-    mutating func print(_ text: String) { outputText += text }
+    /// Prints as GRUB's console does (up to a limit: output only matters to tests and logs).
+    mutating func print(_ text: String) {
+        guard outputText.utf8.count + text.utf8.count <= limits.textBytes else { return }
+        outputText += text
+    }
 }
 
 /// One command as it runs: its expanded arguments, the `{ … }` block it ends with, and its line.

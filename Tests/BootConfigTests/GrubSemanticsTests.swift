@@ -38,6 +38,20 @@ private func printed(_ config: String, files: [String: String] = [:]) -> String 
     }
 }
 
+@Suite struct GrubBoundsTests {
+    @Test func growingValuesStop() {
+        // Doubling a value in a loop would need more memory than any machine has; GRUB runs out, Baton stops growing it.
+        var options = GrubOptions()
+        options.limits.steps = 5_000
+        let config = "menuentry e { linux /k }\nx=ab\nwhile true; do x=\"$x$x\"; echo $x$x$x$x; done"
+        let view = MemoryFileView(["/boot/grub/grub.cfg": config])
+        let run = GrubConfig.run(config, path: "/boot/grub/grub.cfg", device: GrubDevice(name: "hd0", files: view), options: options)
+        #expect((run.machine.variables["x"]?.utf8.count ?? 0) <= options.limits.valueBytes)
+        #expect(run.machine.outputText.utf8.count <= options.limits.textBytes)
+        #expect(run.configuration.entries.count == 1)
+    }
+}
+
 @Suite struct GrubKernelCommandLineTests {
     @Test(arguments: [
         (["ro", "quiet"], "ro quiet"),
