@@ -132,9 +132,6 @@ struct GrubTally {
     /// Counts one expectation: met directly, or through the divergence `key` when GRUB agrees with Baton.
     mutating func expect(_ ok: Bool, _ what: @autoclosure () -> String, key: String? = nil, grubAgrees: @autoclosure () -> Bool? = nil) {
         if ok {
-            if let key, divergences[key] != nil, !used.contains(key) {
-                // Met directly: the divergence is not needed for this expectation (it may be for another).
-            }
             tally.expect(true, what())
             return
         }
