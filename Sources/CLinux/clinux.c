@@ -7,6 +7,7 @@
 #include <linux/fs.h>
 #include <linux/kexec.h>
 #include <linux/netlink.h>
+#include <linux/openat2.h>
 #include <linux/reboot.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
@@ -73,6 +74,25 @@ int clinux_wifexited(int status) { return WIFEXITED(status); }
 int clinux_wexitstatus(int status) { return WEXITSTATUS(status); }
 int clinux_wifsignaled(int status) { return WIFSIGNALED(status); }
 int clinux_wtermsig(int status) { return WTERMSIG(status); }
+
+int clinux_open_in_root(int root_fd, const char *path, int flags) {
+    struct open_how how = {
+        .flags = (unsigned long long)(flags | O_CLOEXEC),
+        .mode = 0,
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+    };
+    while (*path == '/') path++;
+    if (*path == 0) path = ".";
+    long fd = syscall(SYS_openat2, root_fd, path, &how, sizeof how);
+    return fd < 0 ? -errno : (int)fd;
+}
+
+int clinux_o_path(void) { return O_PATH; }
+
+int clinux_is_regular(int fd) {
+    struct stat st;
+    return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
 
 int clinux_uevent_socket(void) {
     int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_KOBJECT_UEVENT);

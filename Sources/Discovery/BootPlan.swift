@@ -1,11 +1,24 @@
 // What will be booted: host paths of kernel and initrds and the final command line.
 
 import BootConfig
+import Glibc
 import LinuxPlatform
 
+/// A file to boot, inside the filesystem that holds it.
+public struct PlannedFile: Sendable, Hashable, CustomStringConvertible {
+    public var root: String
+    public var path: String
+
+    public var view: HostFileView { HostFileView(root: root) }
+    public var description: String { view.hostPath(path) }
+
+    /// Opens it as a regular file, resolved inside its filesystem only.
+    public func open() throws(SystemError) -> Int32 { try view.openRegularFile(path) }
+}
+
 public struct BootPlan: Sendable, Hashable {
-    public var kernel: String
-    public var initrds: [String]
+    public var kernel: PlannedFile
+    public var initrds: [PlannedFile]
     public var commandLine: String
 
     /// The plan for an entry. Paths on the configuration's own device resolve on `source`
@@ -15,18 +28,18 @@ public struct BootPlan: Sendable, Hashable {
     public static func make(entry: BootEntry, source: BootSource?, mounts: [MountedDevice], consoles: [String]) -> Result<BootPlan, BootPlanError> {
         if let reason = entry.unbootableReason { return .failure(BootPlanError(message: reason)) }
         guard let kernel = entry.kernel else { return .failure(BootPlanError(message: "no kernel")) }
-        var hostPaths: [String] = []
+        var files: [PlannedFile] = []
         for file in [kernel] + entry.initrds {
-            switch hostPath(of: file, source: source, mounts: mounts) {
-            case .success(let path): hostPaths.append(path)
+            switch plannedFile(file, source: source, mounts: mounts) {
+            case .success(let planned): files.append(planned)
             case .failure(let error): return .failure(error)
             }
         }
         let commandLine = KernelCommandLine(entry.commandLine).addingConsoles(consoles)
-        return .success(BootPlan(kernel: hostPaths[0], initrds: Array(hostPaths.dropFirst()), commandLine: commandLine.description))
+        return .success(BootPlan(kernel: files[0], initrds: Array(files.dropFirst()), commandLine: commandLine.description))
     }
 
-    static func hostPath(of file: BootFile, source: BootSource?, mounts: [MountedDevice]) -> Result<String, BootPlanError> {
+    static func plannedFile(_ file: BootFile, source: BootSource?, mounts: [MountedDevice]) -> Result<PlannedFile, BootPlanError> {
         let all = (source.map { [$0.mount] } ?? []) + mounts
         let holder: MountedDevice?
         switch file.device {
@@ -40,8 +53,13 @@ public struct BootPlan: Sendable, Hashable {
             let which = file.device == .configDevice ? "name the device, e.g. vda1:\(file.path)" : "waiting for device \(file.device) for \(file.path)"
             return .failure(BootPlanError(message: which))
         }
-        guard holder.view.exists(file.path) else { return .failure(BootPlanError(message: "\(file): No such file or directory")) }
-        return .success(holder.view.hostPath(file.path))
+        do {
+            close(try holder.view.openRegularFile(file.path))
+        } catch {
+            let reason = error.errno == EINVAL ? "not a regular file" : error.message
+            return .failure(BootPlanError(message: "\(file): \(reason)"))
+        }
+        return .success(PlannedFile(root: holder.root, path: file.path))
     }
 }
 

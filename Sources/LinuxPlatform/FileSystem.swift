@@ -7,14 +7,19 @@ public enum FileSystem {
     public static func read(_ path: String, limit: Int = 64 << 20) throws(SystemError) -> [UInt8] {
         let fd = try retrying("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
         defer { close(fd) }
+        return try read(fd: fd, name: path, limit: limit)
+    }
+
+    /// At most `limit` bytes from an open descriptor; more is an error (EFBIG), not a truncation.
+    public static func read(fd: Int32, name: String, limit: Int) throws(SystemError) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while bytes.count < limit {
-            let n = try retrying("read", path) { chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } }
-            if n == 0 { break }
+            let n = try retrying("read", name) { chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } }
+            if n == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<n])
         }
-        return bytes
+        throw SystemError("read", name, errno: EFBIG)
     }
 
     /// The file as text, or nil when it cannot be read.
@@ -38,6 +43,19 @@ public enum FileSystem {
     /// Names in a directory, without "." and "..", sorted; empty when it cannot be read.
     public static func list(_ path: String) -> [String] {
         guard let dir = opendir(path) else { return [] }
+        return names(in: dir)
+    }
+
+    /// Names in an open directory (the descriptor is taken over and closed).
+    public static func list(fd: Int32) -> [String] {
+        guard let dir = fdopendir(fd) else {
+            close(fd)
+            return []
+        }
+        return names(in: dir)
+    }
+
+    static func names(in dir: OpaquePointer) -> [String] {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {

@@ -4,20 +4,21 @@ import CLinux
 import Glibc
 
 public enum Kexec {
-    /// Loads kernel and initrd files into memory for a later `execute()`. Several initrds are
-    /// concatenated into one memory file first, as the kernel accepts concatenated cpio archives.
-    public static func load(kernel: String, initrds: [String], commandLine: String) throws(SystemError) {
-        let kernelFD = try retrying("open", kernel) { open(kernel, O_RDONLY | O_CLOEXEC) }
-        defer { close(kernelFD) }
+    /// Loads an open kernel file and initrds into memory for a later `execute()`. Several initrds
+    /// are concatenated into one memory file first, as the kernel accepts concatenated cpio
+    /// archives. `name` names the kernel in errors.
+    public static func load(kernel: Int32, initrds: [Int32], commandLine: String, name: String) throws(SystemError) {
         var initrdFD: Int32 = -1
-        defer { if initrdFD >= 0 { close(initrdFD) } }
+        var ownsInitrd = false
+        defer { if ownsInitrd { close(initrdFD) } }
         if initrds.count == 1 {
-            initrdFD = try retrying("open", initrds[0]) { open(initrds[0], O_RDONLY | O_CLOEXEC) }
+            initrdFD = initrds[0]
         } else if initrds.count > 1 {
             initrdFD = try concatenate(initrds)
+            ownsInitrd = true
         }
         let flags = initrdFD < 0 ? clinux_kexec_file_no_initramfs() : 0
-        try retrying("kexec_file_load", kernel) { clinux_kexec_file_load(kernelFD, initrdFD, commandLine, flags) }
+        try retrying("kexec_file_load", name) { clinux_kexec_file_load(kernel, initrdFD, commandLine, flags) }
     }
 
     /// Jumps into the loaded kernel. Returns only on failure.
@@ -26,12 +27,16 @@ public enum Kexec {
         try retrying("reboot", "LINUX_REBOOT_CMD_KEXEC") { clinux_reboot_kexec() }
     }
 
-    private static func concatenate(_ paths: [String]) throws(SystemError) -> Int32 {
+    private static func concatenate(_ fds: [Int32]) throws(SystemError) -> Int32 {
         let out = try retrying("memfd_create", "initrd") { clinux_memfd_create("initrd") }
         do {
-            for path in paths {
-                let bytes = try FileSystem.read(path, limit: Int.max)
-                try FileSystem.writeAll(bytes, to: out, name: "initrd")
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            for fd in fds {
+                while true {
+                    let n = try retrying("read", "initrd") { chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } }
+                    if n == 0 { break }
+                    try FileSystem.writeAll(Array(chunk[0..<n]), to: out, name: "initrd")
+                }
             }
             _ = lseek(out, 0, SEEK_SET)
             return out

@@ -22,7 +22,7 @@ struct DryRunHost: MenuHost {
 
     func boot(_ plan: BootPlan, log: (String) -> Void) -> String {
         Console.write("would boot: \(plan.kernel)")
-        Console.write("initrds:    \(plan.initrds.joined(separator: " "))")
+        Console.write("initrds:    \(plan.initrds.map(\.description).joined(separator: " "))")
         Console.write("cmdline:    \(plan.commandLine)")
         exit(0)
     }

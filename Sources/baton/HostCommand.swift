@@ -158,7 +158,7 @@ enum HostCommand {
         case .success(let plan):
             Console.write("would boot: \(title)")
             Console.write("kernel:     \(plan.kernel)")
-            Console.write("initrds:    \(plan.initrds.joined(separator: " "))")
+            Console.write("initrds:    \(plan.initrds.map(\.description).joined(separator: " "))")
             Console.write("cmdline:    \(plan.commandLine)")
             return 0
         }

@@ -52,7 +52,12 @@ struct MachineHost: MenuHost {
 
     func boot(_ plan: BootPlan, log: (String) -> Void) -> String {
         do {
-            try Kexec.load(kernel: plan.kernel, initrds: plan.initrds, commandLine: plan.commandLine)
+            let kernel = try plan.kernel.open()
+            defer { close(kernel) }
+            var initrds: [Int32] = []
+            defer { initrds.forEach { close($0) } }
+            for initrd in plan.initrds { initrds.append(try initrd.open()) }
+            try Kexec.load(kernel: kernel, initrds: initrds, commandLine: plan.commandLine, name: plan.kernel.description)
         } catch {
             log("\(error)")
             return "\(error)"

@@ -24,6 +24,17 @@ int clinux_wexitstatus(int status);
 int clinux_wifsignaled(int status);
 int clinux_wtermsig(int status);
 
+/// Opens `path` beneath the directory `root_fd` as if that directory were "/": "..", absolute
+/// paths and symlinks cannot leave it (openat2 with RESOLVE_IN_ROOT, no magic links, no
+/// crossing into other mounts). Returns the descriptor or -errno.
+int clinux_open_in_root(int root_fd, const char *path, int flags);
+
+/// O_PATH, which Swift's Glibc module does not export.
+int clinux_o_path(void);
+
+/// Whether `fd` is a regular file (not a FIFO, device or directory).
+int clinux_is_regular(int fd);
+
 /// Opens the kernel's uevent netlink socket (NETLINK_KOBJECT_UEVENT, the kernel's multicast
 /// group), non-blocking. Returns the descriptor or -errno.
 int clinux_uevent_socket(void);
