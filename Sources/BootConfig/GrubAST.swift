@@ -26,10 +26,33 @@ public indirect enum GrubStatement: Sendable, Hashable {
 /// A `{ … }` argument: its text as written (GRUB keeps a menu entry's body as text and runs it when
 /// the entry is chosen) and its commands, in chunks as GRUB will read them from that text.
 public struct GrubBlock: Sendable, Hashable {
-    public var source: String
+    /// The whole file's text, shared by every block of it; a block's text is made only when asked.
+    final class Text: Sendable {
+        /// UTF-8, as lexed; token offsets index it.
+        let bytes: [UInt8]
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+    }
+
+    let text: Text
+    let range: Range<Int>
     public var chunks: [[GrubStatement]]
 
+    init(text: Text, range: Range<Int>, chunks: [[GrubStatement]]) {
+        self.text = text
+        self.range = range
+        self.chunks = chunks
+    }
+
+    public var source: String { String(decoding: text.bytes[range], as: UTF8.self) }
+
     public var statements: [GrubStatement] { chunks.flatMap { $0 } }
+
+    public static func == (a: GrubBlock, b: GrubBlock) -> Bool { a.chunks == b.chunks && a.source == b.source }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(chunks)
+        hasher.combine(source)
+    }
 }
 
 /// One `if`/`elif` arm: run `body` when `condition`'s last command succeeds.

@@ -1,47 +1,64 @@
 // Splits GRUB script text into tokens as GRUB's lexer (grub-core/script/yylex.l) does: words (quotes,
 // escapes and variable references kept as parts), newlines, `;`, `{`, `}`, the operators GRUB lexes
 // but its grammar rejects, and text it cannot lex (a `$` that starts no variable, an open quote).
+// It works on UTF-8 bytes, as GRUB does: every special character is ASCII, and other bytes pass
+// through untouched.
 
 public enum GrubLexer {
+    /// The bytes a text is lexed from: its UTF-8, without carriage returns when read as a file.
+    static func bytes(of text: String, file: Bool) -> [UInt8] {
+        var bytes = Array(text.utf8)
+        if file { bytes.removeAll { $0 == UInt8(ascii: "\r") } }
+        return bytes
+    }
+
     /// The tokens of `text`. `file` says the text is read as GRUB reads a file, line by line:
     /// carriage returns are dropped and lines that start with `#` are skipped whole, even inside a
     /// quote that spans lines (a menu entry body or `eval` text is not read that way).
     public static func tokens(_ text: String, file: Bool = false) -> [GrubToken] {
-        var scalars = Array(text.unicodeScalars)
-        if file { scalars.removeAll { $0 == "\r" } }
-        var lexer = State(scalars)
+        tokens(bytes: bytes(of: text, file: file), file: file)
+    }
+
+    static func tokens(bytes: [UInt8], file: Bool) -> [GrubToken] {
+        var lexer = State(bytes)
         lexer.skipHashLines = file
         lexer.run()
         return lexer.tokens
     }
 
     private struct State {
-        let s: [Unicode.Scalar]
+        let s: [UInt8]
         var i = 0
         var line = 1
         var tokens: [GrubToken] = []
         // The word being read.
         var parts: [GrubWordPart] = []
+        /// Text of the current part, collected before it becomes a part.
+        var pending: [UInt8] = []
+        var pendingQuoted: Bool?
         var inWord = false
         var wordLine = 1
         var wordStart = 0
         var wordInvalid: String?
         var skipHashLines = false
 
-        init(_ s: [Unicode.Scalar]) { self.s = s }
+        init(_ s: [UInt8]) { self.s = s }
+
+        static let newline = UInt8(ascii: "\n"), hash = UInt8(ascii: "#"), backslash = UInt8(ascii: "\\")
+        static let singleQuote = UInt8(ascii: "'"), doubleQuote = UInt8(ascii: "\""), dollar = UInt8(ascii: "$")
 
         /// At the start of a line inside a word: GRUB's reader never hands over lines starting with `#`.
         mutating func skipHashLinesHere() {
             guard skipHashLines else { return }
-            while peek() == "#" {
-                while let d = peek(), d != "\n" { i += 1 }
-                guard peek() == "\n" else { return }
+            while peek() == Self.hash {
+                while let d = peek(), d != Self.newline { i += 1 }
+                guard peek() == Self.newline else { return }
                 i += 1
                 line += 1
             }
         }
 
-        func peek(_ offset: Int = 0) -> Unicode.Scalar? { i + offset < s.count ? s[i + offset] : nil }
+        func peek(_ offset: Int = 0) -> UInt8? { i + offset < s.count ? s[i + offset] : nil }
 
         mutating func startWord() {
             guard !inWord else { return }
@@ -50,9 +67,32 @@ public enum GrubLexer {
             wordStart = i
         }
 
-        /// Appends text to the word, merged with the previous part when quoting is the same.
-        mutating func addText(_ text: String, quoted: Bool) {
+        /// Appends bytes to the word's current text part; a change of quoting starts a new part.
+        mutating func addText<C: Collection>(_ bytes: C, quoted: Bool) where C.Element == UInt8 {
             startWord()
+            if pendingQuoted != quoted {
+                flushText()
+                pendingQuoted = quoted
+            }
+            pending.append(contentsOf: bytes)
+        }
+
+        mutating func addByte(_ c: UInt8, quoted: Bool) {
+            startWord()
+            if pendingQuoted != quoted {
+                flushText()
+                pendingQuoted = quoted
+            }
+            pending.append(c)
+        }
+
+        /// Ends the text part being collected: merged with the previous part when quoting is the
+        /// same; an empty quoted text is still a part ('' is an argument).
+        mutating func flushText() {
+            guard let quoted = pendingQuoted else { return }
+            let text = String(decoding: pending, as: UTF8.self)
+            pending.removeAll(keepingCapacity: true)
+            pendingQuoted = nil
             if case .text(let previous, let q)? = parts.last, q == quoted {
                 parts[parts.count - 1] = .text(previous + text, quoted: quoted)
             } else if !text.isEmpty || quoted {
@@ -62,6 +102,7 @@ public enum GrubLexer {
 
         mutating func endWord() {
             guard inWord else { return }
+            flushText()
             let kind: GrubTokenKind = wordInvalid.map { .invalid($0) } ?? .word(GrubWord(parts))
             tokens.append(GrubToken(kind: kind, line: wordLine, endLine: line, start: wordStart, end: i))
             parts = []
@@ -75,12 +116,24 @@ public enum GrubLexer {
             i += length
         }
 
-        static func isNameStart(_ c: Unicode.Scalar) -> Bool {
-            (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_"
+        /// Bytes in the UTF-8 sequence that starts with `lead` (1 for ASCII and stray bytes).
+        static func sequenceLength(_ lead: UInt8) -> Int {
+            switch lead {
+            case 0xC0...0xDF: 2
+            case 0xE0...0xEF: 3
+            case 0xF0...0xF7: 4
+            default: 1
+            }
         }
-        static func isNameChar(_ c: Unicode.Scalar) -> Bool { isNameStart(c) || isDigit(c) }
-        static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
-        static func isSpecial(_ c: Unicode.Scalar) -> Bool { c == "?" || c == "#" || c == "*" || c == "@" }
+
+        static func isNameStart(_ c: UInt8) -> Bool {
+            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) || c == UInt8(ascii: "_")
+        }
+        static func isNameChar(_ c: UInt8) -> Bool { isNameStart(c) || isDigit(c) }
+        static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+        static func isSpecial(_ c: UInt8) -> Bool {
+            c == UInt8(ascii: "?") || c == UInt8(ascii: "#") || c == UInt8(ascii: "*") || c == UInt8(ascii: "@")
+        }
 
         /// The variable name at `j` (a name, digits or one of `?#*@`), and where it ends.
         func name(at j: Int) -> (String, Int)? {
@@ -95,20 +148,21 @@ public enum GrubLexer {
             } else {
                 return nil
             }
-            return (String(String.UnicodeScalarView(s[j..<k])), k)
+            return (String(decoding: s[j..<k], as: UTF8.self), k)
         }
 
         /// Reads `$name`, `${name}`, `$1`, `$?`… at `i`; false when the `$` starts no variable
         /// (GRUB rejects the whole command then).
         mutating func readVariable(quoted: Bool) -> Bool {
             var found: (String, Int)?
-            if peek(1) == "{" {
-                if let (n, end) = name(at: i + 2), end < s.count, s[end] == "}" { found = (n, end + 1) }
+            if peek(1) == UInt8(ascii: "{") {
+                if let (n, end) = name(at: i + 2), end < s.count, s[end] == UInt8(ascii: "}") { found = (n, end + 1) }
             } else {
                 found = name(at: i + 1)
             }
             guard let (n, end) = found else { return false }
             startWord()
+            flushText()
             parts.append(.variable(n, quoted: quoted))
             i = end
             return true
@@ -117,34 +171,37 @@ public enum GrubLexer {
         mutating func run() {
             while let c = peek() {
                 switch c {
-                case " ", "\t":
+                case UInt8(ascii: " "), UInt8(ascii: "\t"):
                     endWord()
                     i += 1
-                case "\n":
+                case Self.newline:
                     emit(.newline)
                     line += 1
-                case "#" where !inWord:
-                    while let d = peek(), d != "\n" { i += 1 }
-                case "\\":
+                case Self.hash where !inWord:
+                    while let d = peek(), d != Self.newline { i += 1 }
+                case Self.backslash:
                     if let next = peek(1) {
-                        i += 2
-                        if next == "\n" {
+                        if next == Self.newline {
+                            i += 2
                             line += 1
                             if inWord { skipHashLinesHere() }
                         } else {
-                            addText(String(next), quoted: true)
+                            // A whole character is escaped, however many bytes it takes.
+                            let end = min(s.count, i + 1 + Self.sequenceLength(next))
+                            addText(s[(i + 1)..<end], quoted: true)
+                            i = end
                         }
                     } else {
                         i += 1
                     }
-                case "'":
+                case Self.singleQuote:
                     startWord()
                     i += 1
-                    var text = ""
-                    while let d = peek(), d != "'" {
-                        text.unicodeScalars.append(d)
+                    var text: [UInt8] = []
+                    while let d = peek(), d != Self.singleQuote {
+                        text.append(d)
                         i += 1
-                        if d == "\n" {
+                        if d == Self.newline {
                             line += 1
                             skipHashLinesHere()
                         }
@@ -152,27 +209,28 @@ public enum GrubLexer {
                     if peek() == nil { wordInvalid = "a quote that is never closed" }
                     addText(text, quoted: true)
                     i += 1
-                case "\"":
+                case Self.doubleQuote:
                     startWord()
                     i += 1
                     readDoubleQuoted()
-                case "$":
+                case Self.dollar:
                     if !readVariable(quoted: false) {
                         endWord()
                         emit(.invalid("'$' starts no variable"))
                     }
-                case ";":
-                    if peek(1) == ";" { emit(.unsupported(";;"), length: 2) } else { emit(.semicolon) }
-                case "{":
+                case UInt8(ascii: ";"):
+                    if peek(1) == UInt8(ascii: ";") { emit(.unsupported(";;"), length: 2) } else { emit(.semicolon) }
+                case UInt8(ascii: "{"):
                     emit(.leftBrace)
-                case "}":
+                case UInt8(ascii: "}"):
                     emit(.rightBrace)
-                case "&", "|":
-                    if peek(1) == c { emit(.unsupported(String(c) + String(c)), length: 2) } else { emit(.unsupported(String(c))) }
-                case "<", ">":
-                    emit(.unsupported(String(c)))
+                case UInt8(ascii: "&"), UInt8(ascii: "|"):
+                    let op = String(UnicodeScalar(c))
+                    if peek(1) == c { emit(.unsupported(op + op), length: 2) } else { emit(.unsupported(op)) }
+                case UInt8(ascii: "<"), UInt8(ascii: ">"):
+                    emit(.unsupported(String(UnicodeScalar(c))))
                 default:
-                    addText(String(c), quoted: false)
+                    addByte(c, quoted: false)
                     i += 1
                 }
             }
@@ -182,26 +240,24 @@ public enum GrubLexer {
         /// After an opening `"`: `\"`, `\\`, `\$` are literal, backslash-newline joins lines, other
         /// backslashes stay; `$` must start a variable.
         mutating func readDoubleQuoted() {
-            var text = ""
+            var text: [UInt8] = []
             var producedPart = false
-            func flush(_ state: inout State) {
-                if !text.isEmpty {
-                    state.addText(text, quoted: true)
-                    producedPart = true
-                }
-                text = ""
-            }
-            while let d = peek(), d != "\"" {
-                if d == "\\", let next = peek(1), next == "\"" || next == "\\" || next == "$" || next == "\n" {
+            while let d = peek(), d != Self.doubleQuote {
+                if d == Self.backslash, let next = peek(1),
+                   next == Self.doubleQuote || next == Self.backslash || next == Self.dollar || next == Self.newline {
                     i += 2
-                    if next == "\n" {
+                    if next == Self.newline {
                         line += 1
                         skipHashLinesHere()
                     } else {
-                        text.unicodeScalars.append(next)
+                        text.append(next)
                     }
-                } else if d == "$" {
-                    flush(&self)
+                } else if d == Self.dollar {
+                    if !text.isEmpty {
+                        addText(text, quoted: true)
+                        producedPart = true
+                        text.removeAll(keepingCapacity: true)
+                    }
                     if readVariable(quoted: true) {
                         producedPart = true
                     } else {
@@ -209,9 +265,9 @@ public enum GrubLexer {
                         i += 1
                     }
                 } else {
-                    text.unicodeScalars.append(d)
+                    text.append(d)
                     i += 1
-                    if d == "\n" {
+                    if d == Self.newline {
                         line += 1
                         skipHashLinesHere()
                     }

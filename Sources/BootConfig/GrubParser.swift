@@ -10,8 +10,8 @@ public enum GrubParser {
 
     /// Parses text as given (a menu entry body, `eval`'s words), or as GRUB reads a file.
     static func parseText(_ text: String, file: String, asFile: Bool = false) -> GrubScript {
-        let scalars = Array(text.unicodeScalars.filter { !asFile || $0 != "\r" })
-        var parser = State(tokens: GrubLexer.tokens(text, file: asFile), scalars: scalars, file: file)
+        let bytes = GrubLexer.bytes(of: text, file: asFile)
+        var parser = State(tokens: GrubLexer.tokens(bytes: bytes, file: asFile), text: GrubBlock.Text(bytes), file: file)
         var chunks: [[GrubStatement]] = []
         while !parser.atEnd {
             if parser.current?.kind == .newline {
@@ -39,7 +39,8 @@ public enum GrubParser {
 
     private struct State {
         let tokens: [GrubToken]
-        let scalars: [Unicode.Scalar]
+        let text: GrubBlock.Text
+        var scalars: [UInt8] { text.bytes }
         let file: String
         var position = 0
         var diagnostics: [Diagnostic] = []
@@ -47,9 +48,9 @@ public enum GrubParser {
         /// The token at which the last syntax error was found.
         var errorAt = 0
 
-        init(tokens: [GrubToken], scalars: [Unicode.Scalar], file: String) {
+        init(tokens: [GrubToken], text: GrubBlock.Text, file: String) {
             self.tokens = tokens
-            self.scalars = scalars
+            self.text = text
             self.file = file
         }
 
@@ -294,7 +295,7 @@ public enum GrubParser {
                 }
                 let lower = min(max(open.end, 0), p.scalars.count)
                 let upper = min(max(close.start, lower), p.scalars.count)
-                return GrubBlock(source: String(String.UnicodeScalarView(p.scalars[lower..<upper])), chunks: chunks)
+                return GrubBlock(text: p.text, range: lower..<upper, chunks: chunks)
             }
         }
     }

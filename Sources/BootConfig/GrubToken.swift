@@ -59,7 +59,7 @@ public struct GrubToken: Sendable, Hashable {
     /// The line the token starts on, and the line it ends on (a quoted word may span lines).
     public var line: Int
     public var endLine: Int
-    /// Offsets (in Unicode scalars) of the token's first character and just past its last one.
+    /// Offsets (in UTF-8 bytes) of the token's first character and just past its last one.
     public var start: Int
     public var end: Int
 

@@ -49,6 +49,12 @@ import Testing
         #expect(GrubLexer.tokens("'a\n#b\nc'", file: true).last?.endLine == 3)
     }
 
+    @Test func nonASCIIPassesThroughAndEscapesKeepWholeCharacters() {
+        #expect(words("é\\ü 'ß' \"€$x\"") == [
+            [.text("é", quoted: false), .text("ü", quoted: true)], [.text("ß", quoted: true)], [.text("€", quoted: true), .variable("x", quoted: true)],
+        ])
+    }
+
     @Test func emptyQuotesAreAnEmptyWord() {
         #expect(words("'' \"\"") == [[.text("", quoted: true)], [.text("", quoted: true)]])
     }
