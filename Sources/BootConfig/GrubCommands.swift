@@ -299,6 +299,9 @@ enum GrubCommands {
     /// by spaces, `\`, `'` and `"` escaped with a backslash, an argument holding a space quoted.
     static func kernelCommandLine(_ arguments: [String]) -> String {
         arguments.map { arg in
+            // Most arguments have nothing to escape: keep them as they are.
+            let needsWork = arg.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: " ") }
+            guard needsWork else { return arg }
             var out = ""
             for ch in arg {
                 if ch == "\\" || ch == "'" || ch == "\"" { out.append("\\") }

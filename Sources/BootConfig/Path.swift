@@ -3,6 +3,7 @@
 public enum Path {
     /// Collapses "//", "." and ".." (never above "/") and makes the path absolute.
     public static func normalized(_ path: String) -> String {
+        if isNormalized(path) { return path }
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             switch part {
@@ -12,6 +13,33 @@ public enum Path {
             }
         }
         return "/" + parts.joined(separator: "/")
+    }
+
+    /// Whether the path is already absolute with no empty, "." or ".." component and no
+    /// trailing slash — most paths in configurations are.
+    static func isNormalized(_ path: String) -> Bool {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var previous: UInt8 = 0
+        var componentStart = true
+        var dots = 0
+        for (n, byte) in path.utf8.enumerated() {
+            if n == 0 {
+                guard byte == slash else { return false }
+                previous = byte
+                continue
+            }
+            if byte == slash {
+                if previous == slash || (componentStart && dots > 0) { return false }
+                componentStart = true
+                dots = 0
+            } else {
+                if componentStart && byte == dot { dots += 1 } else { componentStart = false }
+                if dots > 2 { componentStart = false }
+            }
+            previous = byte
+        }
+        if path.utf8.count > 1 && (previous == slash || (componentStart && dots > 0)) { return false }
+        return !path.isEmpty
     }
 
     /// The folder holding the path ("/boot/grub" for "/boot/grub/grub.cfg").

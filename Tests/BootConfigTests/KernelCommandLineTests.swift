@@ -31,3 +31,20 @@ import Testing
         #expect(Path.directory(of: "/vmlinuz") == "/")
     }
 }
+
+@Suite struct PathTests {
+    @Test(arguments: ["/", "/boot", "/boot/vmlinuz-6.1", "/a/.hidden", "/a/...", "/a/b.c/d", "/..x", "/x..", "/.a"])
+    func normalizedPathsStayAsTheyAre(path: String) {
+        #expect(Path.isNormalized(path))
+        #expect(Path.normalized(path) == path)
+    }
+
+    @Test(arguments: [
+        ("", "/"), ("boot", "/boot"), ("//boot", "/boot"), ("/boot/", "/boot"), ("/./boot", "/boot"), ("/boot/.", "/boot"),
+        ("/boot/..", "/"), ("/a/../b", "/b"), ("/a/./b", "/a/b"), ("/a//b", "/a/b"), ("/..", "/"), ("/../x", "/x"),
+    ])
+    func othersAreNormalized(path: String, expected: String) {
+        #expect(!Path.isNormalized(path))
+        #expect(Path.normalized(path) == expected)
+    }
+}
