@@ -16,10 +16,13 @@ public struct BootEntry: Sendable, Hashable {
     public var unbootableReason: String?
     /// Help text shown with the entry's details (syslinux TEXT HELP).
     public var help: String?
+    /// A key that boots the entry from the menu (GRUB `--hotkey`, syslinux `^` in MENU LABEL).
+    public var hotkey: Character?
 
     public init(
         title: String, id: String? = nil, kernel: BootFile?, initrds: [BootFile] = [], devicetree: BootFile? = nil,
-        commandLine: String = "", origin: SourceLocation, unbootableReason: String? = nil, help: String? = nil
+        commandLine: String = "", origin: SourceLocation, unbootableReason: String? = nil, help: String? = nil,
+        hotkey: Character? = nil
     ) {
         self.title = title
         self.id = id
@@ -30,5 +33,6 @@ public struct BootEntry: Sendable, Hashable {
         self.origin = origin
         self.unbootableReason = unbootableReason
         self.help = help
+        self.hotkey = hotkey
     }
 }

@@ -157,7 +157,8 @@ enum GrubMenuBuilder {
             if reason == nil, loaded.kernel == nil { reason = "it loads no Linux kernel" }
             items.append(.entry(BootEntry(
                 title: node.title, id: node.id, kernel: loaded.kernel, initrds: loaded.initrds, devicetree: loaded.devicetree,
-                commandLine: GrubCommands.kernelCommandLine(loaded.arguments), origin: node.origin, unbootableReason: reason), id: node.id))
+                commandLine: GrubCommands.kernelCommandLine(loaded.arguments), origin: node.origin, unbootableReason: reason,
+                hotkey: node.hotkey), id: node.id))
         }
         return items
     }

@@ -11,6 +11,7 @@ struct GrubMenuNode {
     var submenu: Bool
     var origin: SourceLocation
     var restrictedTo: String?
+    var hotkey: Character?
 }
 
 /// What the loader commands of an entry's body asked for.
@@ -433,6 +434,7 @@ struct GrubMachine {
 
     mutating func defineMenuEntry(_ argv: [String], body: [[GrubStatement]], submenu: Bool, line: Int) {
         var title: String?
+        var hotkey: Character?
         var id: String?
         var users: String?
         var extra: [String] = []
@@ -465,6 +467,7 @@ struct GrubMachine {
                     return
                 }
                 if option == "--id" { id = value }
+                if option == "--hotkey" { hotkey = Self.hotkey(named: value) }
                 if option == "--users" { users = value }
                 if option == "--source" {
                     warn("\(kind): both --source and a body; entry not defined", line: line)
@@ -484,8 +487,18 @@ struct GrubMachine {
         }
         menu.append(GrubMenuNode(
             title: title, id: id, extraArguments: extra, body: body, submenu: submenu,
-            origin: SourceLocation(file: file, line: line), restrictedTo: users))
+            origin: SourceLocation(file: file, line: line), restrictedTo: users, hotkey: hotkey))
         status = 0
+    }
+
+    /// GRUB's `--hotkey` value: one character, or the names it knows for three keys.
+    static func hotkey(named value: String) -> Character? {
+        switch value {
+        case "backspace": "\u{8}"
+        case "tab": "\t"
+        case "delete": "\u{7f}"
+        default: value.count == 1 ? value.first : nil
+        }
     }
 
     // MARK: files and devices

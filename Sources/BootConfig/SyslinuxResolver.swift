@@ -241,7 +241,7 @@ struct SyslinuxResolver {
         let arguments = label.arguments
         let id = menuMode ? label.name : label.firstWord
         var entry = BootEntry(title: title.joined(separator: " > "), id: id.isEmpty ? nil : id, kernel: nil,
-                              origin: label.location, help: label.help)
+                              origin: label.location, help: label.help, hotkey: SyslinuxText.hotkey(in: label.menuLabel ?? ""))
         if protected || label.hasPassword {
             entry.unbootableReason = "protected by MENU PASSWD, which Baton cannot check"
         }

@@ -24,6 +24,14 @@ enum SyslinuxText {
         s.split(whereSeparator: isBlank).map(String.init)
     }
 
+    /// The character after the first "^": the key that selects and boots the label.
+    static func hotkey(in label: String) -> Character? {
+        guard let caret = label.firstIndex(of: "^") else { return nil }
+        let next = label.index(after: caret)
+        guard next < label.endIndex, label[next] != " " else { return nil }
+        return label[next]
+    }
+
     /// The menu shows the character after "^" as the hotkey; the caret itself is never shown.
     static func strippingCarets(_ s: String) -> String {
         s.filter { $0 != "^" }

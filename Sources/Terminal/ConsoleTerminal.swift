@@ -11,6 +11,8 @@ public protocol ConsoleTerminal: AnyObject {
     func invalidate()
     /// The next key if one is waiting (or arrives within `milliseconds`); nil otherwise.
     func readKey(milliseconds: Int) -> MenuKey?
+    /// Whether the terminal changed size since the last call (then the menu is drawn again).
+    func takeResize() -> Bool
     /// Leaves full-screen mode so log lines and the next kernel find a sane terminal.
     func suspend()
 }

@@ -7,6 +7,7 @@ import CCurses
 public final class CursesTerminal: ConsoleTerminal {
     private let screen: OpaquePointer
     public let inputDescriptor: Int32
+    private var resized = false
 
     /// Starts curses on the terminal at the descriptors; nil when terminfo has no entry for `term`.
     public init?(term: String, input: Int32, output: Int32) {
@@ -40,12 +41,20 @@ public final class CursesTerminal: ConsoleTerminal {
 
     public func invalidate() { ccurses_invalidate(screen) }
 
+    public func takeResize() -> Bool {
+        defer { resized = false }
+        return resized
+    }
+
     public func suspend() { ccurses_suspend(screen) }
 
     public func readKey(milliseconds: Int) -> MenuKey? {
         let c = ccurses_key(screen, Int32(milliseconds))
         switch c {
-        case -1, Int32(CCURSES_KEY_RESIZE): return nil
+        case -1: return nil
+        case Int32(CCURSES_KEY_RESIZE):
+            resized = true
+            return nil
         case Int32(CCURSES_KEY_UP): return .up
         case Int32(CCURSES_KEY_DOWN): return .down
         case Int32(CCURSES_KEY_LEFT): return .left

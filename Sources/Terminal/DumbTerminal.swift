@@ -26,6 +26,8 @@ public final class DumbTerminal: ConsoleTerminal {
 
     public func invalidate() { lastText = "" }
 
+    public func takeResize() -> Bool { false }
+
     public func suspend() {}
 
     public func readKey(milliseconds: Int) -> MenuKey? {

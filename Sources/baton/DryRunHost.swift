@@ -44,7 +44,7 @@ struct DryRunHost: MenuHost {
         consoles.members = [ConsoleSet.Member(name: "terminal", terminal: terminal, kernelArgument: "tty0")]
         var session = MenuSession(
             model: MenuModel(sources: found.sources, mounts: found.mounts, options: options), host: host, consoles: consoles,
-            options: options, header: "Baton boot menu (dry run)", router: router)
+            options: options, header: "Baton boot menu \(BatonVersion.string) (dry run)", router: router)
         for source in found.sources {
             for diagnostic in source.configuration.diagnostics { session.log("\(source.label): \(diagnostic)") }
         }

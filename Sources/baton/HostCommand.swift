@@ -54,6 +54,9 @@ enum HostCommand {
                 if let assignment = rest.popFirst(), let eq = assignment.firstIndex(of: "=") {
                     options.grub.variables[String(assignment[..<eq])] = String(assignment[assignment.index(after: eq)...])
                 }
+            case "--version":
+                Console.write("baton \(BatonVersion.string)")
+                return 0
             case "-h", "--help", "help":
                 Console.write(usage)
                 return 0

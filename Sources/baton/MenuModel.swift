@@ -66,7 +66,7 @@ struct MenuModel {
             }
             return MenuItem(
                 title: entry.title, group: "\(device.summary)  \(choice.source.configuration.path)", problem: problem,
-                commandLine: entry.commandLine, details: details)
+                commandLine: entry.commandLine, hotkey: entry.hotkey, details: details)
         }
     }
 

@@ -84,11 +84,16 @@ struct MenuSession {
                 }
                 drainLog()
             }
-            for (index, member) in consoles.members.enumerated() where ready.contains(member.terminal.inputDescriptor) {
+            // Every console is asked, not only those poll() named: a resize (SIGWINCH) interrupts
+            // poll() with no input, and ncurses reports it as a key.
+            var resized = false
+            for (index, member) in consoles.members.enumerated() where ready.contains(member.terminal.inputDescriptor) || ready.isEmpty {
                 while let key = member.terminal.readKey(milliseconds: 0) {
                     pending += state.handle(.key(key, console: index))
                 }
+                if member.terminal.takeResize() { resized = true }
             }
+            if resized { pending.append(.repaint) }
         }
     }
 

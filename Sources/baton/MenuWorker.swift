@@ -31,7 +31,8 @@ enum MenuWorker {
     /// "Baton on <machine>", from DMI where the firmware provides it.
     static func header() -> String {
         let product = FileSystem.text("/sys/class/dmi/id/product_name").map { $0.split(separator: "\n").first.map(String.init) ?? "" } ?? ""
-        return product.isEmpty ? "Baton boot menu" : "Baton boot menu on \(product)"
+        let version = "Baton boot menu \(BatonVersion.string)"
+        return product.isEmpty ? version : "\(version) on \(product)"
     }
 }
 

@@ -94,3 +94,19 @@ import Testing
         #expect(configs.map { $0.entries.map(\.title) } == [["A"], ["B"]])
     }
 }
+
+@Suite struct HotkeyTests {
+    @Test func grubHotkeys() {
+        let entries = Grub.run("menuentry A --hotkey=a { linux /k }\nmenuentry B --hotkey tab { linux /k }\nmenuentry C { linux /k }").entries
+        #expect(entries.map(\.hotkey) == ["a", "\t", nil])
+    }
+
+    @Test func syslinuxHotkeysComeFromTheCaret() throws {
+        let view = MemoryFileView([
+            "/isolinux/isolinux.cfg": "UI menu.c32\nLABEL install\n MENU LABEL ^Install\n KERNEL /vmlinuz\nLABEL x\n MENU LABEL E^xpert\n KERNEL /vmlinuz\nLABEL plain\n KERNEL /vmlinuz\n",
+        ])
+        let config = try #require(SyslinuxConfig.load(from: view))
+        #expect(config.entries.map(\.hotkey) == ["I", "x", nil])
+        #expect(config.entries.map(\.title) == ["Install", "Expert", "plain"])
+    }
+}

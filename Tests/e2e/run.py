@@ -426,6 +426,42 @@ def xfs_and_btrfs(t):
     t.expect_target(["e2e.fs=btrfs"])
 
 
+@scenario
+def edit_command_line(t):
+    """e edits the chosen entry's command line over the serial line (End, typed text); Enter
+    boots it once with the edit."""
+    cfg = grub_cfg(0, 30, ["/boot/vmlinuz"] * 2, extra=SERIAL)
+    disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
+    m = t.boot(disks=[disk])
+    m.expect_words(TITLES[1], t.deadline)
+    for key, what in ((b" ", "space"), (DOWN, "Down"), (b"e", "e")):
+        time.sleep(0.5)
+        m.send(key, what)
+    m.expect_words("Command line for", t.deadline)
+    m.send(b"\x05", "Ctrl-E")  # to the end of the line (vt220 has no End key)
+    m.send(b" e2e.edited=yes", "text")
+    time.sleep(0.3)
+    m.send(ENTER, "Enter")
+    t.expect_target(["e2e.entry=1", "e2e.edited=yes"])
+
+
+@scenario
+def command_prompt(t):
+    """c opens the command prompt; a kernel typed there by device and path boots."""
+    cfg = grub_cfg(0, 30, ["/boot/vmlinuz"], extra=SERIAL)
+    disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
+    m = t.boot(disks=[disk])
+    m.expect_words(TITLES[0], t.deadline)
+    for key, what in ((b" ", "space"), (b"c", "c")):
+        time.sleep(0.5)
+        m.send(key, what)
+    m.expect_words("Boot by hand", t.deadline)
+    m.send(f"vda:/boot/vmlinuz initrd=vda:/boot/target.img e2e.typed=1 {SERIAL}".encode(), "typed kernel")
+    time.sleep(0.3)
+    m.send(ENTER, "Enter")
+    t.expect_target(["e2e.typed=1"])
+
+
 class Tmux:
     """A detached tmux session running one command on an 80x24 terminal."""
 
