@@ -193,10 +193,10 @@ class Run:
         self.images[out] = sha256(out)
         return out
 
-    def boot(self, disks=(), cdroms=(), append="", virtconsole=None, monitor=None, scsi=False):
+    def boot(self, disks=(), cdroms=(), append="", virtconsole=None, monitor=None, scsi=False, nvme=()):
         args = qemu.command(self.env["kernel"], self.env["initramfs"],
                             f"{HOST_CMDLINE} {append}".strip(), disks=disks, cdroms=cdroms, virtconsole=virtconsole,
-                            monitor=monitor, scsi=scsi)
+                            monitor=monitor, scsi=scsi, nvme=nvme)
         self.machine = Machine(args, self.log_path)
         return self.machine
 
@@ -460,6 +460,25 @@ def command_prompt(t):
     time.sleep(0.3)
     m.send(ENTER, "Enter")
     t.expect_target(["e2e.typed=1"])
+
+
+@scenario
+def nvme_and_logical(t):
+    """An NVMe drive and a virtio disk whose filesystem is in a logical partition (inside an
+    extended one) are both found; the entry on the logical partition boots."""
+    def cfg(where):
+        return "\n".join(["set timeout=30", f"menuentry 'On {where}' {{",
+                          f"    linux /boot/vmlinuz e2e.entry=0 e2e.on={where} {SERIAL}", "    initrd /boot/target.img", "}", ""])
+    nvme = t.disk("ext4", "gpt", {"boot/grub/grub.cfg": cfg("nvme"), **boot_files(t.env)})
+    logical = t.disk("ext4", "mbr-logical", {"boot/grub/grub.cfg": cfg("logical"), **boot_files(t.env)})
+    m = t.boot(disks=[logical], nvme=[nvme])
+    m.expect_words("On nvme", t.deadline)
+    m.expect_words("On logical", t.deadline)
+    # nvme0n1p1 sorts before vda5: the logical partition's entry is the second.
+    for key, what in ((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter")):
+        time.sleep(0.5)
+        m.send(key, what)
+    t.expect_target(["e2e.on=logical"])
 
 
 class Tmux:
