@@ -77,6 +77,13 @@ RUNNING = set()  # machines to kill if the run is interrupted
 MILESTONES = ("Baton boot menu", "BATON-TARGET-BOOTED")
 
 
+class Symlink:
+    """A symbolic link to put on a test disk."""
+
+    def __init__(self, target):
+        self.target = target
+
+
 class Machine:
     """A QEMU process whose serial line is its stdin and stdout, logged to a file as it arrives."""
 
@@ -176,13 +183,15 @@ class Run:
         self.images = {}
         self.machine = None
 
-    def disk(self, fs, table, files, label="E2E", uuid=None, dirty_journal=False):
+    def disk(self, fs, table, files, label="E2E", uuid=None, dirty_journal=False, corrupt=False):
         """Builds an image holding FILES ({path: text or Path}); returns its path."""
         src = self.dir / f"src{len(self.images)}"
         for rel, content in files.items():
             dest = src / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, Path):
+            if isinstance(content, Symlink):
+                os.symlink(content.target, dest)
+            elif isinstance(content, Path):
                 shutil.copyfile(content, dest)
             else:
                 dest.write_text(content)
@@ -190,6 +199,12 @@ class Run:
         extra = (["--uuid", uuid] if uuid else []) + (["--dirty-journal"] if dirty_journal else [])
         subprocess.run([REPO / "scripts/disk", "--fs", fs, "--table", table, "--label", label, *extra,
                         src, out], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if corrupt:
+            # Zero what follows the superblock (group descriptors, bitmaps): libblkid still sees
+            # the filesystem, the kernel refuses to mount it.
+            with open(out, "r+b") as f:
+                f.seek(2048)
+                f.write(bytes(256 * 1024))
         self.images[out] = sha256(out)
         return out
 
@@ -479,6 +494,31 @@ def nvme_and_logical(t):
         time.sleep(0.5)
         m.send(key, what)
     t.expect_target(["e2e.on=logical"])
+
+
+@scenario
+def hostile_disks(t):
+    """A disk whose kernel is a symlink to Baton's own /init and whose title holds a terminal
+    escape sequence, beside a corrupt filesystem: the escape never reaches the terminal, the
+    symlink cannot leave its disk, the corrupt disk is reported, and a good entry still boots."""
+    evil_title = "Evil\x1b[2J\x1b]0;pwned\x07 title"
+    cfg = "\n".join([
+        "set default=0", "set timeout=1",
+        f"menuentry '{evil_title}' {{", f"    linux /boot/evil e2e.entry=0 {SERIAL}", "    initrd /boot/target.img", "}",
+        f"menuentry '{TITLES[1]}' {{", f"    linux /boot/vmlinuz e2e.entry=1 {SERIAL}", "    initrd /boot/target.img", "}", ""])
+    good = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, "boot/evil": Symlink("/init"), **boot_files(t.env)})
+    broken = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(0, 1, ["/boot/vmlinuz"])}, corrupt=True)
+    m = t.boot(disks=[good, broken])
+    m.expect_words("No such file or directory", t.deadline)  # the default's kernel resolves inside the disk only
+    for key, what in ((DOWN, "Down"), (ENTER, "Enter")):
+        time.sleep(0.5)
+        m.send(key, what)
+    t.expect_target(["e2e.entry=1"])
+    raw = bytes(m.raw)
+    if b"\x1b[2J" in raw or b"\x1b]0;" in raw:
+        raise Failure("an escape sequence from a title reached the terminal")
+    if b"vdb: ext4 not mounted" not in raw:
+        raise Failure("the corrupt disk was not reported")
 
 
 class Tmux:
