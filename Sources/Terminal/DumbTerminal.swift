@@ -7,7 +7,7 @@ import LinuxPlatform
 public final class DumbTerminal: ConsoleTerminal {
     public let inputDescriptor: Int32
     private let output: Int32
-    private var lastText = ""
+    private var lastLines: [String] = []
 
     public init(input: Int32, output: Int32) {
         inputDescriptor = input
@@ -16,15 +16,22 @@ public final class DumbTerminal: ConsoleTerminal {
 
     public var size: (rows: Int, columns: Int) { (24, 80) }
 
+    /// Prints the screen as lines when it changed; when only one line changed (the countdown,
+    /// the status) just that line, so a slow serial line is not flooded every second.
     public func draw(_ screen: Screen) {
-        let text = screen.plainText.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.isEmpty }.map { Printable.ascii(String($0)) }.joined(separator: "\r\n")
-        guard text != lastText else { return }
-        lastText = text
-        Console.write("\r\n" + text + "\r\n", fd: output)
+        let lines = screen.plainText.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.isEmpty }.map { Printable.ascii(String($0)) }
+        guard lines != lastLines else { return }
+        let changed = zip(lines, lastLines).filter { $0 != $1 }.map(\.0)
+        if lines.count == lastLines.count, changed.count == 1 {
+            Console.write(changed[0] + "\r", fd: output)
+        } else {
+            Console.write("\r\n" + lines.joined(separator: "\r\n") + "\r", fd: output)
+        }
+        lastLines = lines
     }
 
-    public func invalidate() { lastText = "" }
+    public func invalidate() { lastLines = [] }
 
     public func takeResize() -> Bool { false }
 

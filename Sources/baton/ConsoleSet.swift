@@ -30,7 +30,7 @@ struct ConsoleSet {
     }
 
     /// Opens every active console; falls back to the descriptors Baton was started with.
-    static func open(commandLine: KernelCommandLine, log: (String) -> Void) -> ConsoleSet {
+    static func open(commandLine: KernelCommandLine, plainText: Bool = false, log: (String) -> Void) -> ConsoleSet {
         var set = ConsoleSet()
         set.commandLineConsoles = commandLine.values(of: "console")
         var names = Console.active()
@@ -43,7 +43,7 @@ struct ConsoleSet {
                 log("\(error)")
                 continue
             }
-            let term = terminalType(for: name, commandLine: commandLine)
+            let term = plainText ? "dumb" : terminalType(for: name, commandLine: commandLine)
             // ncurses reads LINES/COLUMNS when the kernel knows no size (serial lines).
             if TerminalSize.kernel(fd: fd) == nil, term != "dumb", let size = TerminalSize.query(fd: fd) {
                 setenv("LINES", String(size.rows), 1)

@@ -10,6 +10,8 @@ import Terminal
 
 enum MenuWorker {
     static let argument = "worker"
+    /// Safe mode: plain-text consoles only, after the worker failed several times in a row.
+    static let safeArgument = "--safe"
 
     static func run() -> Never {
         let commandLine = KernelCommandLine(FileSystem.text("/proc/cmdline") ?? "")
@@ -18,7 +20,10 @@ enum MenuWorker {
         let router = LogRouter()
         let inventory = DeviceInventory(log: router.log)
         inventory.start()
-        let consoles = ConsoleSet.open(commandLine: commandLine, log: router.log)
+        let safe = CommandLine.arguments.contains(safeArgument)
+        if safe { router.log("safe mode: the menu failed several times; plain text on every console") }
+        let consoles = ConsoleSet.open(commandLine: commandLine, plainText: safe, log: router.log)
+        crashIfAsked(commandLine)
         // From here on the consoles show the menu: log lines go to its log view instead.
         router.toConsole = false
         var session = MenuSession(
@@ -26,6 +31,15 @@ enum MenuWorker {
             host: MachineHost(inventory: inventory), consoles: consoles, options: options, header: header(), router: router)
         session.log("\(session.model.choices.count) entries after \(Processes.monotonicMilliseconds() - started) ms; consoles \(consoles.names.joined(separator: " "))")
         session.run()
+    }
+
+    /// `baton.test-crash=N` (for tests of crash recovery): the first N runs of the worker die
+    /// with SIGABRT once the consoles are open, as a trap would.
+    static func crashIfAsked(_ commandLine: KernelCommandLine) {
+        guard let limit = commandLine.value(of: "baton.test-crash").flatMap({ Int($0) }),
+              let run = getenv("BATON_WORKER_RUN").flatMap({ Int(String(cString: $0)) }), run <= limit else { return }
+        Console.kernelLog("baton.test-crash: worker run \(run) aborts")
+        abort()
     }
 
     /// "Baton on <machine>", from DMI where the firmware provides it.

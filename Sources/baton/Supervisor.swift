@@ -19,14 +19,22 @@ enum Supervisor {
         if Processes.earlyInitStatus & 3 != 3 { Console.write("baton: early mounts incomplete (status \(Processes.earlyInitStatus))") }
 
         var failures = 0
+        var run = 0
         while true {
+            // A worker that keeps failing is started in safe mode (plain text, no ncurses); one
+            // that fails even so leaves the choice to reboot or power off — never a dead machine.
+            if failures >= lastResortAfter { lastResort(failures: failures) }
+            let safe = failures >= safeModeAfter
+            run += 1
+            setenv("BATON_WORKER_RUN", String(run), 1)
             let started = Processes.monotonicMilliseconds()
             do {
-                let worker = try Processes.spawn("/proc/self/exe", arguments: ["baton", MenuWorker.argument])
+                let arguments = ["baton", MenuWorker.argument] + (safe ? [MenuWorker.safeArgument] : [])
+                let worker = try Processes.spawn("/proc/self/exe", arguments: arguments)
                 while let (pid, exit) = Processes.waitAny() {
                     if pid == worker {
-                        let message = "menu worker \(exit); restarting"
-                        Console.write("baton: " + message)
+                        let message = "menu worker \(exit); restarting\(failures + 1 >= safeModeAfter ? " in safe mode" : "")"
+                        Console.write("\r\nbaton: " + message)
                         Console.kernelLog(message)
                         break
                     }
@@ -35,9 +43,30 @@ enum Supervisor {
                 Console.write("baton: \(error)")
                 Console.kernelLog("\(error)")
             }
-            // A worker that keeps dying early is restarted more slowly, never given up on.
-            failures = Processes.monotonicMilliseconds() - started < 10_000 ? failures + 1 : 0
+            // A worker that ran a while before it ended counts as a fresh start.
+            failures = Processes.monotonicMilliseconds() - started < 60_000 ? failures + 1 : 1
             Processes.sleep(milliseconds: min(5000, 250 * (1 << min(failures, 5))))
+        }
+    }
+
+    /// Consecutive failures of the worker before safe mode, and before the last resort.
+    static let safeModeAfter = 3
+    static let lastResortAfter = 6
+
+    /// When even the safe menu keeps failing: ask on the console whether to reboot, power off
+    /// or try the menu again. Waits as long as it takes; reaps children meanwhile.
+    static func lastResort(failures: Int) -> Never {
+        Console.kernelLog("menu worker failed \(failures) times")
+        while true {
+            Console.write("\r\nbaton: the boot menu failed \(failures) times. Press r to reboot, p to power off, m to try the menu again.")
+            while Processes.waitAny(block: false) != nil {}
+            guard let byte = Console.readByte(fd: 0, milliseconds: 60_000) else { continue }
+            switch byte {
+            case UInt8(ascii: "r"), UInt8(ascii: "R"): Processes.restart()
+            case UInt8(ascii: "p"), UInt8(ascii: "P"): Processes.powerOff()
+            case UInt8(ascii: "m"), UInt8(ascii: "M"): run()
+            default: continue
+            }
         }
     }
 

@@ -521,6 +521,25 @@ def hostile_disks(t):
         raise Failure("the corrupt disk was not reported")
 
 
+@scenario
+def crash_recovery(t):
+    """The menu worker dies (SIGABRT) four times in a row: PID 1 restarts it each time — in safe
+    mode, with plain text, after the third — and the machine still boots. No kernel panic."""
+    cfg = grub_cfg(0, 30, ["/boot/vmlinuz"] * 2, extra=SERIAL)
+    disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
+    m = t.boot(disks=[disk], append="baton.test-crash=4")
+    m.expect_words("restarting in safe mode", t.deadline)
+    m.expect_words("safe mode: the menu failed several times", t.deadline)
+    m.expect_words(TITLES[1], t.deadline)
+    for key, what in ((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter")):
+        time.sleep(0.5)
+        m.send(key, what)
+    t.expect_target(["e2e.entry=1"])
+    raw = readable(bytes(m.raw))
+    if raw.count("killed by signal 6") != 4 or "Kernel panic" in raw:
+        raise Failure(f"expected 4 worker deaths and no panic, saw {raw.count('killed by signal 6')}")
+
+
 class Tmux:
     """A detached tmux session running one command on an 80x24 terminal."""
 
