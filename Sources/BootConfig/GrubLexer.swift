@@ -198,14 +198,7 @@ public enum GrubLexer {
                     startWord()
                     i += 1
                     var text: [UInt8] = []
-                    while let d = peek(), d != Self.singleQuote {
-                        text.append(d)
-                        i += 1
-                        if d == Self.newline {
-                            line += 1
-                            skipHashLinesHere()
-                        }
-                    }
+                    while let d = peek(), d != Self.singleQuote { takeQuoted(d, into: &text) }
                     if peek() == nil { wordInvalid = "a quote that is never closed" }
                     addText(text, quoted: true)
                     i += 1
@@ -237,6 +230,16 @@ public enum GrubLexer {
             endWord()
         }
 
+        /// One byte of a quoted text; a newline in it counts a line and skips `#` lines after it.
+        mutating func takeQuoted(_ d: UInt8, into text: inout [UInt8]) {
+            text.append(d)
+            i += 1
+            if d == Self.newline {
+                line += 1
+                skipHashLinesHere()
+            }
+        }
+
         /// After an opening `"`: `\"`, `\\`, `\$` are literal, backslash-newline joins lines, other
         /// backslashes stay; `$` must start a variable.
         mutating func readDoubleQuoted() {
@@ -265,12 +268,7 @@ public enum GrubLexer {
                         i += 1
                     }
                 } else {
-                    text.append(d)
-                    i += 1
-                    if d == Self.newline {
-                        line += 1
-                        skipHashLinesHere()
-                    }
+                    takeQuoted(d, into: &text)
                 }
             }
             if peek() == nil { wordInvalid = "a quote that is never closed" }

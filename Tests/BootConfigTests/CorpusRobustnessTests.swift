@@ -48,7 +48,7 @@ enum Corpus {
         let pieces = ["{", "}", "if", "fi", "then", "else", "$", "${", "\"", "'", "\\", ";", "\n", "function f { f; }\nf\n",
                       "while true; do true; done\n", "menuentry x {", "source $prefix/grub.cfg\n", "configfile /boot/grub/grub.cfg\n",
                       "[ -f", "]", "&&", "||", "$@", "${1}", "for i in a b; do", "done", "submenu s {", "\u{0}", "\u{1b}[2J", "é"]
-        var random = SplitMix64(seed: 0xBA70)
+        var random = SeededGenerator(state: 0xBA70)
         var evaluated = 0
         var options = GrubOptions()
         options.limits.steps = 20_000
@@ -69,18 +69,5 @@ enum Corpus {
             }
         }
         #expect(evaluated == files.count * 20)
-    }
-}
-
-/// A small deterministic generator, so a failing mutation can be reproduced.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
