@@ -125,6 +125,12 @@ class Machine:
             if CURSOR_QUERY in tail[1:] + data:
                 self.send(CURSOR_REPLY, "cursor position reply")
 
+    def keys(self, *keys):
+        """Sends (bytes, name) keys one by one, half a second apart, as a person types."""
+        for key, what in keys:
+            time.sleep(0.5)
+            self.send(key, what)
+
     def note(self, text):
         with self.cond:
             self.log.write(f"\n### e2e: {text}\n".encode())
@@ -274,9 +280,7 @@ def keys_select(t):
     disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
     m = t.boot(disks=[disk])
     m.expect_words(TITLES[1], t.deadline)
-    for key, what in ((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter")):
-        time.sleep(0.5)
-        m.send(key, what)
+    m.keys((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter"))
     t.expect_target(["e2e.entry=1"])
 
 
@@ -287,9 +291,7 @@ def missing_kernel(t):
     disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
     m = t.boot(disks=[disk])
     m.expect_words("No such file or directory", t.deadline)
-    for key, what in ((DOWN, "Down"), (ENTER, "Enter")):
-        time.sleep(0.5)
-        m.send(key, what)
+    m.keys((DOWN, "Down"), (ENTER, "Enter"))
     t.expect_target(["e2e.entry=1"])
 
 
@@ -435,9 +437,7 @@ def xfs_and_btrfs(t):
     btrfs = t.disk("btrfs", "gpt", {"boot/grub/grub.cfg": cfg("btrfs", 30), **boot_files(t.env)})
     m = t.boot(disks=[xfs, btrfs])
     m.expect_words("On btrfs", t.deadline)
-    for key, what in ((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter")):
-        time.sleep(0.5)
-        m.send(key, what)
+    m.keys((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter"))
     t.expect_target(["e2e.fs=btrfs"])
 
 
@@ -449,9 +449,7 @@ def edit_command_line(t):
     disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
     m = t.boot(disks=[disk])
     m.expect_words(TITLES[1], t.deadline)
-    for key, what in ((b" ", "space"), (DOWN, "Down"), (b"e", "e")):
-        time.sleep(0.5)
-        m.send(key, what)
+    m.keys((b" ", "space"), (DOWN, "Down"), (b"e", "e"))
     m.expect_words("Command line for", t.deadline)
     m.send(b"\x05", "Ctrl-E")  # to the end of the line (vt220 has no End key)
     m.send(b" e2e.edited=yes", "text")
@@ -467,9 +465,7 @@ def command_prompt(t):
     disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
     m = t.boot(disks=[disk])
     m.expect_words(TITLES[0], t.deadline)
-    for key, what in ((b" ", "space"), (b"c", "c")):
-        time.sleep(0.5)
-        m.send(key, what)
+    m.keys((b" ", "space"), (b"c", "c"))
     m.expect_words("Boot by hand", t.deadline)
     m.send(f"vda:/boot/vmlinuz initrd=vda:/boot/target.img e2e.typed=1 {SERIAL}".encode(), "typed kernel")
     time.sleep(0.3)
@@ -490,9 +486,7 @@ def nvme_and_logical(t):
     m.expect_words("On nvme", t.deadline)
     m.expect_words("On logical", t.deadline)
     # nvme0n1p1 sorts before vda5: the logical partition's entry is the second.
-    for key, what in ((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter")):
-        time.sleep(0.5)
-        m.send(key, what)
+    m.keys((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter"))
     t.expect_target(["e2e.on=logical"])
 
 
@@ -510,9 +504,7 @@ def hostile_disks(t):
     broken = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(0, 1, ["/boot/vmlinuz"])}, corrupt=True)
     m = t.boot(disks=[good, broken])
     m.expect_words("No such file or directory", t.deadline)  # the default's kernel resolves inside the disk only
-    for key, what in ((DOWN, "Down"), (ENTER, "Enter")):
-        time.sleep(0.5)
-        m.send(key, what)
+    m.keys((DOWN, "Down"), (ENTER, "Enter"))
     t.expect_target(["e2e.entry=1"])
     raw = bytes(m.raw)
     if b"\x1b[2J" in raw or b"\x1b]0;" in raw:
@@ -531,9 +523,7 @@ def crash_recovery(t):
     m.expect_words("restarting in safe mode", t.deadline)
     m.expect_words("safe mode: the menu failed several times", t.deadline)
     m.expect_words(TITLES[1], t.deadline)
-    for key, what in ((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter")):
-        time.sleep(0.5)
-        m.send(key, what)
+    m.keys((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter"))
     t.expect_target(["e2e.entry=1"])
     raw = readable(bytes(m.raw))
     if raw.count("killed by signal 6") != 4 or "Kernel panic" in raw:
