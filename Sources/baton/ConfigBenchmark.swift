@@ -14,7 +14,7 @@ enum ConfigBenchmark {
             Console.write("baton: no configuration found under \(paths.joined(separator: " "))", fd: 2)
             return 1
         }
-        var results: [(name: String, entries: Int, microseconds: Double)] = []
+        var results: [(name: String, entries: Int, microseconds: Double, grub: Double)] = []
         var readingMicroseconds = 0.0
         for device in devices {
             // The first run reads the files (into a cache); the timed runs only evaluate.
@@ -27,14 +27,21 @@ enum ConfigBenchmark {
                 entries = ConfigLocator.loadConfigurations(from: cached).reduce(0) { $0 + $1.entries.count }
             }
             let elapsed = Double(Processes.monotonicNanoseconds() - start) / Double(repetitions) / 1000
-            results.append((device.name, entries, elapsed))
+            // GRUB alone: find grub.cfg, parse and evaluate it.
+            let grubStart = Processes.monotonicNanoseconds()
+            for _ in 0..<repetitions { _ = GrubConfig.load(from: cached) }
+            let grub = Double(Processes.monotonicNanoseconds() - grubStart) / Double(repetitions) / 1000
+            results.append((device.name, entries, elapsed, grub))
         }
         results.sort { $0.microseconds > $1.microseconds }
         for r in results {
-            Console.write(pad(String(format3(r.microseconds)) + " us", 12) + pad("\(r.entries) entries", 12) + r.name)
+            Console.write(pad(String(format3(r.microseconds)) + " us", 12) + pad("grub " + format3(r.grub) + " us", 18) + pad("\(r.entries) entries", 12) + r.name)
         }
         let total = results.reduce(0) { $0 + $1.microseconds }
         Console.write("first run with file reads: \(format3(readingMicroseconds / 1000)) ms for all")
+        if let slowestGrub = results.max(by: { $0.grub < $1.grub }) {
+            Console.write("slowest GRUB configuration alone: \(format3(slowestGrub.grub)) us (\(slowestGrub.name))")
+        }
         Console.write("configs: \(results.count), evaluation total \(format3(total / 1000)) ms, " +
                       "\(Int(Double(results.count) / (total / 1_000_000))) configs/s, slowest \(format3(results[0].microseconds)) us (\(results[0].name))")
         return 0
