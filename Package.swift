@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "Discovery", dependencies: ["BootConfig", "KernelModules", "LinuxPlatform"]),
         .target(name: "Terminal", dependencies: ["BootMenu", "LinuxPlatform", "CCurses"]),
         .executableTarget(name: "baton", dependencies: ["BootConfig", "BootMenu", "Discovery", "LinuxPlatform", "Terminal"]),
+        // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer).
+        .executableTarget(name: "BatonFuzz", dependencies: ["BootConfig", "Discovery", "KernelModules"]),
 
         .testTarget(name: "BootConfigTests", dependencies: ["BootConfig"]),
         .testTarget(name: "BootMenuTests", dependencies: ["BootMenu", "BootConfig"]),
