@@ -89,10 +89,11 @@ public struct ModuleIndex: Sendable {
                 return
             }
             guard let path = paths[name] else {
+                // Seen once is enough: aliases may lead from one name back to another.
+                visited.insert(name)
                 // A soft dependency that does not exist (e.g. crypto-crc32c) is not an error.
                 if !soft {
                     missing.append(name)
-                    visited.insert(name)
                 } else {
                     for module in modules(matching: name) where module != name { visit(module, soft: true) }
                 }

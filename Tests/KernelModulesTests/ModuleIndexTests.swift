@@ -78,6 +78,14 @@ import BootConfig
         #expect(Set(cyclic.loadOrder(for: ["a"]).paths) == ["a.ko", "b.ko"])
     }
 
+    @Test func softDependenciesThroughAliasesThatLeadInCirclesEnd() {
+        // Found by fuzzing: x's soft dependency is an alias for y, whose name is an alias for x.
+        let index = ModuleIndex(dep: "a.ko:\n", alias: "alias x* y\nalias y* x\n", softdep: "softdep a pre: xx\n")
+        #expect(index.loadOrder(for: ["a"]).paths == ["a.ko"])
+        let everything = ModuleIndex(dep: "a.ko: /:\n", alias: "alias * pe\nalias p* a\n", softdep: "softdep a pre: deep\n")
+        #expect(everything.loadOrder(for: ["a", "pe"]).paths == ["a.ko"])
+    }
+
     @Test(arguments: [
         ("pci:v*d*", "pci:v1d2", true), ("a?c", "abc", true), ("a?c", "ac", false),
         ("x[0-9]y", "x5y", true), ("x[!0-9]y", "x5y", false), ("x[!0-9]y", "xay", true),
