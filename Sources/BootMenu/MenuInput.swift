@@ -19,8 +19,9 @@ public enum MenuInput: Sendable, Hashable {
     case tick
     /// Booting the entry failed with this message; the menu stays.
     case bootFailed(message: String)
-    /// The entries changed (a device appeared or a rescan finished); the selection follows its entry.
-    case itemsChanged([MenuItem], defaultIndex: Int)
+    /// The entries changed (a device appeared or a rescan finished); the selection follows its
+    /// entry. `timeout` is the configuration's, used when the menu had no entries until now.
+    case itemsChanged([MenuItem], defaultIndex: Int, timeout: Int?)
     /// A line for the log view (Baton's own messages, config diagnostics).
     case log(String)
 }

@@ -74,13 +74,20 @@ public struct MenuState: Sendable, Hashable {
             status = "Cannot boot: \(message)"
             appendLog("boot failed: \(message)")
             return [.redraw]
-        case .itemsChanged(let newItems, let newDefault):
+        case .itemsChanged(let newItems, let newDefault, let timeout):
             let selected = items.indices.contains(selection) ? items[selection].title : nil
+            let wasEmpty = items.isEmpty
             items = newItems
             defaultIndex = newItems.indices.contains(newDefault) ? newDefault : 0
             // The selected entry stays selected; if it went, the highlight stays where it was.
             selection = selected.flatMap { title in newItems.firstIndex { $0.title == title } } ?? max(0, min(selection, newItems.count - 1))
             if newItems.isEmpty { countdown = nil }
+            // The first entries, found after start-up (a slow disk), get the countdown nobody has
+            // stopped yet; once someone pressed a key it stays stopped.
+            if wasEmpty, !newItems.isEmpty, controller == nil, !booting, let timeout {
+                selection = defaultIndex
+                countdown = max(1, timeout)
+            }
             return [.redraw]
         case .log(let line):
             appendLog(line)

@@ -15,7 +15,7 @@ public final class DeviceInventory {
     public private(set) var mounts: [MountedDevice] = []
     public private(set) var sources: [BootSource] = []
     /// How long the device list must stay unchanged before start-up stops waiting.
-    public var settleMilliseconds = 400
+    public var settleMilliseconds = 250
     /// The longest start-up waits for devices in all.
     public var limitMilliseconds = 5000
 

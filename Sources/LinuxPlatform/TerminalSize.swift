@@ -13,7 +13,7 @@ public enum TerminalSize {
 
     /// Asks the terminal on a serial line for its size (ESC[6n cursor position report); nil when
     /// it does not answer within `milliseconds`. Input is read raw meanwhile and restored after.
-    public static func query(fd: Int32, milliseconds: Int = 300) -> (rows: Int, columns: Int)? {
+    public static func query(fd: Int32, milliseconds: Int = 200) -> (rows: Int, columns: Int)? {
         var saved = termios()
         guard tcgetattr(fd, &saved) == 0 else { return nil }
         var raw = saved

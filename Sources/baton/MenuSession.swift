@@ -80,7 +80,7 @@ struct MenuSession {
             if let events = host.eventDescriptor, ready.contains(events) {
                 if let found = host.handleEvents() {
                     replaceModel(sources: found.sources, mounts: found.mounts)
-                    pending += state.handle(.itemsChanged(model.items(consoleRule: consoles.rule), defaultIndex: model.defaultIndex))
+                    pending += state.handle(.itemsChanged(model.items(consoleRule: consoles.rule), defaultIndex: model.defaultIndex, timeout: model.timeout))
                 }
                 drainLog()
             }
@@ -113,7 +113,7 @@ struct MenuSession {
             return state.handle(.bootFailed(message: message))
         case .rescan:
             rescan()
-            return state.handle(.itemsChanged(model.items(consoleRule: consoles.rule), defaultIndex: model.defaultIndex))
+            return state.handle(.itemsChanged(model.items(consoleRule: consoles.rule), defaultIndex: model.defaultIndex, timeout: model.timeout))
         case .reboot, .powerOff:
             for member in consoles.members { member.terminal.suspend() }
             return state.handle(.bootFailed(message: host.reboot(powerOff: action == .powerOff)))
@@ -128,7 +128,7 @@ struct MenuSession {
 
     /// New sources: the menu's entries change, the countdown (already running or stopped) does not restart.
     mutating func replaceModel(sources: [BootSource], mounts: [MountedDevice]) {
-        model = MenuModel(sources: sources, mounts: mounts, options: BatonOptions(timeout: nil, debug: options.debug))
+        model = MenuModel(sources: sources, mounts: mounts, options: options)
     }
 
     /// Loads and executes the request; returns only on failure, with the message to show.

@@ -180,7 +180,7 @@ extension MenuState {
         var state = MenuState(items: items, defaultIndex: 0, timeout: nil)
         state.press(.down)
         let more = [MenuItem(title: "New")] + items
-        #expect(state.handle(.itemsChanged(more, defaultIndex: 1)) == [.redraw])
+        #expect(state.handle(.itemsChanged(more, defaultIndex: 1, timeout: 5)) == [.redraw])
         #expect(state.selection == 2)
         #expect(state.defaultIndex == 1)
     }
@@ -188,11 +188,28 @@ extension MenuState {
     @Test func whenTheSelectedEntryGoesTheHighlightStaysInPlace() {
         var state = MenuState(items: items, defaultIndex: 0, timeout: nil)
         state.press(.end)
-        #expect(state.handle(.itemsChanged(Array(items.prefix(2)), defaultIndex: 0)) == [.redraw])
+        #expect(state.handle(.itemsChanged(Array(items.prefix(2)), defaultIndex: 0, timeout: nil)) == [.redraw])
         #expect(state.selection == 1)
-        _ = state.handle(.itemsChanged([], defaultIndex: 0))
+        _ = state.handle(.itemsChanged([], defaultIndex: 0, timeout: nil))
         #expect(state.selection == 0)
         #expect(state.press(.enter) == [.redraw])
+    }
+
+    @Test func entriesFoundAfterStartUpGetTheCountdown() {
+        var state = MenuState(items: [], defaultIndex: 0, timeout: 5)
+        #expect(state.countdown == nil)
+        _ = state.handle(.itemsChanged(items, defaultIndex: 1, timeout: 3))
+        #expect(state.countdown == 3)
+        #expect(state.selection == 1)
+        // Not when someone already pressed a key.
+        var touched = MenuState(items: [], defaultIndex: 0, timeout: 5)
+        touched.press(.other)
+        _ = touched.handle(.itemsChanged(items, defaultIndex: 0, timeout: 3))
+        #expect(touched.countdown == nil)
+        // Nor when entries were there already.
+        var running = MenuState(items: items, defaultIndex: 0, timeout: nil)
+        _ = running.handle(.itemsChanged(items, defaultIndex: 0, timeout: 3))
+        #expect(running.countdown == nil)
     }
 
     @Test func logKeepsTheLastLines() {
