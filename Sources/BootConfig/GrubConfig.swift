@@ -66,7 +66,7 @@ public enum GrubConfig {
             "feature_menuentry_options": "y", "feature_200_final": "y", "feature_nativedisk_cmd": "y",
             "feature_timeout_style": "y", "pager": "", "lang": "", "locale_dir": "",
         ]
-        machine.variables = GrubVariables(initial.merging(options.variables) { $1 })
+        machine.variables = initial.merging(options.variables) { $1 }
         machine.exported = ["root", "prefix", "grub_platform", "grub_cpu", "cmdpath", "config_directory", "config_file", "lang", "locale_dir"]
         let script = GrubParser.parse(text, file: path)
         for d in script.diagnostics { machine.diagnostics.add(d) }
@@ -130,9 +130,6 @@ enum GrubMenuBuilder {
         // GRUB runs entries from its menu, outside whatever nesting the configuration ran in.
         let depth = chosenPrefix == nil ? machine.depth - machine.limits.initialDepth : machine.depth
         var items: [GrubMenuItem] = []
-        // Entries share the final variables instead of each copying them on its first `set`.
-        var machine = machine
-        machine.variables.freeze()
         for node in machine.menu {
             let chosen = chosenPrefix.map { "\($0)>\(node.id ?? node.title)" } ?? node.id ?? node.title
             var run = machine

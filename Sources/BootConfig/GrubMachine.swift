@@ -122,7 +122,7 @@ struct GrubMachine {
     let devices: [GrubDevice]
     let configDevice: GrubDevice
     let limits: GrubLimits
-    var variables = GrubVariables()
+    var variables: [String: String] = [:]
     var exported: Set<String> = []
     var functions: [String: [GrubStatement]] = [:]
     /// The arguments of the running function or menu entry; nil outside any (GRUB's "no scope").
