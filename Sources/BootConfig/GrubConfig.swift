@@ -12,7 +12,12 @@ public struct GrubOptions: Sendable {
 
 public enum GrubConfig {
     /// Where grub.cfg is looked for, in order; `*` is any folder (EFI/debian, EFI/fedora…).
-    public static let searchPaths = ["/EFI/*/grub.cfg", "/boot/grub/grub.cfg", "/grub/grub.cfg", "/grub2/grub.cfg", "/boot/grub2/grub.cfg"]
+    /// The last four are btrfs roots seen from their top level, where distributions keep the
+    /// system in an `@` subvolume (Ubuntu, Debian) or /boot in `@boot`.
+    public static let searchPaths = [
+        "/EFI/*/grub.cfg", "/boot/grub/grub.cfg", "/grub/grub.cfg", "/grub2/grub.cfg", "/boot/grub2/grub.cfg",
+        "/@/boot/grub/grub.cfg", "/@/boot/grub2/grub.cfg", "/@boot/grub/grub.cfg", "/@boot/grub2/grub.cfg",
+    ]
 
     /// The first grub.cfg in the view, in `searchPaths` order.
     public static func locate(in view: some FileView) -> String? {

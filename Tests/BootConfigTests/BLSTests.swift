@@ -78,6 +78,19 @@ import Testing
 }
 
 @Suite struct ConfigLocatorTests {
+    @Test func btrfsSubvolumeLayoutsAreFound() {
+        let files = [
+            "/@/boot/grub/grub.cfg": "set timeout=3\nmenuentry Ubuntu { linux /@/boot/vmlinuz root=x; initrd /@/boot/initrd.img }\n",
+            "/@/boot/grub/grubenv": "# GRUB Environment Block\n",
+        ]
+        let device = GrubDevice(name: "d", files: MemoryFileView(files))
+        #expect(GrubConfig.locate(in: device.files) == "/@/boot/grub/grub.cfg")
+        let config = ConfigLocator.loadConfigurations(from: device).first
+        #expect(config?.entries.first?.kernel == BootFile("/@/boot/vmlinuz"))
+        #expect(config?.timeout == 3)
+        #expect(GrubConfig.locate(in: MemoryFileView(["/@boot/grub2/grub.cfg": ""])) == "/@boot/grub2/grub.cfg")
+    }
+
     @Test func repeatsWithinOneConfigurationStay() {
         let cfg = "menuentry A { linux /k ro }\nsubmenu S { menuentry B { linux /k ro } }\n"
         let device = GrubDevice(name: "d", files: MemoryFileView(["/boot/grub/grub.cfg": cfg]))

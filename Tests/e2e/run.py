@@ -427,12 +427,14 @@ def esp_and_boot(t):
 @scenario
 def xfs_and_btrfs(t):
     """An XFS whole disk and a btrfs partition at once: both drivers load on demand by filesystem
-    type, both mount without log replay, and an entry of the second disk boots."""
-    def cfg(fs, timeout):
+    type, both mount without log replay, the btrfs one has Ubuntu's `/@/boot` layout, and its
+    entry boots."""
+    def cfg(fs, timeout, boot="/boot"):
         return "\n".join([f"set timeout={timeout}", f"menuentry 'On {fs}' {{",
-                          f"    linux /boot/vmlinuz e2e.entry=0 e2e.fs={fs} {SERIAL}", "    initrd /boot/target.img", "}", ""])
+                          f"    linux {boot}/vmlinuz e2e.entry=0 e2e.fs={fs} {SERIAL}", f"    initrd {boot}/target.img", "}", ""])
     xfs = t.disk("xfs", "none", {"boot/grub/grub.cfg": cfg("xfs", 30), **boot_files(t.env)})
-    btrfs = t.disk("btrfs", "gpt", {"boot/grub/grub.cfg": cfg("btrfs", 30), **boot_files(t.env)})
+    # Ubuntu's btrfs layout: the system in an `@` folder (a subvolume there), seen from the top.
+    btrfs = t.disk("btrfs", "gpt", {"@/boot/grub/grub.cfg": cfg("btrfs", 30, boot="/@/boot"), **boot_files(t.env, boot="@/boot")})
     m = t.boot(disks=[xfs, btrfs])
     m.expect_words("On btrfs", t.deadline)
     m.keys((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter"))
