@@ -61,11 +61,3 @@ public struct BLSEntry: Sendable, Hashable {
         return (entries, diagnostics)
     }
 }
-
-extension String {
-    var trimmingTrailingBlanks: String {
-        var s = Substring(self)
-        while let last = s.last, last == " " || last == "\t" || last == "\r" { s = s.dropLast() }
-        return String(s)
-    }
-}

@@ -223,11 +223,17 @@ public enum GrubParser {
                 let until = p.keyword == "until"
                 p.position += 1
                 let condition = try p.delimitedList(until: ["do"])
-                try p.expectKeyword("do")
-                let body = try p.delimitedList(until: ["done"])
-                try p.expectKeyword("done")
+                let body = try p.doBlock()
                 return .loop(condition: condition, body: body, until: until, line: line)
             }
+        }
+
+        /// `do LIST done`, the body of `while`, `until` and `for`.
+        mutating func doBlock() throws(SyntaxError) -> [GrubStatement] {
+            try expectKeyword("do")
+            let body = try delimitedList(until: ["done"])
+            try expectKeyword("done")
+            return body
         }
 
         mutating func forEach(_ line: Int) throws(SyntaxError) -> GrubStatement {
@@ -249,9 +255,7 @@ public enum GrubParser {
                 }
                 p.position += 1
                 while p.current?.kind == .newline { p.position += 1 }
-                try p.expectKeyword("do")
-                let body = try p.delimitedList(until: ["done"])
-                try p.expectKeyword("done")
+                let body = try p.doBlock()
                 return .forEach(variable: name, items: items, body: body, line: line)
             }
         }

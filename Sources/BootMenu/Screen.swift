@@ -1,5 +1,7 @@
 // A screenful of text lines with styles and an optional cursor: what a terminal draws.
 
+import BootConfig
+
 public struct Screen: Sendable, Hashable {
     public enum Style: Sendable, Hashable {
         case normal, selected, title, dim
@@ -42,14 +44,6 @@ public struct Screen: Sendable, Hashable {
     public var plainText: String {
         var out = Array(repeating: "", count: rows)
         for line in lines { out[line.row] = line.text }
-        return out.map { $0.trimmingTrailingSpaces }.joined(separator: "\n")
-    }
-}
-
-extension String {
-    var trimmingTrailingSpaces: String {
-        var s = Substring(self)
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
+        return out.map { $0.trimmingTrailingBlanks }.joined(separator: "\n")
     }
 }

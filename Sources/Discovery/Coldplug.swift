@@ -1,6 +1,7 @@
 // Loads the kernel modules the present hardware needs: the modalias of every device in sysfs,
 // matched against modules.alias, loaded in dependency order — repeated while new devices appear.
 
+import BootConfig
 import KernelModules
 import LinuxPlatform
 
@@ -26,7 +27,7 @@ public struct Coldplug {
         for bus in FileSystem.list("/sys/bus") {
             let devices = "/sys/bus/\(bus)/devices"
             for device in FileSystem.list(devices) {
-                if let alias = FileSystem.text("\(devices)/\(device)/modalias")?.trimmingNewline, !alias.isEmpty {
+                if let alias = FileSystem.text("\(devices)/\(device)/modalias")?.trimmingBlanks, !alias.isEmpty {
                     found.insert(alias)
                 }
             }
@@ -61,13 +62,5 @@ public struct Coldplug {
             }
         }
         return (loaded, errors)
-    }
-}
-
-extension String {
-    var trimmingNewline: String {
-        var s = Substring(self)
-        while let last = s.last, last == "\n" || last == " " || last == "\r" { s = s.dropLast() }
-        return String(s)
     }
 }

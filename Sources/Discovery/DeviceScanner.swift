@@ -21,7 +21,7 @@ public struct DeviceScanner {
     public func probe(_ name: String) -> BlockDevice? {
         let isPartition = FileSystem.exists("/sys/class/block/\(name)/partition")
         // Size 0 means no medium (an empty CD drive): nothing to probe.
-        if FileSystem.text("/sys/class/block/\(name)/size")?.trimmingNewline == "0" { return nil }
+        if FileSystem.text("/sys/class/block/\(name)/size")?.trimmingBlanks == "0" { return nil }
         do {
             return BlockDevice(name: name, isPartition: isPartition, probe: try BlockProbe.probe("/dev/" + name))
         } catch {

@@ -112,12 +112,3 @@ public struct ModuleIndex: Sendable {
         return (order, missing)
     }
 }
-
-extension String {
-    var trimmingBlanks: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
-        return String(s)
-    }
-}

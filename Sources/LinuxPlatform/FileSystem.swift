@@ -35,11 +35,6 @@ public enum FileSystem {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    public static func isRegularFile(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-    }
-
     /// Names in a directory, without "." and "..", sorted; empty when it cannot be read.
     public static func list(_ path: String) -> [String] {
         guard let dir = opendir(path) else { return [] }
@@ -76,13 +71,6 @@ public enum FileSystem {
         }
     }
 
-    /// Writes text to an existing file such as one under /proc/sys.
-    public static func write(_ text: String, to path: String) throws(SystemError) {
-        let fd = try retrying("open", path) { open(path, O_WRONLY | O_CLOEXEC) }
-        defer { close(fd) }
-        try writeAll(Array(text.utf8), to: fd, name: path)
-    }
-
     /// Writes all bytes to a descriptor, continuing after short writes.
     public static func writeAll(_ bytes: [UInt8], to fd: Int32, name: String) throws(SystemError) {
         var offset = 0
@@ -93,12 +81,5 @@ public enum FileSystem {
             if n == 0 { throw SystemError("write", name, errno: EIO) }
             offset += n
         }
-    }
-
-    public static func readLink(_ path: String) -> String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink(path, &buffer, buffer.count - 1)
-        guard n >= 0 else { return nil }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
