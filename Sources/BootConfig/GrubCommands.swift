@@ -298,17 +298,19 @@ enum GrubCommands {
     /// The kernel command line GRUB hands the kernel (grub-core/lib/cmdline.c): arguments joined
     /// by spaces, `\`, `'` and `"` escaped with a backslash, an argument holding a space quoted.
     static func kernelCommandLine(_ arguments: [String]) -> String {
-        arguments.map { arg in
-            // Most arguments have nothing to escape: keep them as they are.
-            let needsWork = arg.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: " ") }
-            guard needsWork else { return arg }
-            var out = ""
-            for ch in arg {
-                if ch == "\\" || ch == "'" || ch == "\"" { out.append("\\") }
-                out.append(ch)
+        var out: [UInt8] = []
+        out.reserveCapacity(arguments.reduce(arguments.count) { $0 + $1.utf8.count })
+        for (n, argument) in arguments.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: " ")) }
+            let quote = argument.utf8.contains(UInt8(ascii: " "))
+            if quote { out.append(UInt8(ascii: "\"")) }
+            for byte in argument.utf8 {
+                if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") { out.append(UInt8(ascii: "\\")) }
+                out.append(byte)
             }
-            return arg.contains(" ") ? "\"\(out)\"" : out
-        }.joined(separator: " ")
+            if quote { out.append(UInt8(ascii: "\"")) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `source FILE` runs FILE in the current context. `configfile FILE` runs it in a new context

@@ -32,8 +32,10 @@ public enum GrubLexer {
         var line = 1
         var tokens: [GrubToken] = []
         // The word being read.
-        var parts: [GrubWordPart] = []
-        /// Text of the current part, collected before it becomes a part.
+        var word = GrubWord([])
+        /// Text of the current part, collected before it becomes a part: a range of the source
+        /// while it is one (most text is), else copied bytes.
+        var pendingRange: Range<Int>?
         var pending: [UInt8] = []
         var pendingQuoted: Bool?
         var inWord = false
@@ -42,7 +44,10 @@ public enum GrubLexer {
         var wordInvalid: String?
         var skipHashLines = false
 
-        init(_ s: [UInt8]) { self.s = s }
+        init(_ s: [UInt8]) {
+            self.s = s
+            tokens.reserveCapacity(s.count / 6)
+        }
 
         static let newline = UInt8(ascii: "\n"), hash = UInt8(ascii: "#"), backslash = UInt8(ascii: "\\")
         static let singleQuote = UInt8(ascii: "'"), doubleQuote = UInt8(ascii: "\""), dollar = UInt8(ascii: "$")
@@ -74,38 +79,65 @@ public enum GrubLexer {
                 flushText()
                 pendingQuoted = quoted
             }
+            copyPendingRange()
             pending.append(contentsOf: bytes)
         }
 
-        mutating func addByte(_ c: UInt8, quoted: Bool) {
+        /// Appends source bytes `range` to the current text part, without copying while the
+        /// part is one stretch of the source.
+        mutating func addSource(_ range: Range<Int>, quoted: Bool) {
             startWord()
             if pendingQuoted != quoted {
                 flushText()
                 pendingQuoted = quoted
             }
-            pending.append(c)
+            if pending.isEmpty, let current = pendingRange, current.upperBound == range.lowerBound {
+                pendingRange = current.lowerBound..<range.upperBound
+            } else if pending.isEmpty, pendingRange == nil {
+                pendingRange = range
+            } else {
+                copyPendingRange()
+                pending.append(contentsOf: s[range])
+            }
+        }
+
+        mutating func copyPendingRange() {
+            guard let range = pendingRange else { return }
+            pending.append(contentsOf: s[range])
+            pendingRange = nil
+        }
+
+        /// Bytes that end a run of unquoted text: blanks, newlines, quotes, escapes, `$` and operators.
+        static let endsPlainText: [Bool] = (0...255).map { byte in
+            " \t\n\\'\"$;{}&|<>".utf8.contains(UInt8(byte))
         }
 
         /// Ends the text part being collected: merged with the previous part when quoting is the
         /// same; an empty quoted text is still a part ('' is an argument).
         mutating func flushText() {
             guard let quoted = pendingQuoted else { return }
-            let text = String(decoding: pending, as: UTF8.self)
-            pending.removeAll(keepingCapacity: true)
+            let text: String
+            if let range = pendingRange {
+                text = String(decoding: s[range], as: UTF8.self)
+                pendingRange = nil
+            } else {
+                text = String(decoding: pending, as: UTF8.self)
+                if !pending.isEmpty { pending.removeAll(keepingCapacity: true) }
+            }
             pendingQuoted = nil
-            if case .text(let previous, let q)? = parts.last, q == quoted {
-                parts[parts.count - 1] = .text(previous + text, quoted: quoted)
+            if case .text(let previous, let q)? = word.parts.last, q == quoted {
+                word.replaceLast(with: .text(previous + text, quoted: quoted))
             } else if !text.isEmpty || quoted {
-                parts.append(.text(text, quoted: quoted))
+                word.append(.text(text, quoted: quoted))
             }
         }
 
         mutating func endWord() {
             guard inWord else { return }
             flushText()
-            let kind: GrubTokenKind = wordInvalid.map { .invalid($0) } ?? .word(GrubWord(parts))
+            let kind: GrubTokenKind = wordInvalid.map { .invalid($0) } ?? .word(word)
             tokens.append(GrubToken(kind: kind, line: wordLine, endLine: line, start: wordStart, end: i))
-            parts = []
+            word = GrubWord([])
             inWord = false
             wordInvalid = nil
         }
@@ -163,12 +195,13 @@ public enum GrubLexer {
             guard let (n, end) = found else { return false }
             startWord()
             flushText()
-            parts.append(.variable(n, quoted: quoted))
+            word.append(.variable(n, quoted: quoted))
             i = end
             return true
         }
 
         mutating func run() {
+            let endsPlainText = Self.endsPlainText
             while let c = peek() {
                 switch c {
                 case UInt8(ascii: " "), UInt8(ascii: "\t"):
@@ -188,7 +221,7 @@ public enum GrubLexer {
                         } else {
                             // A whole character is escaped, however many bytes it takes.
                             let end = min(s.count, i + 1 + Self.sequenceLength(next))
-                            addText(s[(i + 1)..<end], quoted: true)
+                            addSource((i + 1)..<end, quoted: true)
                             i = end
                         }
                     } else {
@@ -223,8 +256,11 @@ public enum GrubLexer {
                 case UInt8(ascii: "<"), UInt8(ascii: ">"):
                     emit(.unsupported(String(UnicodeScalar(c))))
                 default:
-                    addByte(c, quoted: false)
+                    // A run of ordinary bytes is one piece of text (inside a word `#` is ordinary).
+                    let start = i
                     i += 1
+                    while i < s.count, !endsPlainText[Int(s[i])] { i += 1 }
+                    addSource(start..<i, quoted: false)
                 }
             }
             endWord()

@@ -80,7 +80,7 @@ struct GrubArgv {
             return
         }
         room -= size
-        current = (current ?? "") + text
+        if current == nil { current = text } else { current?.append(text) }
     }
 
     /// Splits on blanks: the first field joins the current argument, later ones start new ones.

@@ -29,16 +29,28 @@ public enum GrubParser {
 
     /// Reserved words of GRUB's lexer. They end lists where the grammar expects them, are
     /// ordinary arguments after a command's first word, and are errors where a command should start.
-    static let keywords: Set<String> = [
-        "if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while", "until", "function", "case", "esac", "select",
-    ]
+    enum Keyword: String {
+        case `if`, then, elif, `else`, fi, `for`, `in`, `do`, done, `while`, until, function, `case`, esac, select
+
+        /// The keyword a word is: only plain unquoted text counts.
+        init?(_ word: GrubWord) {
+            guard let text = word.bareText, (2...8).contains(text.utf8.count) else { return nil }
+            self.init(rawValue: text)
+        }
+    }
+
     /// Lexed by GRUB as tokens no rule accepts.
-    static let rejectedWords: Set<String> = ["[[", "]]"]
+    static func isRejected(_ word: GrubWord) -> Bool {
+        guard let text = word.bareText else { return false }
+        return text == "[[" || text == "]]"
+    }
 
     private struct SyntaxError: Error {}
 
     private struct State {
         let tokens: [GrubToken]
+        /// The reserved word each token is, found once.
+        let keywords: [Keyword?]
         let text: GrubBlock.Text
         var scalars: [UInt8] { text.bytes }
         let file: String
@@ -50,6 +62,10 @@ public enum GrubParser {
 
         init(tokens: [GrubToken], text: GrubBlock.Text, file: String) {
             self.tokens = tokens
+            self.keywords = tokens.map { token in
+                guard case .word(let word) = token.kind else { return nil }
+                return Keyword(word)
+            }
             self.text = text
             self.file = file
         }
@@ -72,13 +88,10 @@ public enum GrubParser {
         }
 
         /// The reserved word at the current position, when it is one (only unquoted words count).
-        var keyword: String? {
-            guard case .word(let word)? = current?.kind, let text = word.bareText, GrubParser.keywords.contains(text) else { return nil }
-            return text
-        }
+        var keyword: Keyword? { atEnd ? nil : keywords[position] }
 
         func isName(_ word: GrubWord) -> Bool {
-            guard let text = word.bareText, !GrubParser.keywords.contains(text), let first = text.unicodeScalars.first else { return false }
+            guard let text = word.bareText, Keyword(word) == nil, let first = text.unicodeScalars.first else { return false }
             let isStart = { (c: Unicode.Scalar) in (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" }
             return isStart(first) && text.unicodeScalars.allSatisfy { isStart($0) || ($0 >= "0" && $0 <= "9") }
         }
@@ -129,21 +142,21 @@ public enum GrubParser {
         mutating func statement(topLevel: Bool) throws(SyntaxError) -> GrubStatement? {
             let line = current?.line ?? 1
             switch keyword {
-            case "if": return try conditional(line)
-            case "while", "until": return try loop(line)
-            case "for": return try forEach(line)
-            case "function" where topLevel: return try function(line)
-            case let other?: throw fail("unexpected '\(other)'")
+            case .if?: return try conditional(line)
+            case .while?, .until?: return try loop(line)
+            case .for?: return try forEach(line)
+            case .function? where topLevel: return try function(line)
+            case let other?: throw fail("unexpected '\(other.rawValue)'")
             case nil: break
             }
             guard case .word(let first)? = current?.kind else { throw fail("unexpected '\(currentText)'") }
-            if let text = first.bareText, GrubParser.rejectedWords.contains(text) { throw fail("unexpected '\(text)'") }
+            if GrubParser.isRejected(first) { throw fail("unexpected '\(first)'") }
             position += 1
             var words = [first]
             while let token = current {
                 switch token.kind {
                 case .word(let word):
-                    if let text = word.bareText, GrubParser.rejectedWords.contains(text) { throw fail("unexpected '\(text)'") }
+                    if GrubParser.isRejected(word) { throw fail("unexpected '\(word)'") }
                     words.append(word)
                     position += 1
                 case .leftBrace:
@@ -161,7 +174,7 @@ public enum GrubParser {
 
         /// GRUB's `commands1`: one or more commands separated by `;` or newlines, up to one of
         /// `terminators` or `}`. Says whether the list ended with a delimiter, which most callers need.
-        mutating func list(until terminators: Set<String>) throws(SyntaxError) -> (statements: [(GrubStatement, Int, Int)], delimited: Bool) {
+        mutating func list(until terminators: [Keyword]) throws(SyntaxError) -> (statements: [(GrubStatement, Int, Int)], delimited: Bool) {
             var items: [(GrubStatement, Int, Int)] = []
             while current?.kind == .newline { position += 1 }
             while true {
@@ -176,14 +189,14 @@ public enum GrubParser {
             }
         }
 
-        mutating func delimitedList(until terminators: Set<String>) throws(SyntaxError) -> [GrubStatement] {
+        mutating func delimitedList(until terminators: [Keyword]) throws(SyntaxError) -> [GrubStatement] {
             let (items, delimited) = try list(until: terminators)
             guard delimited else { throw fail("expected ';' or a new line, found '\(currentText)'") }
             return items.map(\.0)
         }
 
-        mutating func expectKeyword(_ word: String) throws(SyntaxError) {
-            guard keyword == word else { throw fail("expected '\(word)', found '\(currentText)'") }
+        mutating func expectKeyword(_ word: Keyword) throws(SyntaxError) {
+            guard keyword == word else { throw fail("expected '\(word.rawValue)', found '\(currentText)'") }
             position += 1
         }
 
@@ -200,19 +213,19 @@ public enum GrubParser {
                 var otherwise: [GrubStatement]?
                 p.position += 1  // if
                 while true {
-                    let condition = try p.delimitedList(until: ["then"])
-                    try p.expectKeyword("then")
-                    let body = try p.delimitedList(until: ["elif", "else", "fi"])
+                    let condition = try p.delimitedList(until: [.then])
+                    try p.expectKeyword(.then)
+                    let body = try p.delimitedList(until: [.elif, .else, .fi])
                     clauses.append(GrubClause(condition: condition, body: body))
-                    if p.keyword == "elif" {
+                    if p.keyword == .elif {
                         p.position += 1
                         continue
                     }
-                    if p.keyword == "else" {
+                    if p.keyword == .else {
                         p.position += 1
-                        otherwise = try p.delimitedList(until: ["fi"])
+                        otherwise = try p.delimitedList(until: [.fi])
                     }
-                    try p.expectKeyword("fi")
+                    try p.expectKeyword(.fi)
                     return .conditional(clauses: clauses, otherwise: otherwise, line: line)
                 }
             }
@@ -220,9 +233,9 @@ public enum GrubParser {
 
         mutating func loop(_ line: Int) throws(SyntaxError) -> GrubStatement {
             try nested { (p: inout State) throws(SyntaxError) -> GrubStatement in
-                let until = p.keyword == "until"
+                let until = p.keyword == .until
                 p.position += 1
-                let condition = try p.delimitedList(until: ["do"])
+                let condition = try p.delimitedList(until: [.do])
                 let body = try p.doBlock()
                 return .loop(condition: condition, body: body, until: until, line: line)
             }
@@ -230,9 +243,9 @@ public enum GrubParser {
 
         /// `do LIST done`, the body of `while`, `until` and `for`.
         mutating func doBlock() throws(SyntaxError) -> [GrubStatement] {
-            try expectKeyword("do")
-            let body = try delimitedList(until: ["done"])
-            try expectKeyword("done")
+            try expectKeyword(.do)
+            let body = try delimitedList(until: [.done])
+            try expectKeyword(.done)
             return body
         }
 
@@ -243,10 +256,10 @@ public enum GrubParser {
                     throw p.fail("expected a variable name after 'for', found '\(p.currentText)'")
                 }
                 p.position += 1
-                try p.expectKeyword("in")
+                try p.expectKeyword(.in)
                 var items: [GrubWord] = []
                 while case .word(let word)? = p.current?.kind {
-                    if let text = word.bareText, GrubParser.rejectedWords.contains(text) { throw p.fail("unexpected '\(text)'") }
+                    if GrubParser.isRejected(word) { throw p.fail("unexpected '\(word)'") }
                     items.append(word)
                     p.position += 1
                 }

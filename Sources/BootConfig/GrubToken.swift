@@ -7,15 +7,42 @@ public enum GrubWordPart: Sendable, Hashable {
     case variable(String, quoted: Bool)
 }
 
-/// A word as written: adjacent parts with no blank between them (`"$a"b'c'`).
+/// A word as written: adjacent parts with no blank between them (`"$a"b'c'`). Most words have one
+/// part, kept inline so a word costs no allocation of its own.
 public struct GrubWord: Sendable, Hashable, CustomStringConvertible {
-    public var parts: [GrubWordPart]
+    private var head: GrubWordPart?
+    private var tail: [GrubWordPart]
 
-    public init(_ parts: [GrubWordPart]) { self.parts = parts }
+    public init(_ parts: [GrubWordPart]) {
+        head = parts.first
+        tail = Array(parts.dropFirst())
+    }
+
+    /// The parts in order.
+    public var parts: Parts { Parts(word: self) }
+
+    mutating func append(_ part: GrubWordPart) {
+        if head == nil { head = part } else { tail.append(part) }
+    }
+
+    /// Replaces the last part (there must be one).
+    mutating func replaceLast(with part: GrubWordPart) {
+        if tail.isEmpty { head = part } else { tail[tail.count - 1] = part }
+    }
+
+    public struct Parts: RandomAccessCollection, Sendable {
+        let word: GrubWord
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { word.head == nil ? 0 : 1 + word.tail.count }
+        public subscript(position: Int) -> GrubWordPart {
+            // `head` is present whenever the index is valid.
+            position == 0 ? word.head ?? word.tail[0] : word.tail[position - 1]
+        }
+    }
 
     /// The word's text when it is plain unquoted text only (keywords, `{`, function names).
     public var bareText: String? {
-        guard parts.count == 1, case .text(let text, quoted: false) = parts[0] else { return nil }
+        guard tail.isEmpty, case .text(let text, quoted: false)? = head else { return nil }
         return text
     }
 

@@ -18,16 +18,17 @@ public enum Path {
     /// Whether the path is already absolute with no empty, "." or ".." component and no
     /// trailing slash — most paths in configurations are.
     static func isNormalized(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8(isNormalized)
+    }
+
+    static func isNormalized(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-        var previous: UInt8 = 0
+        guard let first = bytes.first, first == slash else { return false }
+        var previous = slash
         var componentStart = true
         var dots = 0
-        for (n, byte) in path.utf8.enumerated() {
-            if n == 0 {
-                guard byte == slash else { return false }
-                previous = byte
-                continue
-            }
+        for byte in bytes.dropFirst() {
             if byte == slash {
                 if previous == slash || (componentStart && dots > 0) { return false }
                 componentStart = true
@@ -38,8 +39,7 @@ public enum Path {
             }
             previous = byte
         }
-        if path.utf8.count > 1 && (previous == slash || (componentStart && dots > 0)) { return false }
-        return !path.isEmpty
+        return !(bytes.count > 1 && (previous == slash || (componentStart && dots > 0)))
     }
 
     /// The folder holding the path ("/boot/grub" for "/boot/grub/grub.cfg").

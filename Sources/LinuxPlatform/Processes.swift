@@ -64,6 +64,11 @@ public enum Processes {
         return ts.tv_sec * 1_000_000_000 + ts.tv_nsec
     }
 
+    /// An environment variable of this process (host-mode settings such as benchmark repetitions).
+    public static func environment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
     public static func powerOff() { _ = clinux_reboot_power_off() }
     public static func restart() { sync(); _ = clinux_reboot_restart() }
 }

@@ -1,5 +1,5 @@
 // `baton bench-configs PATH...`: how long finding and evaluating each boot configuration takes,
-// in this build (run the release build for real figures). Each directory is treated as a device.
+// in this build (run the release build for real figures): the median of repeated runs. Each directory is treated as a device.
 
 import BootConfig
 import LinuxPlatform
@@ -21,16 +21,17 @@ enum ConfigBenchmark {
             let cached = GrubDevice(name: device.name, files: CachedFileView(device.files))
             let first = Processes.monotonicNanoseconds()
             var entries = ConfigLocator.loadConfigurations(from: cached).reduce(0) { $0 + $1.entries.count }
-            let start = Processes.monotonicNanoseconds()
-            readingMicroseconds += Double(start - first) / 1000
-            for _ in 0..<repetitions {
+            readingMicroseconds += Double(Processes.monotonicNanoseconds() - first) / 1000
+            let elapsed = medianMicroseconds(repetitions) {
                 entries = ConfigLocator.loadConfigurations(from: cached).reduce(0) { $0 + $1.entries.count }
             }
-            let elapsed = Double(Processes.monotonicNanoseconds() - start) / Double(repetitions) / 1000
             // GRUB alone: find grub.cfg, parse and evaluate it.
-            let grubStart = Processes.monotonicNanoseconds()
-            for _ in 0..<repetitions { _ = GrubConfig.load(from: cached) }
-            let grub = Double(Processes.monotonicNanoseconds() - grubStart) / Double(repetitions) / 1000
+            let grub = medianMicroseconds(repetitions) { _ = GrubConfig.load(from: cached) }
+            if let path = GrubConfig.locate(in: cached.files), let text = cached.files.text(of: path) {
+                let parse = medianMicroseconds(repetitions) { _ = GrubParser.parse(text, file: path) }
+                let lex = medianMicroseconds(repetitions) { _ = GrubLexer.tokens(text, file: true) }
+                Console.write("  \(device.name): GRUB lexing \(format3(lex)) us, parsing (with lexing) \(format3(parse)) us", fd: 2)
+            }
             results.append((device.name, entries, elapsed, grub))
         }
         results.sort { $0.microseconds > $1.microseconds }
@@ -45,6 +46,19 @@ enum ConfigBenchmark {
         Console.write("configs: \(results.count), evaluation total \(format3(total / 1000)) ms, " +
                       "\(Int(Double(results.count) / (total / 1_000_000))) configs/s, slowest \(format3(results[0].microseconds)) us (\(results[0].name))")
         return 0
+    }
+
+    /// The median time of `repetitions` runs of `work`: unlike the mean, it ignores runs the
+    /// machine interrupted.
+    static func medianMicroseconds(_ repetitions: Int, _ work: () -> Void) -> Double {
+        var times: [Int] = []
+        for _ in 0..<max(1, repetitions) {
+            let start = Processes.monotonicNanoseconds()
+            work()
+            times.append(Processes.monotonicNanoseconds() - start)
+        }
+        times.sort()
+        return Double(times[times.count / 2]) / 1000
     }
 
     /// Folders that hold a configuration Baton reads: a folder with grub.cfg, loader/entries or

@@ -72,7 +72,8 @@ enum HostCommand {
             }
         }
         if options.words.first == "bench-configs" {
-            return ConfigBenchmark.run(paths: Array(options.words.dropFirst()), repetitions: 50)
+            let repetitions = Processes.environment("BATON_BENCH_REPETITIONS").flatMap { Int($0) } ?? 50
+            return ConfigBenchmark.run(paths: Array(options.words.dropFirst()), repetitions: repetitions)
         }
         if options.words.first == "grub-ast" {
             guard options.words.count == 2 else { printUsage() ; return 2 }

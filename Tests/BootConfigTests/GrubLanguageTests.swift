@@ -6,7 +6,7 @@ import Testing
 @Suite struct GrubLexerTests {
     func words(_ text: String) -> [[GrubWordPart]] {
         GrubLexer.tokens(text).compactMap { token in
-            if case .word(let word) = token.kind { return word.parts }
+            if case .word(let word) = token.kind { return Array(word.parts) }
             return nil
         }
     }
@@ -42,7 +42,7 @@ import Testing
 
     @Test func filesDropCarriageReturnsAndHashLines() {
         let words = GrubLexer.tokens("'a\r\n#b\n  #c'\n", file: true).compactMap { token -> [GrubWordPart]? in
-            if case .word(let word) = token.kind { return word.parts }
+            if case .word(let word) = token.kind { return Array(word.parts) }
             return nil
         }
         #expect(words == [[.text("a\n  #c", quoted: true)]])
