@@ -5,6 +5,8 @@ public struct BatonOptions: Sendable, Hashable {
     public var timeout: Int?
     /// Keeps kernel messages on the console and logs more.
     public var debug: Bool
+    /// `baton.stages`: prints boot stage marks on the console, for benchmarks.
+    public var stages = false
 
     public init(timeout: Int? = nil, debug: Bool = false) {
         self.timeout = timeout
@@ -14,5 +16,6 @@ public struct BatonOptions: Sendable, Hashable {
     public init(commandLine: KernelCommandLine) {
         timeout = commandLine.value(of: "baton.timeout").flatMap { Int($0) }.map { max(0, $0) }
         debug = commandLine.parameters.contains { $0 == "baton.debug" || $0 == "baton.debug=1" }
+        stages = commandLine.parameters.contains { $0 == "baton.stages" || $0 == "baton.stages=1" }
     }
 }

@@ -30,6 +30,8 @@ struct MenuSession {
     let header: String
     let router: LogRouter
     var state: MenuState
+    /// Whether the menu was drawn once (the `menu` stage mark).
+    var drawn = false
 
     init(model: MenuModel, host: any MenuHost, consoles: ConsoleSet, options: BatonOptions, header: String, router: LogRouter) {
         self.model = model
@@ -53,10 +55,14 @@ struct MenuSession {
         for line in router.take() { _ = state.handle(.log(line)) }
     }
 
-    func drawAll() {
+    mutating func drawAll() {
         for (index, member) in consoles.members.enumerated() {
             let size = member.terminal.size
             member.terminal.draw(MenuLayout.render(state, console: index, header: header, rows: size.rows, columns: size.columns))
+        }
+        if !drawn {
+            drawn = true
+            StageLog.mark("menu")
         }
     }
 

@@ -18,8 +18,10 @@ enum MenuWorker {
         let options = BatonOptions(commandLine: commandLine)
         let started = Processes.monotonicMilliseconds()
         let router = LogRouter()
+        StageLog.mark("worker")
         let inventory = DeviceInventory(log: router.log)
         inventory.start()
+        StageLog.mark("devices-ready", "sources=\(inventory.sources.count)")
         let safe = CommandLine.arguments.contains(safeArgument)
         if safe { router.log("safe mode: the menu failed several times; plain text on every console") }
         let consoles = ConsoleSet.open(commandLine: commandLine, plainText: safe, log: router.log)
@@ -72,6 +74,7 @@ struct MachineHost: MenuHost {
             var initrds: [Int32] = []
             defer { initrds.forEach { close($0) } }
             for initrd in plan.initrds { initrds.append(try initrd.open()) }
+            StageLog.mark("kexec-load", StageLog.memoryDetail())
             try Kexec.load(kernel: kernel, initrds: initrds, commandLine: plan.commandLine, name: plan.kernel.description)
         } catch {
             log("\(error)")
@@ -80,6 +83,7 @@ struct MachineHost: MenuHost {
         Console.write("baton: booting \(plan.kernel) \(plan.commandLine)")
         inventory.scanner.unmountAll()
         if let level = Int32(getenv("BATON_CONSOLE_LOGLEVEL").map { String(cString: $0) } ?? "") { Console.setKernelMessageLevel(level) }
+        StageLog.mark("kexec")
         do {
             try Kexec.execute()
         } catch {

@@ -9,6 +9,7 @@ enum Supervisor {
     static func run() -> Never {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGINT, SIG_IGN)  // Ctrl-Alt-Del with CAD disabled; the worker decides what to do
+        let started = Processes.monotonicNanoseconds()
         mountKernelFilesystems()
         setenv("PATH", "/sbin:/bin", 1)
         if getenv("TERMINFO") == nil { setenv("TERMINFO", "/usr/share/terminfo", 1) }
@@ -16,6 +17,8 @@ enum Supervisor {
         // Kernel messages would scribble over the menu; the worker restores the level before kexec.
         if let level = Console.kernelMessageLevel() { setenv("BATON_CONSOLE_LOGLEVEL", String(level), 1) }
         if !options.debug { Console.setKernelMessageLevel(1) }
+        if options.stages { setenv(StageLog.environmentName, "1", 1) }
+        StageLog.mark("init", at: started)
         if Processes.earlyInitStatus & 3 != 3 { Console.write("baton: early mounts incomplete (status \(Processes.earlyInitStatus))") }
 
         var failures = 0

@@ -1,0 +1,42 @@
+// Boot stage marks for benchmarks: each stage is logged to the kernel log with the monotonic
+// clock (seconds since the kernel started), and with `baton.stages` on the kernel command line
+// also printed on the console as `baton-stage NAME SECONDS`, where scripts/bench reads it.
+
+import Glibc
+import LinuxPlatform
+
+enum StageLog {
+    /// Set by PID 1 for its workers when the kernel command line asks for stage lines.
+    static let environmentName = "BATON_STAGES"
+
+    /// Logs stage `name` as reached now, or at `nanoseconds` on the monotonic clock.
+    static func mark(_ name: String, _ detail: String = "", at nanoseconds: Int = Processes.monotonicNanoseconds()) {
+        let seconds = Double(nanoseconds) / 1e9
+        let line = "stage \(name) \(String(format6: seconds))\(detail.isEmpty ? "" : " " + detail)"
+        Console.kernelLog(line)
+        if getenv(environmentName) != nil { Console.write("\r\nbaton-" + line) }
+    }
+
+    /// Peak resident memory (VmHWM) of a process, in KiB, from /proc/PID/status.
+    static func peakResidentKiB(_ pid: String) -> Int? {
+        guard let status = FileSystem.text("/proc/\(pid)/status") else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+        }
+        return nil
+    }
+
+    /// Both processes' peak memory, as stage details: `supervisor_kib=… worker_kib=…`.
+    static func memoryDetail() -> String {
+        "supervisor_kib=\(peakResidentKiB("1") ?? -1) worker_kib=\(peakResidentKiB("self") ?? -1)"
+    }
+}
+
+extension String {
+    /// A number with six decimals, without Foundation.
+    init(format6 value: Double) {
+        let micros = Int((value * 1_000_000).rounded())
+        let fraction = String(micros % 1_000_000)
+        self = "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
+    }
+}
