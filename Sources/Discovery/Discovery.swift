@@ -1,6 +1,7 @@
-// The devices Baton knows and keeps knowing: coldplug modules until the device list settles,
-// then probe, mount read-only and parse each block device; afterwards follow the kernel's
-// uevents, so disks plugged in later add their entries and removed ones take theirs away.
+// The devices Baton knows and keeps knowing: coldplug modules, then follow the kernel's uevents —
+// loading modules for new devices and probing, mounting read-only and parsing each block device
+// as it appears — until no event came for a short while; afterwards the same events keep the
+// menu current, so disks plugged in later add their entries and removed ones take theirs away.
 
 import Glibc
 import LinuxPlatform
@@ -14,8 +15,8 @@ public final class DeviceInventory {
     private var probed: [String: BlockDevice?] = [:]
     public private(set) var mounts: [MountedDevice] = []
     public private(set) var sources: [BootSource] = []
-    /// How long the device list must stay unchanged before start-up stops waiting.
-    public var settleMilliseconds = 250
+    /// How long no device event may come before start-up stops waiting.
+    public var settleMilliseconds = 150
     /// The longest start-up waits for devices in all.
     public var limitMilliseconds = 5000
 
@@ -39,6 +40,30 @@ public final class DeviceInventory {
     /// Start-up: load modules for the hardware present until no new devices appear, then find
     /// the boot sources.
     public func start() {
+        guard let events else { return startPolling() }
+        let start = Processes.monotonicMilliseconds()
+        if var plug = coldplug {
+            let result = plug.load(aliases: Coldplug.modaliases())
+            coldplug = plug
+            for error in result.errors { log("\(error)") }
+        }
+        // Devices that exist already are probed now; those the modules create arrive as events.
+        _ = refresh()
+        var quietSince = Processes.monotonicMilliseconds()
+        while true {
+            let now = Processes.monotonicMilliseconds()
+            let left = min(settleMilliseconds - (now - quietSince), limitMilliseconds - (now - start))
+            guard left > 0 else { break }
+            guard Poll.wait([events.descriptor], milliseconds: left).contains(events.descriptor) else { continue }
+            if receiveEvents().received { quietSince = Processes.monotonicMilliseconds() }
+        }
+        log("devices after \(Processes.monotonicMilliseconds() - start) ms: " +
+            (mounts.isEmpty ? "none mounted" : mounts.map(\.device.summary).joined(separator: ", ")))
+    }
+
+    /// Start-up without a uevent socket: load modules and look at the block devices every 50 ms
+    /// until the list stops changing.
+    private func startPolling() {
         let start = Processes.monotonicMilliseconds()
         var lastNames: [String] = []
         var stableSince = start
@@ -66,10 +91,16 @@ public final class DeviceInventory {
     /// Reads the pending device events: loads modules for new devices, re-probes changed media.
     /// Returns whether the boot sources changed.
     public func handleEvents() -> Bool {
-        guard let events else { return false }
+        receiveEvents().changed
+    }
+
+    /// Handles the pending device events: whether there were any, and whether the sources changed.
+    private func receiveEvents() -> (received: Bool, changed: Bool) {
+        guard let events else { return (false, false) }
+        let messages = events.receive()
         var blockChanged = false
         var aliases: [String] = []
-        for message in events.receive() {
+        for message in messages {
             guard let event = Uevent.parse(message) else { continue }
             if event.action == "add", let alias = event.modalias { aliases.append(alias) }
             if event.subsystem == "block", let name = event.deviceName {
@@ -84,7 +115,7 @@ public final class DeviceInventory {
             for error in result.errors { log("\(error)") }
             for path in result.loaded { log("loaded \(path)") }
         }
-        return blockChanged ? refresh() : false
+        return (!messages.isEmpty, blockChanged ? refresh() : false)
     }
 
     /// Looks at every device again, as if none had been seen (the `r` key).

@@ -14,26 +14,47 @@ public enum TerminalSize {
     /// Asks the terminal on a serial line for its size (ESC[6n cursor position report); nil when
     /// it does not answer within `milliseconds`. Input is read raw meanwhile and restored after.
     public static func query(fd: Int32, milliseconds: Int = 200) -> (rows: Int, columns: Int)? {
-        var saved = termios()
-        guard tcgetattr(fd, &saved) == 0 else { return nil }
-        var raw = saved
-        raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
-        _ = tcsetattr(fd, TCSANOW, &raw)
-        defer { _ = tcsetattr(fd, TCSANOW, &saved) }
-        // Save the cursor, go as far down-right as the terminal allows, ask, restore.
-        let ask = Array("\u{1b}7\u{1b}[999;999H\u{1b}[6n\u{1b}8".utf8)
-        try? FileSystem.writeAll(ask, to: fd, name: "terminal")
-        var reply: [UInt8] = []
-        let deadline = Processes.monotonicMilliseconds() + milliseconds
-        while reply.last != UInt8(ascii: "R"), reply.count < 32 {
-            let left = deadline - Processes.monotonicMilliseconds()
-            guard left > 0, let byte = Console.readByte(fd: fd, milliseconds: left) else { return nil }
-            reply.append(byte)
+        PendingQuery.ask(fd: fd, milliseconds: milliseconds)?.answer()
+    }
+
+    /// A size question sent and not yet answered: ask early, do other work, read the answer
+    /// later, so a terminal that never answers costs no extra time.
+    public struct PendingQuery {
+        let fd: Int32
+        let saved: termios
+        /// The descriptor the question was written to.
+        public var descriptor: Int32 { fd }
+        let deadline: Int
+
+        /// Sends the question; the terminal is read raw until `answer()`.
+        public static func ask(fd: Int32, milliseconds: Int = 200) -> PendingQuery? {
+            var saved = termios()
+            guard tcgetattr(fd, &saved) == 0 else { return nil }
+            var raw = saved
+            raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
+            _ = tcsetattr(fd, TCSANOW, &raw)
+            // Save the cursor, go as far down-right as the terminal allows, ask, restore.
+            let question = Array("\u{1b}7\u{1b}[999;999H\u{1b}[6n\u{1b}8".utf8)
+            try? FileSystem.writeAll(question, to: fd, name: "terminal")
+            return PendingQuery(fd: fd, saved: saved, deadline: Processes.monotonicMilliseconds() + milliseconds)
         }
-        // A terminal that answers twice must not leave bytes for the menu to read as keys.
-        Processes.sleep(milliseconds: 20)
-        _ = tcflush(fd, TCIFLUSH)
-        return parseReport(reply)
+
+        /// The reported size, waiting at most until the deadline set when asking; restores the
+        /// terminal's settings.
+        public func answer() -> (rows: Int, columns: Int)? {
+            var saved = self.saved
+            defer { _ = tcsetattr(fd, TCSANOW, &saved) }
+            var reply: [UInt8] = []
+            while reply.last != UInt8(ascii: "R"), reply.count < 32 {
+                let left = max(0, deadline - Processes.monotonicMilliseconds())
+                guard let byte = Console.readByte(fd: fd, milliseconds: left) else { return nil }
+                reply.append(byte)
+            }
+            // A terminal that answers twice must not leave bytes for the menu to read as keys.
+            Processes.sleep(milliseconds: 20)
+            _ = tcflush(fd, TCIFLUSH)
+            return parseReport(reply)
+        }
     }
 
     /// `ESC [ rows ; columns R` → (rows, columns).

@@ -29,8 +29,26 @@ struct ConsoleSet {
         return isSerial(name) ? "vt220" : "linux"
     }
 
+    /// Asks every serial console for its size now, so the answers arrive while devices are
+    /// found; `open` reads them. Each question holds a descriptor of its own.
+    static func askSizes(commandLine: KernelCommandLine, plainText: Bool) -> [String: TerminalSize.PendingQuery] {
+        guard !plainText else { return [:] }
+        var questions: [String: TerminalSize.PendingQuery] = [:]
+        for name in Console.active() where terminalType(for: name, commandLine: commandLine) != "dumb" {
+            guard let fd = try? Console.openDevice(name) else { continue }
+            if TerminalSize.kernel(fd: fd) == nil, let question = TerminalSize.PendingQuery.ask(fd: fd) {
+                questions[name] = question
+            } else {
+                close(fd)
+            }
+        }
+        return questions
+    }
+
     /// Opens every active console; falls back to the descriptors Baton was started with.
-    static func open(commandLine: KernelCommandLine, plainText: Bool = false, log: (String) -> Void) -> ConsoleSet {
+    /// `sizes` are questions asked earlier with `askSizes`.
+    static func open(commandLine: KernelCommandLine, plainText: Bool = false, sizes: [String: TerminalSize.PendingQuery] = [:],
+                     log: (String) -> Void) -> ConsoleSet {
         var set = ConsoleSet()
         set.commandLineConsoles = commandLine.values(of: "console")
         var names = Console.active()
@@ -45,7 +63,11 @@ struct ConsoleSet {
             }
             let term = plainText ? "dumb" : terminalType(for: name, commandLine: commandLine)
             // ncurses reads LINES/COLUMNS when the kernel knows no size (serial lines).
-            if TerminalSize.kernel(fd: fd) == nil, term != "dumb", let size = TerminalSize.query(fd: fd) {
+            let asked = sizes[name].map { question in
+                defer { close(question.descriptor) }
+                return question.answer()
+            }
+            if TerminalSize.kernel(fd: fd) == nil, term != "dumb", let size = asked ?? TerminalSize.query(fd: fd) {
                 setenv("LINES", String(size.rows), 1)
                 setenv("COLUMNS", String(size.columns), 1)
             } else {

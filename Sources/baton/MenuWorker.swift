@@ -19,12 +19,13 @@ enum MenuWorker {
         let started = Processes.monotonicMilliseconds()
         let router = LogRouter()
         StageLog.mark("worker")
+        let safe = CommandLine.arguments.contains(safeArgument)
+        let sizes = ConsoleSet.askSizes(commandLine: commandLine, plainText: safe)
         let inventory = DeviceInventory(log: router.log)
         inventory.start()
         StageLog.mark("devices-ready", "sources=\(inventory.sources.count)")
-        let safe = CommandLine.arguments.contains(safeArgument)
         if safe { router.log("safe mode: the menu failed several times; plain text on every console") }
-        let consoles = ConsoleSet.open(commandLine: commandLine, plainText: safe, log: router.log)
+        let consoles = ConsoleSet.open(commandLine: commandLine, plainText: safe, sizes: sizes, log: router.log)
         crashIfAsked(commandLine)
         // From here on the consoles show the menu: log lines go to its log view instead.
         router.toConsole = false
