@@ -47,11 +47,18 @@ public struct BLSEntry: Sendable, Hashable {
         return (entry, diagnostics)
     }
 
-    /// Reads every `*.conf` in a folder of the view.
+    /// The most entry files read from one folder; a folder with more is reported and cut.
+    public static let maxEntries = 10_000
+
+    /// Reads every `*.conf` in a folder of the view (at most `maxEntries`).
     public static func entries(in directory: String, of view: some FileView) -> (entries: [BLSEntry], diagnostics: [Diagnostic]) {
         var entries: [BLSEntry] = []
         var diagnostics: [Diagnostic] = []
         for name in view.list(directory) where name.hasSuffix(".conf") {
+            guard entries.count < maxEntries else {
+                diagnostics.append(Diagnostic(.warning, "more than \(maxEntries) entries; the rest are not read", at: SourceLocation(file: directory, line: 0)))
+                break
+            }
             let path = Path.normalized(directory + "/" + name)
             guard let text = view.text(of: path) else { continue }
             let parsed = parse(text, path: path)

@@ -54,6 +54,8 @@ public struct GrubLimits: Sendable {
     /// take: GRUB would run out of memory first; Baton stops growing them.
     public var valueBytes = 1 << 14
     public var textBytes = 1 << 18
+    /// Most menu entries and submenus one configuration may define (each submenu's own count).
+    public var menuEntries = 10_000
     /// Nesting already in use when the configuration starts (grub-oracle sources the
     /// configuration from its own, two levels deeper than a real boot).
     var initialDepth = 0
@@ -129,6 +131,8 @@ struct GrubMachine {
     var positional: [String]?
     var status: Int32 = 0
     var menu: [GrubMenuNode] = []
+    /// Whether the menu-entry limit was reported (once is enough).
+    var menuOverflowReported = false
     var loaded = GrubLoadedBoot()
     var file: String
     var depth = 0
@@ -483,6 +487,15 @@ struct GrubMachine {
         guard let title else {
             warn("\(kind) without a title; entry not defined", line: line)
             status = GrubError.badArgument
+            return
+        }
+        guard menu.count < limits.menuEntries else {
+            // Reported once, at the first entry left out (the log would otherwise grow with the file).
+            if !menuOverflowReported {
+                menuOverflowReported = true
+                warn("more than \(limits.menuEntries) menu entries; '\(title)' and those after it are not shown", line: line)
+            }
+            status = GrubError.none
             return
         }
         menu.append(GrubMenuNode(

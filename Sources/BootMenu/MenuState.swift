@@ -21,6 +21,8 @@ public struct MenuState: Sendable, Hashable {
     public private(set) var status: String?
     /// True while a boot is being attempted; keys wait until it fails.
     public private(set) var booting = false
+    /// The entry being booted, named when its boot fails (nil for a command typed at the prompt).
+    private var bootingTitle: String?
     public private(set) var view: View = .list
     public private(set) var editor = LineEditor("")
     /// The consoles the menu is on, by name ("ttyS0", "tty0").
@@ -71,7 +73,8 @@ public struct MenuState: Sendable, Hashable {
             booting = false
             countdown = nil
             view = .list
-            status = "Cannot boot: \(message)"
+            status = bootingTitle.map { "Cannot boot \"\($0)\": \(message)" } ?? "Cannot boot: \(message)"
+            bootingTitle = nil
             appendLog("boot failed: \(message)")
             return [.redraw]
         case .itemsChanged(let newItems, let newDefault, let timeout):
@@ -190,6 +193,7 @@ public struct MenuState: Sendable, Hashable {
             if wasCommand {
                 guard !text.allSatisfy({ $0 == " " }) else { return [.redraw] }
                 booting = true
+                bootingTitle = nil
                 status = "Booting \(text)..."
                 return [.redraw, .boot(BootRequest(.typed(text), console: controller))]
             }
@@ -218,6 +222,7 @@ public struct MenuState: Sendable, Hashable {
             return [.redraw]
         }
         booting = true
+        bootingTitle = items[index].title
         status = "Booting \"\(items[index].title)\"..."
         return [.redraw, .boot(BootRequest(.entry(index: index, commandLine: commandLine), console: controller))]
     }

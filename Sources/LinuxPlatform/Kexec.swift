@@ -21,6 +21,27 @@ public enum Kexec {
         try retrying("kexec_file_load", name) { clinux_kexec_file_load(kernel, initrdFD, commandLine, flags) }
     }
 
+    /// Why the running kernel refused to load a kernel, in words a user can act on.
+    public static func explain(_ error: SystemError) -> String {
+        guard error.call == "kexec_file_load" else { return error.description }
+        let reason: String
+        switch error.errno {
+        case EPERM:
+            reason = "the running kernel is locked down (lockdown=integrity or Secure Boot) and starts only kernels signed by a key it trusts"
+        case EKEYREJECTED, ENOKEY, EBADMSG, EKEYREVOKED, EKEYEXPIRED:
+            reason = "the kernel's signature is missing or not trusted, and the running kernel requires a trusted one"
+        case ENOEXEC:
+            reason = "not a Linux kernel the running kernel can start (a bzImage for this architecture)"
+        case ENOMEM, EADDRNOTAVAIL, E2BIG, EFBIG:
+            reason = "the kernel and its initrd do not fit in memory"
+        case EINVAL:
+            reason = "the running kernel rejected the kernel or its command line (too long, or a corrupt file)"
+        default:
+            reason = error.message
+        }
+        return "\(reason) (\(error))"
+    }
+
     /// Jumps into the loaded kernel. Returns only on failure.
     public static func execute() throws(SystemError) {
         sync()

@@ -78,8 +78,9 @@ struct MachineHost: MenuHost {
             StageLog.mark("kexec-load", StageLog.memoryDetail())
             try Kexec.load(kernel: kernel, initrds: initrds, commandLine: plan.commandLine, name: plan.kernel.description)
         } catch {
-            log("\(error)")
-            return "\(error)"
+            let message = Kexec.explain(error)
+            log(message)
+            return message
         }
         Console.write("baton: booting \(plan.kernel) \(plan.commandLine)")
         inventory.scanner.unmountAll()

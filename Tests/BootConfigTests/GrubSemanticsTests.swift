@@ -284,3 +284,24 @@ private func printed(_ config: String, files: [String: String] = [:]) -> String 
         #expect(printed("regexp --set=1:v '^a(.)c$' abc\necho $v\nif regexp x y; then echo no; else echo yes; fi") == "b\nyes\n")
     }
 }
+
+@Suite struct EntryLimitTests {
+    @Test func grubStopsDefiningEntriesAtTheLimitAndSaysSoOnce() {
+        var options = GrubOptions()
+        options.limits.menuEntries = 5
+        let config = (0..<8).map { "menuentry 'E\($0)' { linux /vmlinuz }" }.joined(separator: "\n")
+        let result = Grub.run(config, options: options)
+        #expect(result.entries.map(\.title) == ["E0", "E1", "E2", "E3", "E4"])
+        let warnings = result.diagnostics.filter { $0.message.contains("more than 5 menu entries") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.location.line == 6)
+    }
+
+    @Test func blsReadsAtMostItsLimitOfEntryFiles() {
+        var files: [String: String] = [:]
+        for n in 0..<(BLSEntry.maxEntries + 3) { files["/loader/entries/e\(n).conf"] = "title E\(n)\nlinux /vmlinuz-\(n)\n" }
+        let read = BLSEntry.entries(in: "/loader/entries", of: MemoryFileView(files))
+        #expect(read.entries.count == BLSEntry.maxEntries)
+        #expect(read.diagnostics.contains { $0.message.contains("more than \(BLSEntry.maxEntries) entries") })
+    }
+}

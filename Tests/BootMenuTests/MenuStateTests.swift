@@ -88,7 +88,7 @@ extension MenuState {
         var state = MenuState(items: items, defaultIndex: 0, timeout: 1)
         _ = state.handle(.tick)
         #expect(state.handle(.bootFailed(message: "kexec_file_load(/vmlinuz): Operation not permitted")) == [.redraw])
-        #expect(state.status == "Cannot boot: kexec_file_load(/vmlinuz): Operation not permitted")
+        #expect(state.status == "Cannot boot \"Debian\": kexec_file_load(/vmlinuz): Operation not permitted")
         #expect(state.logLines.last == "boot failed: kexec_file_load(/vmlinuz): Operation not permitted")
         #expect(state.press(.down) == [.redraw])
         #expect(state.press(.enter) == [.redraw, entry(1)])

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -488,6 +489,37 @@ def nvme_and_logical(t):
     # nvme0n1p1 sorts before vda5: the logical partition's entry is the second.
     m.keys((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter"))
     t.expect_target(["e2e.on=logical"])
+
+
+def strip_pe_signature(kernel, out):
+    """Copies a signed bzImage without its Authenticode signature (the PE certificate table)."""
+    data = bytearray(Path(kernel).read_bytes())
+    pe = struct.unpack_from("<I", data, 0x3C)[0]
+    optional = pe + 24
+    directory = optional + (112 if struct.unpack_from("<H", data, optional)[0] == 0x20B else 96) + 4 * 8
+    offset, size = struct.unpack_from("<II", data, directory)
+    if size == 0:
+        raise Failure(f"{kernel} has no signature to strip")
+    struct.pack_into("<II", data, directory, 0, 0)
+    if offset + size == len(data):
+        del data[offset:]
+    Path(out).write_bytes(bytes(data))
+    return Path(out)
+
+
+@scenario
+def lockdown_refuses_kexec(t):
+    """Under lockdown=integrity the kernel refuses unsigned (and untrusted) kernels: each attempt
+    names the entry and why, and the menu stays usable for the next one."""
+    unsigned = strip_pe_signature(t.env["kernel"], t.dir / "unsigned")
+    cfg = grub_cfg(0, 1, ["/boot/unsigned", "/boot/vmlinuz"], extra=SERIAL)
+    disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, "boot/unsigned": unsigned, **boot_files(t.env)})
+    m = t.boot(disks=[disk], append="lockdown=integrity")
+    m.expect_words(f'Cannot boot "{TITLES[0]}": the running kernel is locked down', t.deadline)
+    m.keys((DOWN, "Down"), (ENTER, "Enter"))
+    m.expect_words(f'Cannot boot "{TITLES[1]}":', t.deadline)
+    m.keys((b"l", "l (log view)"))
+    m.expect_words("boot failed:", t.deadline)
 
 
 @scenario
