@@ -18,6 +18,9 @@ struct SyslinuxResolver {
     /// Configs being shown, outermost first: CONFIG back to one of them adds nothing new.
     var configStack: [String]
     var diagnostics: [Diagnostic] = []
+    /// CONFIG files already resolved, by the configs shown around them, working directory and
+    /// path: install media point many labels at the same file, which is then read once.
+    var resolvedConfigs: [String: Result?] = [:]
     /// The document's bootable labels by name: the first of each, as syslinux's find_label finds.
     private var labelsByName: [String: Int] = [:]
     private var labelsByFirstWord: [String: Int] = [:]
@@ -153,13 +156,18 @@ struct SyslinuxResolver {
             }
             return nil
         }
+        let key = (configStack + [workingDirectory, path]).joined(separator: "\0")
+        if let known = resolvedConfigs[key] { return known }
         guard let document = SyslinuxParser.parse(path, workingDirectory: workingDirectory, in: view, budget: &budget) else {
             warn("CONFIG \(path) not found", location)
             return nil
         }
         var inner = SyslinuxResolver(view: view, budget: budget, configStack: configStack + [path])
+        inner.resolvedConfigs = resolvedConfigs
         let result = inner.resolve(document)
         budget = inner.budget
+        resolvedConfigs = inner.resolvedConfigs
+        resolvedConfigs[key] = .some(result)
         diagnostics += document.diagnostics + inner.diagnostics
         return result
     }

@@ -136,7 +136,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 
     @Test func configFanOutIsBounded() throws {
-        // Ten CONFIG labels to ten CONFIG labels …: 10^8 files without a bound.
+        // Ten CONFIG labels to ten CONFIG labels …: 10^8 file reads if each were read anew.
         var files: [String: String] = [:]
         for level in 0..<8 {
             files["/\(level).cfg"] = (0..<10).map { "label l\(level)x\($0)\n config \(level + 1).cfg\n" }.joined()
@@ -147,7 +147,11 @@ struct SeededGenerator: RandomNumberGenerator {
         var config: BootConfiguration?
         let elapsed = clock.measure { config = SyslinuxConfig.load(from: MemoryFileView(files)) }
         #expect(elapsed < .seconds(30))
-        #expect(config?.diagnostics.contains { $0.severity == .error && $0.message.contains("too large") } == true)
+        // Each file is resolved once per chain of configs around it, so the work is linear; the
+        // chain is cut at the depth limit, and that is said a bounded number of times.
+        let diagnostics = config?.diagnostics ?? []
+        #expect(diagnostics.contains { $0.message.contains("nests deeper than") })
+        #expect(diagnostics.count < 100)
     }
 
     @Test func manyLabelsAndLookupsStayFast() throws {
