@@ -6,6 +6,8 @@ import Glibc
 import LinuxPlatform
 
 public struct DeviceScanner {
+    /// Problems logged per configuration; the rest are counted.
+    static let diagnosticsLogged = 20
     public var mountRoot = "/run/baton"
     public var log: (String) -> Void
 
@@ -86,7 +88,11 @@ public struct DeviceScanner {
         for (mount, grubDevice) in zip(mounts, grubDevices) {
             for configuration in ConfigLocator.loadConfigurations(from: grubDevice, devices: grubDevices, grub: grub) {
                 log("\(mount.device.summary): \(configuration.path), \(configuration.entries.count) entries")
-                for diagnostic in configuration.diagnostics { log("\(mount.device.name): \(diagnostic)") }
+                // A garbage file can hold thousands of problems: the first ones say enough.
+                for diagnostic in configuration.diagnostics.prefix(Self.diagnosticsLogged) { log("\(mount.device.name): \(diagnostic)") }
+                if configuration.diagnostics.count > Self.diagnosticsLogged {
+                    log("\(mount.device.name): \(configuration.path): \(configuration.diagnostics.count - Self.diagnosticsLogged) more problems not shown")
+                }
                 sources.append(BootSource(mount: mount, configuration: configuration))
             }
         }

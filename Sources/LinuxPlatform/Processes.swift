@@ -64,6 +64,15 @@ public enum Processes {
         return ts.tv_sec * 1_000_000_000 + ts.tv_nsec
     }
 
+    /// Arms a timer whose SIGALRM kills this process wherever it then is (for crash tests).
+    public static func dieBySignal(afterMilliseconds milliseconds: Int) {
+        signal(SIGALRM, SIG_DFL)
+        var timer = itimerval()
+        timer.it_value.tv_sec = milliseconds / 1000
+        timer.it_value.tv_usec = (milliseconds % 1000) * 1000
+        setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &timer, nil)
+    }
+
     /// An environment variable of this process (host-mode settings such as benchmark repetitions).
     public static func environment(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }

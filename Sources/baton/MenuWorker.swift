@@ -15,6 +15,7 @@ enum MenuWorker {
 
     static func run() -> Never {
         let commandLine = KernelCommandLine(FileSystem.text("/proc/cmdline") ?? "")
+        killLaterIfAsked(commandLine)
         let options = BatonOptions(commandLine: commandLine)
         let started = Processes.monotonicMilliseconds()
         let router = LogRouter()
@@ -43,6 +44,17 @@ enum MenuWorker {
               let run = getenv("BATON_WORKER_RUN").flatMap({ Int(String(cString: $0)) }), run <= limit else { return }
         Console.kernelLog("baton.test-crash: worker run \(run) aborts")
         abort()
+    }
+
+    /// `baton.test-kill=N` (for tests of crash recovery): the first N runs of the worker are
+    /// killed by SIGALRM after 1 to 1500 ms, wherever they are then — finding devices, drawing
+    /// the menu, editing. The delay comes from the clock, so each run dies somewhere else.
+    static func killLaterIfAsked(_ commandLine: KernelCommandLine) {
+        guard let limit = commandLine.value(of: "baton.test-kill").flatMap({ Int($0) }),
+              let run = getenv("BATON_WORKER_RUN").flatMap({ Int(String(cString: $0)) }), run <= limit else { return }
+        let milliseconds = 1 + (Processes.monotonicNanoseconds() / 1000) % 1500
+        Console.kernelLog("baton.test-kill: worker run \(run) dies in \(milliseconds) ms")
+        Processes.dieBySignal(afterMilliseconds: milliseconds)
     }
 
     /// "Baton on <machine>", from DMI where the firmware provides it.

@@ -508,6 +508,30 @@ def strip_pe_signature(kernel, out):
 
 
 @scenario
+def oversized_configs(t):
+    """Beside a good disk: a grub.cfg of 100 000 entries, one of 20 MiB, and one of binary
+    garbage with NUL bytes and invalid UTF-8. The big one is cut at 10 000 entries, the huge
+    one is not read, the garbage gives diagnostics; the menu comes up and the good entry boots."""
+    many = t.dir / "many.cfg"
+    with open(many, "w") as f:
+        for n in range(100_000):
+            f.write(f"menuentry 'Many {n}' {{\n linux /boot/vmlinuz n={n}\n}}\n")
+    huge = t.dir / "huge.cfg"
+    with open(huge, "wb") as f:
+        f.write(b"menuentry 'Oversized-Config-Entry' { linux /boot/vmlinuz }\n")
+        f.write(b"#" * (20 << 20))
+    garbage = t.dir / "garbage.cfg"
+    garbage.write_bytes(bytes(range(256)) * 64 + b"menuentry '\xff\xfe\x00' { linux /\x00 }\n" + os.urandom(8192))
+    good = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(1, 2, ["/boot/vmlinuz"] * 2, extra=SERIAL), **boot_files(t.env)})
+    disks = [good] + [t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg}) for cfg in (many, huge, garbage)]
+    m = t.boot(disks=disks)
+    m.expect_words("/boot/grub/grub.cfg, 10000 entries", t.deadline)
+    t.expect_target(["e2e.entry=1"])
+    if "Oversized-Config-Entry" in readable(bytes(m.raw)):
+        raise Failure("a config over the 16 MiB limit was read")
+
+
+@scenario
 def lockdown_refuses_kexec(t):
     """Under lockdown=integrity the kernel refuses unsigned (and untrusted) kernels: each attempt
     names the entry and why, and the menu stays usable for the next one."""
@@ -560,6 +584,33 @@ def crash_recovery(t):
     raw = readable(bytes(m.raw))
     if raw.count("killed by signal 6") != 4 or "Kernel panic" in raw:
         raise Failure(f"expected 4 worker deaths and no panic, saw {raw.count('killed by signal 6')}")
+
+
+@scenario
+def random_kills(t):
+    """The menu worker is killed (SIGALRM) five times at moments chosen by the clock — while
+    finding devices, drawing, or editing a command line, as keys keep coming. PID 1 restarts it
+    each time, then the safe-mode menu boots. No kernel panic."""
+    cfg = grub_cfg(0, 30, ["/boot/vmlinuz"] * 2, extra=SERIAL)
+    disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
+    m = t.boot(disks=[disk], append="baton.test-kill=5")
+    deaths = lambda: readable(bytes(m.raw)).count("killed by signal 14")
+    while deaths() < 5:
+        if time.monotonic() > t.deadline:
+            raise Failure(f"saw {deaths()} of 5 worker deaths")
+        if deaths() < 3:
+            # Keys while the full-screen workers come and go: start editing, type, leave the
+            # editor. None after that, so no key is left over for the safe-mode menu.
+            m.keys((b"e", "e"), (b"x", "x"), (b"\x1b", "Esc"))
+        else:
+            time.sleep(0.5)
+    m.expect_words("safe mode: the menu failed several times", t.deadline)
+    m.expect_words(TITLES[1], t.deadline)
+    m.keys((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter"))
+    t.expect_target(["e2e.entry=1"])
+    raw = readable(bytes(m.raw))
+    if raw.count("killed by signal 14") != 5 or "Kernel panic" in raw:
+        raise Failure(f"expected 5 worker deaths and no panic, saw {raw.count('killed by signal 14')}")
 
 
 class Tmux:
