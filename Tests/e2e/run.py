@@ -577,13 +577,20 @@ def crash_recovery(t):
     disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
     m = t.boot(disks=[disk], append="baton.test-crash=4")
     m.expect_words("restarting in safe mode", t.deadline)
+    boot_from_safe_mode(t, m, deaths=4, signal=6)
+
+
+def boot_from_safe_mode(t, m, deaths, signal):
+    """After the worker's deaths: the safe-mode menu boots the second entry, the supervisor saw
+    exactly DEATHS deaths by SIGNAL, and the kernel never panicked."""
     m.expect_words("safe mode: the menu failed several times", t.deadline)
     m.expect_words(TITLES[1], t.deadline)
     m.keys((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter"))
     t.expect_target(["e2e.entry=1"])
     raw = readable(bytes(m.raw))
-    if raw.count("killed by signal 6") != 4 or "Kernel panic" in raw:
-        raise Failure(f"expected 4 worker deaths and no panic, saw {raw.count('killed by signal 6')}")
+    seen = raw.count(f"killed by signal {signal}")
+    if seen != deaths or "Kernel panic" in raw:
+        raise Failure(f"expected {deaths} worker deaths and no panic, saw {seen}")
 
 
 @scenario
@@ -604,13 +611,7 @@ def random_kills(t):
             m.keys((b"e", "e"), (b"x", "x"), (b"\x1b", "Esc"))
         else:
             time.sleep(0.5)
-    m.expect_words("safe mode: the menu failed several times", t.deadline)
-    m.expect_words(TITLES[1], t.deadline)
-    m.keys((b" ", "space"), (DOWN, "Down"), (ENTER, "Enter"))
-    t.expect_target(["e2e.entry=1"])
-    raw = readable(bytes(m.raw))
-    if raw.count("killed by signal 14") != 5 or "Kernel panic" in raw:
-        raise Failure(f"expected 5 worker deaths and no panic, saw {raw.count('killed by signal 14')}")
+    boot_from_safe_mode(t, m, deaths=5, signal=14)
 
 
 class Tmux:
