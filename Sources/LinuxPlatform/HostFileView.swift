@@ -34,7 +34,7 @@ public struct HostFileView: FileView {
         let fd = try open(path, flags: O_RDONLY | O_NONBLOCK)
         guard clinux_is_regular(fd) != 0 else {
             close(fd)
-            throw SystemError("open", hostPath(path), errno: EINVAL)
+            throw SystemError("open", hostPath(path), errno: EINVAL, explanation: "not a regular file (a FIFO, device node or folder)")
         }
         return fd
     }

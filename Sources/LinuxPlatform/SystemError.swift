@@ -10,11 +10,14 @@ public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
     public var call: String
     public var subject: String?
     public var errno: Int32
+    /// Said instead of the C library's text for `errno`, when Baton knows better.
+    public var explanation: String?
 
-    public init(_ call: String, _ subject: String? = nil, errno: Int32) {
+    public init(_ call: String, _ subject: String? = nil, errno: Int32, explanation: String? = nil) {
         self.call = call
         self.subject = subject
         self.errno = errno
+        self.explanation = explanation
     }
 
     /// The error for the current `errno`.
@@ -22,7 +25,7 @@ public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
         SystemError(call, subject, errno: Glibc.errno)
     }
 
-    public var message: String { String(cString: strerror(errno)) }
+    public var message: String { explanation ?? String(cString: strerror(errno)) }
 
     public var description: String {
         "\(call)(\(subject ?? "")): \(message)"

@@ -44,6 +44,11 @@ import Testing
         #expect(view.contents(of: "/boot/fifo") == nil)
         #expect(view.contents(of: "/boot") == nil)
         #expect(throws: SystemError.self) { try view.openRegularFile("/boot/fifo") }
+        do {
+            _ = try view.openRegularFile("/boot/fifo")
+        } catch {
+            #expect(error.message.contains("not a regular file"))
+        }
     }
 
     @Test func oversizedFilesAreRefused() throws {
@@ -55,5 +60,11 @@ import Testing
         try handle.truncate(atOffset: UInt64(HostFileView.fileSizeLimit + 1))
         try handle.close()
         #expect(view.contents(of: "/big.cfg") == nil)
+        // A 1 GiB configuration (sparse here) is refused the same way, without reading it.
+        let huge = try FileHandle(forWritingTo: big)
+        try huge.truncate(atOffset: 1 << 30)
+        try huge.close()
+        #expect(view.contents(of: "/big.cfg") == nil)
+        #expect(view.text(of: "/big.cfg") == nil)
     }
 }

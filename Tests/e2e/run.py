@@ -78,6 +78,10 @@ RUNNING = set()  # machines to kill if the run is interrupted
 MILESTONES = ("Baton boot menu", "BATON-TARGET-BOOTED")
 
 
+class Fifo:
+    """A named pipe to put on a test disk where a file should be."""
+
+
 class Symlink:
     """A symbolic link to put on a test disk."""
 
@@ -198,6 +202,8 @@ class Run:
             dest.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(content, Symlink):
                 os.symlink(content.target, dest)
+            elif isinstance(content, Fifo):
+                os.mkfifo(dest)
             elif isinstance(content, Path):
                 shutil.copyfile(content, dest)
             else:
@@ -550,17 +556,28 @@ def lockdown_refuses_kexec(t):
 def hostile_disks(t):
     """A disk whose kernel is a symlink to Baton's own /init and whose title holds a terminal
     escape sequence, beside a corrupt filesystem: the escape never reaches the terminal, the
-    symlink cannot leave its disk, the corrupt disk is reported, and a good entry still boots."""
+    symlink cannot leave its disk, the corrupt disk is reported, and a good entry still boots.
+    Entries whose kernel is a text file, an empty file or a FIFO each say why they cannot boot."""
     evil_title = "Evil\x1b[2J\x1b]0;pwned\x07 title"
-    cfg = "\n".join([
-        "set default=0", "set timeout=1",
-        f"menuentry '{evil_title}' {{", f"    linux /boot/evil e2e.entry=0 {SERIAL}", "    initrd /boot/target.img", "}",
-        f"menuentry '{TITLES[1]}' {{", f"    linux /boot/vmlinuz e2e.entry=1 {SERIAL}", "    initrd /boot/target.img", "}", ""])
-    good = t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg, "boot/evil": Symlink("/init"), **boot_files(t.env)})
+    bad = [("Text kernel", "/boot/text", "not a Linux kernel"), ("Empty kernel", "/boot/empty", "rejected the kernel"),
+           ("Fifo kernel", "/boot/fifo", "not a regular file")]
+    entries = [(evil_title, "/boot/evil", 0), (TITLES[1], "/boot/vmlinuz", 1)] + [(title, path, n + 2) for n, (title, path, _) in enumerate(bad)]
+    cfg = "\n".join(["set default=0", "set timeout=1"] + [
+        line for title, kernel, n in entries
+        for line in (f"menuentry '{title}' {{", f"    linux {kernel} e2e.entry={n} {SERIAL}", "    initrd /boot/target.img", "}")] + [""])
+    files = {"boot/grub/grub.cfg": cfg, "boot/evil": Symlink("/init"), "boot/text": "echo this is no kernel\n" * 100,
+             "boot/empty": "", "boot/fifo": Fifo(), **boot_files(t.env)}
+    good = t.disk("ext4", "none", files)
     broken = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(0, 1, ["/boot/vmlinuz"])}, corrupt=True)
     m = t.boot(disks=[good, broken])
     m.expect_words("No such file or directory", t.deadline)  # the default's kernel resolves inside the disk only
-    m.keys((DOWN, "Down"), (ENTER, "Enter"))
+    m.keys((DOWN, "Down"))
+    for title, _, reason in bad:
+        m.keys((DOWN, "Down"), (ENTER, "Enter"))
+        # ncurses redraws only what changed on the status line: "Cannot boot" may already be there.
+        m.expect_words(f'{title}":', t.deadline)
+        m.expect_words(reason, t.deadline)
+    m.keys((b"\x1b[A", "Up"), (b"\x1b[A", "Up"), (b"\x1b[A", "Up"), (ENTER, "Enter"))
     t.expect_target(["e2e.entry=1"])
     raw = bytes(m.raw)
     if b"\x1b[2J" in raw or b"\x1b]0;" in raw:
