@@ -82,6 +82,13 @@ class Fifo:
     """A named pipe to put on a test disk where a file should be."""
 
 
+class Sparse:
+    """A file of SIZE bytes of zeros, stored as a hole (on the host and in ext4)."""
+
+    def __init__(self, size):
+        self.size = size
+
+
 class Symlink:
     """A symbolic link to put on a test disk."""
 
@@ -204,6 +211,9 @@ class Run:
                 os.symlink(content.target, dest)
             elif isinstance(content, Fifo):
                 os.mkfifo(dest)
+            elif isinstance(content, Sparse):
+                with open(dest, "wb") as f:
+                    f.truncate(content.size)
             elif isinstance(content, Path):
                 shutil.copyfile(content, dest)
             else:
@@ -557,16 +567,17 @@ def hostile_disks(t):
     """A disk whose kernel is a symlink to Baton's own /init and whose title holds a terminal
     escape sequence, beside a corrupt filesystem: the escape never reaches the terminal, the
     symlink cannot leave its disk, the corrupt disk is reported, and a good entry still boots.
-    Entries whose kernel is a text file, an empty file or a FIFO each say why they cannot boot."""
+    Entries whose kernel is a text file, an empty file, a FIFO or larger than memory (768 MiB on
+    a 512 MiB machine) each say why they cannot boot."""
     evil_title = "Evil\x1b[2J\x1b]0;pwned\x07 title"
     bad = [("Text kernel", "/boot/text", "not a Linux kernel"), ("Empty kernel", "/boot/empty", "rejected the kernel"),
-           ("Fifo kernel", "/boot/fifo", "not a regular file")]
+           ("Fifo kernel", "/boot/fifo", "not a regular file"), ("Huge kernel", "/boot/huge", "fit in memory")]
     entries = [(evil_title, "/boot/evil", 0), (TITLES[1], "/boot/vmlinuz", 1)] + [(title, path, n + 2) for n, (title, path, _) in enumerate(bad)]
     cfg = "\n".join(["set default=0", "set timeout=1"] + [
         line for title, kernel, n in entries
         for line in (f"menuentry '{title}' {{", f"    linux {kernel} e2e.entry={n} {SERIAL}", "    initrd /boot/target.img", "}")] + [""])
     files = {"boot/grub/grub.cfg": cfg, "boot/evil": Symlink("/init"), "boot/text": "echo this is no kernel\n" * 100,
-             "boot/empty": "", "boot/fifo": Fifo(), **boot_files(t.env)}
+             "boot/empty": "", "boot/fifo": Fifo(), "boot/huge": Sparse(768 << 20), **boot_files(t.env)}
     good = t.disk("ext4", "none", files)
     broken = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(0, 1, ["/boot/vmlinuz"])}, corrupt=True)
     m = t.boot(disks=[good, broken])
@@ -577,7 +588,7 @@ def hostile_disks(t):
         # ncurses redraws only what changed on the status line: "Cannot boot" may already be there.
         m.expect_words(f'{title}":', t.deadline)
         m.expect_words(reason, t.deadline)
-    m.keys((b"\x1b[A", "Up"), (b"\x1b[A", "Up"), (b"\x1b[A", "Up"), (ENTER, "Enter"))
+    m.keys(*[(b"\x1b[A", "Up")] * len(bad), (ENTER, "Enter"))
     t.expect_target(["e2e.entry=1"])
     raw = bytes(m.raw)
     if b"\x1b[2J" in raw or b"\x1b]0;" in raw:
