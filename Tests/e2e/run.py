@@ -526,7 +526,7 @@ def strip_pe_signature(kernel, out):
 @scenario
 def oversized_configs(t):
     """Beside a good disk: a grub.cfg of 100 000 entries, one of 20 MiB, and one of binary
-    garbage with NUL bytes and invalid UTF-8. The big one is cut at 10 000 entries, the huge
+    garbage with NUL bytes, invalid UTF-8 and a 1 MiB line. The big one is cut at 10 000 entries, the huge
     one is not read, the garbage gives diagnostics; the menu comes up and the good entry boots."""
     many = t.dir / "many.cfg"
     with open(many, "w") as f:
@@ -537,7 +537,8 @@ def oversized_configs(t):
         f.write(b"menuentry 'Oversized-Config-Entry' { linux /boot/vmlinuz }\n")
         f.write(b"#" * (20 << 20))
     garbage = t.dir / "garbage.cfg"
-    garbage.write_bytes(bytes(range(256)) * 64 + b"menuentry '\xff\xfe\x00' { linux /\x00 }\n" + os.urandom(8192))
+    garbage.write_bytes(bytes(range(256)) * 64 + b"menuentry '\xff\xfe\x00' { linux /\x00 }\n" + os.urandom(8192)
+                        + b"\nmenuentry 'Long line' { linux /boot/vmlinuz " + b"A" * (1 << 20) + b" }\n")
     good = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(1, 2, ["/boot/vmlinuz"] * 2, extra=SERIAL), **boot_files(t.env)})
     disks = [good] + [t.disk("ext4", "none", {"boot/grub/grub.cfg": cfg}) for cfg in (many, huge, garbage)]
     m = t.boot(disks=disks)
