@@ -302,13 +302,16 @@ enum GrubCommands {
         out.reserveCapacity(arguments.reduce(arguments.count) { $0 + $1.utf8.count })
         for (n, argument) in arguments.enumerated() {
             if n > 0 { out.append(UInt8(ascii: " ")) }
-            let quote = argument.utf8.contains(UInt8(ascii: " "))
-            if quote { out.append(UInt8(ascii: "\"")) }
-            for byte in argument.utf8 {
-                if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") { out.append(UInt8(ascii: "\\")) }
-                out.append(byte)
+            var argument = argument
+            argument.withUTF8 { bytes in
+                let quote = bytes.contains(UInt8(ascii: " "))
+                if quote { out.append(UInt8(ascii: "\"")) }
+                for byte in bytes {
+                    if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") { out.append(UInt8(ascii: "\\")) }
+                    out.append(byte)
+                }
+                if quote { out.append(UInt8(ascii: "\"")) }
             }
-            if quote { out.append(UInt8(ascii: "\"")) }
         }
         return String(decoding: out, as: UTF8.self)
     }

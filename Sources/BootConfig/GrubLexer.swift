@@ -8,7 +8,7 @@ public enum GrubLexer {
     /// The bytes a text is lexed from: its UTF-8, without carriage returns when read as a file.
     static func bytes(of text: String, file: Bool) -> [UInt8] {
         var bytes = Array(text.utf8)
-        if file { bytes.removeAll { $0 == UInt8(ascii: "\r") } }
+        if file, bytes.contains(UInt8(ascii: "\r")) { bytes.removeAll { $0 == UInt8(ascii: "\r") } }
         return bytes
     }
 

@@ -34,9 +34,13 @@ public enum GrubParser {
 
         /// The keyword a word is: only plain unquoted text counts.
         init?(_ word: GrubWord) {
-            guard let text = word.bareText, (2...8).contains(text.utf8.count) else { return nil }
+            // Most words are commands and arguments: length and first letter rule them out cheaply.
+            guard let text = word.bareText, (2...8).contains(text.utf8.count), let first = text.utf8.first,
+                  Self.firstLetters.contains(first) else { return nil }
             self.init(rawValue: text)
         }
+
+        static let firstLetters = Set("itefdwucs".utf8)
     }
 
     /// Lexed by GRUB as tokens no rule accepts.
