@@ -83,7 +83,6 @@ public final class DeviceInventory {
             if now - stableSince >= settleMilliseconds || now - start >= limitMilliseconds { break }
             Processes.sleep(milliseconds: 50)
         }
-        _ = events?.receive()  // what coldplug caused is already handled
         _ = refresh()
         log("devices: " + (mounts.isEmpty ? "none mounted" : mounts.map(\.device.summary).joined(separator: ", ")))
     }

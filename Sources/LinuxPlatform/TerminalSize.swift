@@ -20,10 +20,9 @@ public enum TerminalSize {
     /// A size question sent and not yet answered: ask early, do other work, read the answer
     /// later, so a terminal that never answers costs no extra time.
     public struct PendingQuery {
-        let fd: Int32
+        /// The descriptor the question was written to (the caller's to keep or close).
+        public let descriptor: Int32
         let saved: termios
-        /// The descriptor the question was written to.
-        public var descriptor: Int32 { fd }
         let deadline: Int
 
         /// Sends the question; the terminal is read raw until `answer()`.
@@ -36,13 +35,14 @@ public enum TerminalSize {
             // Save the cursor, go as far down-right as the terminal allows, ask, restore.
             let question = Array("\u{1b}7\u{1b}[999;999H\u{1b}[6n\u{1b}8".utf8)
             try? FileSystem.writeAll(question, to: fd, name: "terminal")
-            return PendingQuery(fd: fd, saved: saved, deadline: Processes.monotonicMilliseconds() + milliseconds)
+            return PendingQuery(descriptor: fd, saved: saved, deadline: Processes.monotonicMilliseconds() + milliseconds)
         }
 
         /// The reported size, waiting at most until the deadline set when asking; restores the
         /// terminal's settings.
         public func answer() -> (rows: Int, columns: Int)? {
             var saved = self.saved
+            let fd = descriptor
             defer { _ = tcsetattr(fd, TCSANOW, &saved) }
             var reply: [UInt8] = []
             while reply.last != UInt8(ascii: "R"), reply.count < 32 {

@@ -1,5 +1,6 @@
 // `baton bench-configs PATH...`: how long finding and evaluating each boot configuration takes,
-// in this build (run the release build for real figures): the median of repeated runs. Each directory is treated as a device.
+// in this build (run the release build for real figures), as the median of repeated runs. Each
+// directory is treated as a device.
 
 import BootConfig
 import LinuxPlatform

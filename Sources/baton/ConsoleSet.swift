@@ -30,7 +30,7 @@ struct ConsoleSet {
     }
 
     /// Asks every serial console for its size now, so the answers arrive while devices are
-    /// found; `open` reads them. Each question holds a descriptor of its own.
+    /// found; `open` reads them and keeps each question's descriptor as that console's.
     static func askSizes(commandLine: KernelCommandLine, plainText: Bool) -> [String: TerminalSize.PendingQuery] {
         guard !plainText else { return [:] }
         var questions: [String: TerminalSize.PendingQuery] = [:]
@@ -54,19 +54,17 @@ struct ConsoleSet {
         var names = Console.active()
         if names.isEmpty { names = ["console"] }
         for name in names {
+            let question = sizes[name]
             let fd: Int32
             do {
-                fd = name == "console" ? 0 : try Console.openDevice(name)
+                fd = try question?.descriptor ?? (name == "console" ? 0 : Console.openDevice(name))
             } catch {
                 log("\(error)")
                 continue
             }
             let term = plainText ? "dumb" : terminalType(for: name, commandLine: commandLine)
             // ncurses reads LINES/COLUMNS when the kernel knows no size (serial lines).
-            let asked = sizes[name].map { question in
-                defer { close(question.descriptor) }
-                return question.answer()
-            }
+            let asked = question.map { $0.answer() }
             if TerminalSize.kernel(fd: fd) == nil, term != "dumb", let size = asked ?? TerminalSize.query(fd: fd) {
                 setenv("LINES", String(size.rows), 1)
                 setenv("COLUMNS", String(size.columns), 1)

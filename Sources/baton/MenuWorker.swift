@@ -41,17 +41,20 @@ enum MenuWorker {
     /// with SIGABRT once the consoles are open, as a trap would.
     static func crashIfAsked(_ commandLine: KernelCommandLine) {
         guard let limit = commandLine.value(of: "baton.test-crash").flatMap({ Int($0) }),
-              let run = getenv("BATON_WORKER_RUN").flatMap({ Int(String(cString: $0)) }), run <= limit else { return }
+              let run = workerRun, run <= limit else { return }
         Console.kernelLog("baton.test-crash: worker run \(run) aborts")
         abort()
     }
+
+    /// Which start of the worker this is (1 for the first), as PID 1 numbers them.
+    static var workerRun: Int? { Processes.environment("BATON_WORKER_RUN").flatMap { Int($0) } }
 
     /// `baton.test-kill=N` (for tests of crash recovery): the first N runs of the worker are
     /// killed by SIGALRM after 1 to 1500 ms, wherever they are then — finding devices, drawing
     /// the menu, editing. The delay comes from the clock, so each run dies somewhere else.
     static func killLaterIfAsked(_ commandLine: KernelCommandLine) {
         guard let limit = commandLine.value(of: "baton.test-kill").flatMap({ Int($0) }),
-              let run = getenv("BATON_WORKER_RUN").flatMap({ Int(String(cString: $0)) }), run <= limit else { return }
+              let run = workerRun, run <= limit else { return }
         let milliseconds = 1 + (Processes.monotonicNanoseconds() / 1000) % 1500
         Console.kernelLog("baton.test-kill: worker run \(run) dies in \(milliseconds) ms")
         Processes.dieBySignal(afterMilliseconds: milliseconds)
@@ -96,7 +99,7 @@ struct MachineHost: MenuHost {
         }
         Console.write("baton: booting \(plan.kernel) \(plan.commandLine)")
         inventory.scanner.unmountAll()
-        if let level = Int32(getenv("BATON_CONSOLE_LOGLEVEL").map { String(cString: $0) } ?? "") { Console.setKernelMessageLevel(level) }
+        if let level = Processes.environment("BATON_CONSOLE_LOGLEVEL").flatMap({ Int32($0) }) { Console.setKernelMessageLevel(level) }
         StageLog.mark("kexec")
         do {
             try Kexec.execute()
