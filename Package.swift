@@ -9,6 +9,8 @@ let package = Package(
         .target(name: "BootConfig"),
         .target(name: "BootMenu", dependencies: ["BootConfig"]),
         .target(name: "KernelModules", dependencies: ["BootConfig"]),
+        // Partition tables and filesystems read from a disk image's bytes (host mode, no mounts).
+        .target(name: "DiskImage", dependencies: ["BootConfig"]),
 
         // Tiny C shims, every symbol prefixed.
         .target(name: "CLinux"),
@@ -16,7 +18,7 @@ let package = Package(
         .target(name: "CCurses", linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
 
         // The operating system, and what is built on it.
-        .target(name: "LinuxPlatform", dependencies: ["BootConfig", "CLinux", "CBlkid"]),
+        .target(name: "LinuxPlatform", dependencies: ["BootConfig", "DiskImage", "CLinux", "CBlkid"]),
         .target(name: "Discovery", dependencies: ["BootConfig", "KernelModules", "LinuxPlatform"]),
         .target(name: "Terminal", dependencies: ["BootMenu", "LinuxPlatform", "CCurses"]),
         .executableTarget(name: "baton", dependencies: ["BootConfig", "BootMenu", "Discovery", "LinuxPlatform", "Terminal"]),
@@ -28,6 +30,7 @@ let package = Package(
         .testTarget(name: "KernelModulesTests", dependencies: ["KernelModules", "BootConfig"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery"]),
+        .testTarget(name: "DiskImageTests", dependencies: ["DiskImage", "BootConfig"]),
         // Real configs from ../shared/corpus against peers' expectations (and GRUB's own behaviour).
         .testTarget(name: "ConformanceTests", dependencies: ["BootConfig"], exclude: ["Fixtures", "OracleRecords"]),
     ]

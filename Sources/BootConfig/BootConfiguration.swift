@@ -13,6 +13,9 @@ public struct BootConfiguration: Sendable, Hashable {
     public var timeoutStyle: TimeoutStyle
     /// Index of the entry to try when the default fails (GRUB `fallback`).
     public var fallbackIndex: Int?
+    /// Whether reading it looked at other devices (GRUB `search`, `(vdb1)/path`): it may read
+    /// differently once devices come or go.
+    public var consultsOtherDevices = false
 
     public enum TimeoutStyle: String, Sendable, Hashable {
         /// The menu shows with a countdown.

@@ -415,6 +415,7 @@ enum GrubCommands {
         if fixed != nil { variable = words.count >= 2 ? words[1] : variable }
         guard let target = words.first else { return usage(&m, "search: no name to look for", c.line) }
         guard let kind else { return usage(&m, "search: say --file, --label or --fs-uuid", c.line) }
+        m.deviceUse.consultedOthers = true
         let ordered = [m.configDevice] + m.devices.filter { $0.name != m.configDevice.name }
         let found = ordered.first { device in
             switch kind {

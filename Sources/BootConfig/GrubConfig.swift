@@ -95,9 +95,10 @@ public enum GrubConfig {
             return n < 0 ? nil : n
         }()
         let style = BootConfiguration.TimeoutStyle(rawValue: machine.value(of: "timeout_style")) ?? .menu
-        let configuration = BootConfiguration(
+        var configuration = BootConfiguration(
             path: path, entries: flat.map(\.entry), defaultIndex: defaultIndex, timeout: timeout,
             diagnostics: machine.diagnostics.all, timeoutStyle: style, fallbackIndex: fallbackIndex)
+        configuration.consultsOtherDevices = machine.deviceUse.consultedOthers
         return Evaluation(configuration: configuration, machine: machine, tree: tree)
     }
 

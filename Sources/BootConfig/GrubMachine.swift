@@ -142,6 +142,9 @@ struct GrubMachine {
     var pendingSearches: [String: (value: String, device: DeviceReference)] = [:]
     /// Shared across copies of the machine made for entries, so the budget is global.
     let budget: Budget
+    /// Whether the script looked at devices other than its own (`search`, `(vdb1)/…`): then
+    /// what it yields may change when devices come or go. Shared across copies, like `budget`.
+    let deviceUse = DeviceUse()
     var diagnostics: DiagnosticLog
     /// What `echo` and friends printed, as one stream (`echo -n` leaves the line open).
     var outputText = ""
@@ -152,6 +155,10 @@ struct GrubMachine {
     final class Budget: @unchecked Sendable {
         var steps: Int
         init(_ steps: Int) { self.steps = steps }
+    }
+
+    final class DeviceUse: @unchecked Sendable {
+        var consultedOthers = false
     }
 
     /// Collects diagnostics once each (a function called ten times reports a problem once).
@@ -533,6 +540,16 @@ struct GrubMachine {
     func deviceReference(_ name: String) -> DeviceReference {
         let name = name.hasPrefix("(") && name.hasSuffix(")") ? String(name.dropFirst().dropLast()) : name
         if name.isEmpty || name == configDevice.name { return .configDevice }
+        let reference = resolveDevice(name)
+        // `hd0,gpt2` means the config's own device whatever else is present; `vdb1` or `nvme0`
+        // may name a device that comes later.
+        if reference != .configDevice || !(name.contains(",") || Self.isFirmwareName(name) && name.count <= 4) {
+            deviceUse.consultedOthers = true
+        }
+        return reference
+    }
+
+    private func resolveDevice(_ name: String) -> DeviceReference {
         if devices.contains(where: { $0.name == name }) { return .named(name) }
         if name.hasPrefix("UUID=") {
             let uuid = String(name.dropFirst(5))

@@ -12,6 +12,7 @@
 #include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/ioctl.h>
+#include <sys/eventfd.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -111,6 +112,10 @@ int clinux_uevent_socket(void) {
 int clinux_block_set_read_only(int fd) {
     int one = 1;
     return ioctl(fd, BLKROSET, &one) == 0 ? 0 : -errno;
+}
+
+int clinux_eventfd(void) {
+    return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 }
 
 long clinux_tty_baud(int fd) {

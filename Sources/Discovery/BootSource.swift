@@ -3,22 +3,25 @@
 import BootConfig
 import LinuxPlatform
 
-/// A filesystem Baton mounted read-only (or a directory given in host mode).
+/// A filesystem Baton mounted read-only (or, in host mode, a directory or a disk image's volume).
 public struct MountedDevice: Sendable {
     public var device: BlockDevice
     /// Where it is mounted.
     public var root: String
+    /// The files when they are read from a disk image rather than a mounted directory.
+    public var imageFiles: (any FileView)?
 
-    public init(device: BlockDevice, root: String) {
+    public init(device: BlockDevice, root: String, imageFiles: (any FileView)? = nil) {
         self.device = device
         self.root = root
+        self.imageFiles = imageFiles
     }
 
     public var view: HostFileView { HostFileView(root: root) }
 
     /// The device as the configuration parsers see it (for `search`).
     public var grubDevice: GrubDevice {
-        GrubDevice(name: device.name, uuid: device.probe.uuid, label: device.probe.label, files: view)
+        GrubDevice(name: device.name, uuid: device.probe.uuid, label: device.probe.label, files: imageFiles ?? view)
     }
 }
 

@@ -5,7 +5,7 @@ import BootConfig
 import KernelModules
 import LinuxPlatform
 
-public struct Coldplug {
+public struct Coldplug: Sendable {
     public let index: ModuleIndex
     public let moduleRoot: String
     private var tried: Set<String> = []

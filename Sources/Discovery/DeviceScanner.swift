@@ -74,29 +74,30 @@ public struct DeviceScanner {
         }
     }
 
-    /// Mounts the devices and reads their configurations. All mounted devices are given to the
-    /// parsers, so `search --fs-uuid` in one finds another.
-    public func scan(_ devices: [BlockDevice], coldplug: Coldplug?) -> (mounts: [MountedDevice], sources: [BootSource]) {
-        let mounts = devices.compactMap { device in mount(device, coldplug: coldplug).map { MountedDevice(device: device, root: $0) } }
-        return (mounts, Self.sources(on: mounts, log: log))
-    }
-
     /// The configurations on mounted devices, in device order.
     public static func sources(on mounts: [MountedDevice], grub: GrubOptions = GrubOptions(), log: (String) -> Void) -> [BootSource] {
         let grubDevices = mounts.map(\.grubDevice)
         var sources: [BootSource] = []
         for (mount, grubDevice) in zip(mounts, grubDevices) {
-            for configuration in ConfigLocator.loadConfigurations(from: grubDevice, devices: grubDevices, grub: grub) {
-                log("\(mount.device.summary): \(configuration.path), \(configuration.entries.count) entries")
-                // A garbage file can hold thousands of problems: the first ones say enough.
-                for diagnostic in configuration.diagnostics.prefix(Self.diagnosticsLogged) { log("\(mount.device.name): \(diagnostic)") }
-                if configuration.diagnostics.count > Self.diagnosticsLogged {
-                    log("\(mount.device.name): \(configuration.path): \(configuration.diagnostics.count - Self.diagnosticsLogged) more problems not shown")
-                }
-                sources.append(BootSource(mount: mount, configuration: configuration))
-            }
+            let configurations = ConfigLocator.loadConfigurations(from: grubDevice, devices: grubDevices, grub: grub)
+            describe(configurations, on: mount.device).forEach(log)
+            sources += configurations.map { BootSource(mount: mount, configuration: $0) }
         }
         return sources
+    }
+
+    /// Log lines for what a device's configurations hold.
+    static func describe(_ configurations: [BootConfiguration], on device: BlockDevice) -> [String] {
+        var lines: [String] = []
+        for configuration in configurations {
+            lines.append("\(device.summary): \(configuration.path), \(configuration.entries.count) entries")
+            // A garbage file can hold thousands of problems: the first ones say enough.
+            lines += configuration.diagnostics.prefix(Self.diagnosticsLogged).map { "\(device.name): \($0)" }
+            if configuration.diagnostics.count > Self.diagnosticsLogged {
+                lines.append("\(device.name): \(configuration.path): \(configuration.diagnostics.count - Self.diagnosticsLogged) more problems not shown")
+            }
+        }
+        return lines
     }
 
     /// Unmounts everything Baton mounted, before kexec.

@@ -1,8 +1,11 @@
 // The devices Baton knows and keeps knowing: coldplug modules, then follow the kernel's uevents —
-// loading modules for new devices and probing, mounting read-only and parsing each block device
-// as it appears — until no event came for a short while; afterwards the same events keep the
-// menu current, so disks plugged in later add their entries and removed ones take theirs away.
+// loading modules for new devices, and examining each block device (probe, mount read-only,
+// read its configurations) on its own thread as it appears — until no event came for a short
+// while and every device answered or ran out of patience. Afterwards the same events, and the
+// reports of devices that answered late, keep the menu current: disks plugged in later add their
+// entries, removed ones take theirs away.
 
+import BootConfig
 import Glibc
 import LinuxPlatform
 
@@ -11,14 +14,33 @@ public final class DeviceInventory {
     public let log: (String) -> Void
     private var coldplug: Coldplug?
     private let events: UeventSocket?
-    /// Every block device seen, with what probing found (nil: nothing to mount, or no medium).
-    private var probed: [String: BlockDevice?] = [:]
+    /// Where device jobs report; nil when no eventfd could be had (jobs then run in line).
+    private let reports: Mailbox<DeviceReport>?
+    private var states: [String: DeviceState] = [:]
+    private var generation = 0
     public private(set) var mounts: [MountedDevice] = []
+    /// Each mounted device's configurations, by device name.
+    private var found: [String: FoundConfigurations] = [:]
     public private(set) var sources: [BootSource] = []
     /// How long no device event may come before start-up stops waiting.
     public var settleMilliseconds = 150
     /// The longest start-up waits for devices in all.
     public var limitMilliseconds = 5000
+    /// How long start-up (or a rescan) waits for any one device; one slower than this shows its
+    /// entries when it answers, in the open menu.
+    public var patienceMilliseconds = 1500
+
+    enum DeviceState {
+        /// A job is looking at it, since a time (ms); `late` once start-up stopped waiting for it.
+        case examining(generation: Int, since: Int, late: Bool)
+        case examined
+    }
+
+    struct FoundConfigurations {
+        var configurations: [BootConfiguration]
+        /// The devices present when they were read.
+        var readWith: Set<String>
+    }
 
     public init(log: @escaping (String) -> Void) {
         self.log = log
@@ -30,50 +52,40 @@ public final class DeviceInventory {
             log("\(error); devices plugged in later will need a rescan (r)")
             events = nil
         }
+        do {
+            reports = try Mailbox<DeviceReport>()
+        } catch {
+            log("\(error); devices are examined one after another")
+            reports = nil
+        }
         coldplug = Coldplug()
         if coldplug == nil { log("no module database for kernel \(KernelInfo.release()); loading no modules") }
     }
 
-    /// The descriptor that becomes readable when the kernel reports device events.
-    public var eventDescriptor: Int32? { events?.descriptor }
+    /// The descriptors that become readable when the kernel reports device events or a device
+    /// job finished.
+    public var eventDescriptors: [Int32] { [events?.descriptor, reports?.descriptor].compactMap { $0 } }
 
-    /// Start-up: load modules for the hardware present until no new devices appear, then find
-    /// the boot sources.
+    /// Start-up: load modules for the hardware present until no new devices appear, examine
+    /// the block devices, and wait for them (each at most `patienceMilliseconds`).
     public func start() {
-        guard let events else { return startPolling() }
         let start = Processes.monotonicMilliseconds()
-        if var plug = coldplug {
-            let result = plug.load(aliases: Coldplug.modaliases())
-            coldplug = plug
-            for error in result.errors { log("\(error)") }
-        }
-        // Devices that exist already are probed now; those the modules create arrive as events.
+        if events == nil { return startPolling(start) }
+        loadModules(for: Coldplug.modaliases())
+        // Devices that exist already are examined now; those the modules create arrive as events.
         _ = refresh()
-        var quietSince = Processes.monotonicMilliseconds()
-        while true {
-            let now = Processes.monotonicMilliseconds()
-            let left = min(settleMilliseconds - (now - quietSince), limitMilliseconds - (now - start))
-            guard left > 0 else { break }
-            guard Poll.wait([events.descriptor], milliseconds: left).contains(events.descriptor) else { continue }
-            if receiveEvents().received { quietSince = Processes.monotonicMilliseconds() }
-        }
+        waitForDevices(since: start)
         log("devices after \(Processes.monotonicMilliseconds() - start) ms: " +
             (mounts.isEmpty ? "none mounted" : mounts.map(\.device.summary).joined(separator: ", ")))
     }
 
     /// Start-up without a uevent socket: load modules and look at the block devices every 50 ms
     /// until the list stops changing.
-    private func startPolling() {
-        let start = Processes.monotonicMilliseconds()
+    private func startPolling(_ start: Int) {
         var lastNames: [String] = []
         var stableSince = start
         while true {
-            if var plug = coldplug {
-                let result = plug.load(aliases: Coldplug.modaliases())
-                coldplug = plug
-                for error in result.errors { log("\(error)") }
-                if !result.loaded.isEmpty { stableSince = Processes.monotonicMilliseconds() }
-            }
+            if loadModules(for: Coldplug.modaliases()) { stableSince = Processes.monotonicMilliseconds() }
             let names = DeviceScanner.blockDeviceNames()
             let now = Processes.monotonicMilliseconds()
             if names != lastNames {
@@ -84,18 +96,56 @@ public final class DeviceInventory {
             Processes.sleep(milliseconds: 50)
         }
         _ = refresh()
+        waitForDevices(since: start)
         log("devices: " + (mounts.isEmpty ? "none mounted" : mounts.map(\.device.summary).joined(separator: ", ")))
     }
 
-    /// Reads the pending device events: loads modules for new devices, re-probes changed media.
-    /// Returns whether the boot sources changed.
-    public func handleEvents() -> Bool {
-        receiveEvents().changed
+    /// Waits until no device event came for `settleMilliseconds` and every device job finished
+    /// or ran past `patienceMilliseconds` — at most `limitMilliseconds` after `start`.
+    private func waitForDevices(since start: Int) {
+        var quietSince = Processes.monotonicMilliseconds()
+        while true {
+            let now = Processes.monotonicMilliseconds()
+            let limitLeft = limitMilliseconds - (now - start)
+            let settleLeft = events == nil ? 0 : settleMilliseconds - (now - quietSince)
+            // The soonest a job still within its patience runs out of it.
+            let patienceLeft = states.values.compactMap { state -> Int? in
+                guard case .examining(_, let since, _) = state else { return nil }
+                let left = since + patienceMilliseconds - now
+                return left > 0 ? left : nil
+            }.min() ?? 0
+            let left = min(max(settleLeft, patienceLeft), limitLeft)
+            guard left > 0 else { break }
+            let ready = Poll.wait(eventDescriptors, milliseconds: left)
+            if let events, ready.contains(events.descriptor), receiveEvents() {
+                quietSince = Processes.monotonicMilliseconds()
+            }
+            if let reports, ready.contains(reports.descriptor) { _ = collectReports() }
+        }
+        markLate()
     }
 
-    /// Handles the pending device events: whether there were any, and whether the sources changed.
-    private func receiveEvents() -> (received: Bool, changed: Bool) {
-        guard let events else { return (false, false) }
+    /// Logs, once each, the devices start-up stops waiting for.
+    private func markLate() {
+        let now = Processes.monotonicMilliseconds()
+        for (name, state) in states.sorted(by: { $0.key < $1.key }) {
+            guard case .examining(let generation, let since, false) = state else { continue }
+            log("\(name): no answer after \(now - since) ms; the menu does not wait for it, its entries appear when it answers")
+            states[name] = .examining(generation: generation, since: since, late: true)
+        }
+    }
+
+    /// Handles pending device events and finished device jobs. Returns whether the boot
+    /// sources changed.
+    public func handleEvents() -> Bool {
+        _ = receiveEvents()
+        return collectReports()
+    }
+
+    /// Handles the pending device events: loads modules for new devices, starts jobs for new or
+    /// changed block devices, forgets removed ones. Returns whether there were any events.
+    private func receiveEvents() -> Bool {
+        guard let events else { return false }
         let messages = events.receive()
         var blockChanged = false
         var aliases: [String] = []
@@ -108,54 +158,115 @@ public final class DeviceInventory {
                 log("\(name): \(event.action)")
             }
         }
-        if !aliases.isEmpty, var plug = coldplug {
-            let result = plug.load(aliases: aliases)
-            coldplug = plug
-            for error in result.errors { log("\(error)") }
-            for path in result.loaded { log("loaded \(path)") }
+        loadModules(for: aliases, logLoaded: true)
+        if blockChanged && refresh() { rebuildSources() }
+        return !messages.isEmpty
+    }
+
+    /// Loads the modules for aliases not seen before. Returns whether any loaded.
+    @discardableResult
+    private func loadModules(for aliases: some Collection<String>, logLoaded: Bool = false) -> Bool {
+        guard !aliases.isEmpty, var plug = coldplug else { return false }
+        let result = plug.load(aliases: aliases)
+        coldplug = plug
+        for error in result.errors { log("\(error)") }
+        if logLoaded { for path in result.loaded { log("loaded \(path)") } }
+        return !result.loaded.isEmpty
+    }
+
+    /// Takes the reports of finished jobs. Returns whether the boot sources changed.
+    private func collectReports() -> Bool {
+        guard let reports else { return false }
+        var changed = false
+        for report in reports.take() where accept(report) { changed = true }
+        if changed { rebuildSources() }
+        return changed
+    }
+
+    /// Records what a job found, unless the device went away or changed meanwhile. Returns
+    /// whether a filesystem was added.
+    private func accept(_ report: DeviceReport) -> Bool {
+        guard case .examining(let generation, _, let late) = states[report.name], generation == report.generation else {
+            // Stale: the device went away (its mount, if any, goes too) or a newer job runs.
+            if states[report.name] == nil, let mount = report.mount { try? Mounts.unmount(mount.root, detach: true) }
+            return false
         }
-        return (!messages.isEmpty, blockChanged ? refresh() : false)
+        report.log.forEach(log)
+        if late { log("\(report.name): answered after \(report.milliseconds) ms") }
+        states[report.name] = .examined
+        guard let mount = report.mount else { return false }
+        mounts.append(mount)
+        mounts.sort { $0.device.name < $1.device.name }
+        found[report.name] = FoundConfigurations(configurations: report.configurations, readWith: report.readWith)
+        DeviceScanner.describe(report.configurations, on: mount.device).forEach(log)
+        return true
+    }
+
+    /// Reads again the configurations that looked at other devices when those have changed
+    /// since, and puts every device's configurations together in device order.
+    private func rebuildSources() {
+        let present = Set(mounts.map(\.device.name))
+        let grubDevices = mounts.map(\.grubDevice)
+        for mount in mounts {
+            guard let previous = found[mount.device.name], previous.readWith != present,
+                  previous.configurations.contains(where: \.consultsOtherDevices) else { continue }
+            let configurations = ConfigLocator.loadConfigurations(from: mount.grubDevice, devices: grubDevices)
+            found[mount.device.name] = FoundConfigurations(configurations: configurations, readWith: present)
+            log("\(mount.device.name): read again, as the devices changed")
+            DeviceScanner.describe(configurations, on: mount.device).forEach(log)
+        }
+        sources = mounts.flatMap { mount in
+            (found[mount.device.name]?.configurations ?? []).map { BootSource(mount: mount, configuration: $0) }
+        }
     }
 
     /// Looks at every device again, as if none had been seen (the `r` key).
     public func rescanAll() -> Bool {
-        for name in probed.keys { forget(name) }
-        if var plug = coldplug {
-            _ = plug.load(aliases: Coldplug.modaliases())
-            coldplug = plug
-        }
-        return refresh()
+        for name in Array(states.keys) { forget(name) }
+        loadModules(for: Coldplug.modaliases())
+        _ = refresh()
+        waitForDevices(since: Processes.monotonicMilliseconds())
+        rebuildSources()
+        return true
     }
 
-    /// Unmounts a device that went away or changed, so it is probed afresh.
+    /// Unmounts a device that went away or changed, so it is examined afresh.
     private func forget(_ name: String) {
-        probed[name] = nil
+        states[name] = nil
+        found[name] = nil
         if let index = mounts.firstIndex(where: { $0.device.name == name }) {
             try? Mounts.unmount(mounts[index].root, detach: true)
             mounts.remove(at: index)
         }
     }
 
-    /// Brings the mounts in line with /sys/class/block. Returns whether the sources changed.
+    /// Brings the device list in line with /sys/class/block: forgets devices gone, starts a job
+    /// for each new one. Returns whether a device was forgotten.
     private func refresh() -> Bool {
         let names = DeviceScanner.blockDeviceNames()
         var changed = false
-        for name in probed.keys where !names.contains(name) {
+        for name in Array(states.keys) where !names.contains(name) {
             forget(name)
             changed = true
         }
-        for name in names where probed[name] == nil {
-            let device = scanner.probe(name)
-            probed[name] = .some(device)
-            guard let device, let root = scanner.mount(device, coldplug: coldplug) else { continue }
-            mounts.append(MountedDevice(device: device, root: root))
-            changed = true
-        }
-        mounts.sort { $0.device.name < $1.device.name }
-        if changed || sources.isEmpty && !mounts.isEmpty {
-            sources = DeviceScanner.sources(on: mounts, log: log)
-            return true
-        }
+        for name in names where states[name] == nil { examine(name) }
         return changed
+    }
+
+    /// Starts a job for a device on its own thread (in line if no thread or mailbox can be had).
+    private func examine(_ name: String) {
+        generation += 1
+        let job = DeviceJob(
+            name: name, generation: generation, mountRoot: scanner.mountRoot, coldplug: coldplug, known: mounts, grub: GrubOptions())
+        states[name] = .examining(generation: generation, since: Processes.monotonicMilliseconds(), late: false)
+        if let reports {
+            do {
+                try BackgroundThread.start { reports.post(job.run()) }
+                return
+            } catch {
+                log("\(name): \(error); examining it in line")
+            }
+        }
+        if accept(job.run()) { rebuildSources() }
     }
 }

@@ -12,7 +12,7 @@ struct DryRunHost: MenuHost {
     let mounts: [MountedDevice]
     let grub: GrubOptions
 
-    var eventDescriptor: Int32? { nil }
+    var eventDescriptors: [Int32] { [] }
 
     func handleEvents() -> (sources: [BootSource], mounts: [MountedDevice])? { nil }
 

@@ -9,7 +9,8 @@ import LinuxPlatform
 enum HostCommand {
     static let usage = """
         usage: baton list [--json] [OPTIONS] DEVICE...
-                   the entries Baton would offer, each DEVICE a directory seen as a mounted disk
+                   the entries Baton would offer, each DEVICE a directory seen as a mounted disk,
+                   or a disk image (its partitions read as Baton reads disks: ext2/3/4, vfat, iso9660)
                baton --dry-run [--entry N] [--console NAME] [OPTIONS] DEVICE...
                    what Baton would boot (the default entry unless --entry N)
                baton menu [--timeout N] [OPTIONS] DEVICE...
@@ -18,7 +19,9 @@ enum HostCommand {
                    the syntax tree of a GRUB script
                baton bench-configs DIR...
                    time to find and evaluate every configuration under the directories
-        OPTIONS: --uuid U, --label L   the filesystem UUID or label of the next DEVICE (for `search`)
+        OPTIONS: --uuid U, --label L   the filesystem UUID or label of the next directory (for `search`)
+                 --as NAME             the kernel name of the next disk image (default: its file name);
+                                       its partitions are NAME1, NAME2… (nvme0n1p1 for names ending in a digit)
                  --platform pc|efi     GRUB's grub_platform (default pc)
                  --set NAME=VALUE      a GRUB variable set before the configuration runs
         As /init (PID 1), Baton shows its boot menu.
@@ -31,6 +34,8 @@ enum HostCommand {
         var console: String?
         var grub = GrubOptions()
         var devices: [GrubDevice] = []
+        /// Whether a DEVICE was a disk image (whose files cannot be opened for a boot plan).
+        var hasImage = false
         var timeout: Int?
         var words: [String] = []
     }
@@ -39,6 +44,7 @@ enum HostCommand {
         var options = Options()
         var uuid: String?
         var label: String?
+        var imageName: String?
         var rest = arguments[...]
         while let arg = rest.popFirst() {
             switch arg {
@@ -49,6 +55,7 @@ enum HostCommand {
             case "--timeout": options.timeout = rest.popFirst().flatMap { Int($0) }
             case "--uuid": uuid = rest.popFirst()
             case "--label": label = rest.popFirst()
+            case "--as": imageName = rest.popFirst()
             case "--platform": options.grub.platform = rest.popFirst() ?? "pc"
             case "--set":
                 if let assignment = rest.popFirst(), let eq = assignment.firstIndex(of: "=") {
@@ -62,10 +69,17 @@ enum HostCommand {
                 return 0
             default:
                 if ["list", "menu"].contains(options.words.first) || options.dryRun {
-                    guard let device = device(arg, uuid: uuid, label: label, taken: options.devices) else { return 1 }
-                    options.devices.append(device)
+                    if FileSystem.isDirectory(arg) {
+                        guard let device = device(arg, uuid: uuid, label: label, taken: options.devices) else { return 1 }
+                        options.devices.append(device)
+                    } else {
+                        guard let volumes = ImageVolumes.devices(arg, name: imageName) else { return 1 }
+                        options.devices += volumes
+                        options.hasImage = true
+                    }
                     uuid = nil
                     label = nil
+                    imageName = nil
                 } else {
                     options.words.append(arg)
                 }
@@ -78,6 +92,10 @@ enum HostCommand {
         if options.words.first == "grub-ast" {
             guard options.words.count == 2 else { printUsage() ; return 2 }
             return grubAST(options.words[1])
+        }
+        if options.hasImage && (options.dryRun || options.words == ["menu"]) {
+            Console.write("baton: disk images can be listed (baton list), not booted from: mount them, or give their directories", fd: 2)
+            return 2
         }
         if options.words == ["menu"], !options.devices.isEmpty {
             DryRunHost.runMenu(mounts: mounts(options.devices), grub: options.grub, options: BatonOptions(timeout: options.timeout))
@@ -112,9 +130,11 @@ enum HostCommand {
 
     static func mounts(_ devices: [GrubDevice]) -> [MountedDevice] {
         devices.map { device in
-            let root = (device.files as? HostFileView)?.root ?? device.name
-            let probe = BlockProbeResult(uuid: device.uuid, label: device.label)
-            return MountedDevice(device: BlockDevice(name: device.name, isPartition: true, probe: probe), root: root)
+            let directory = (device.files as? HostFileView)?.root
+            let probe = BlockProbeResult(type: device.filesystem, uuid: device.uuid, label: device.label)
+            return MountedDevice(
+                device: BlockDevice(name: device.name, isPartition: true, probe: probe), root: directory ?? device.name,
+                imageFiles: directory == nil ? device.files : nil)
         }
     }
 
@@ -193,22 +213,25 @@ enum JSON {
     }
 
     static func entries(_ model: MenuModel) -> String {
-        let items = model.choices.enumerated().map { n, choice in
-            let e = choice.entry
-            var fields = [
-                "\"title\": \(string(e.title))",
-                "\"device\": \(string(choice.source.label))",
-                "\"kernel\": \(e.kernel.map { string($0.description) } ?? "null")",
-                "\"initrds\": [\(e.initrds.map { string($0.description) }.joined(separator: ", "))]",
-                "\"cmdline\": \(string(e.commandLine))",
-                "\"default\": \(n == model.defaultIndex)",
-                "\"origin\": \(string(e.origin.description))",
-            ]
-            if let id = e.id { fields.append("\"id\": \(string(id))") }
-            if let dtb = e.devicetree { fields.append("\"devicetree\": \(string(dtb.description))") }
-            if let reason = e.unbootableReason { fields.append("\"unbootable\": \(string(reason))") }
-            return "  {" + fields.joined(separator: ", ") + "}"
-        }
-        return "[\n" + items.joined(separator: ",\n") + "\n]"
+        "[\n" + model.choices.indices.map { "  " + entry(model, $0) }.joined(separator: ",\n") + "\n]"
+    }
+
+    /// One entry as a JSON object on one line.
+    static func entry(_ model: MenuModel, _ n: Int) -> String {
+        let choice = model.choices[n]
+        let e = choice.entry
+        var fields = [
+            "\"title\": \(string(e.title))",
+            "\"device\": \(string(choice.source.label))",
+            "\"kernel\": \(e.kernel.map { string($0.description) } ?? "null")",
+            "\"initrds\": [\(e.initrds.map { string($0.description) }.joined(separator: ", "))]",
+            "\"cmdline\": \(string(e.commandLine))",
+            "\"default\": \(n == model.defaultIndex)",
+            "\"origin\": \(string(e.origin.description))",
+        ]
+        if let id = e.id { fields.append("\"id\": \(string(id))") }
+        if let dtb = e.devicetree { fields.append("\"devicetree\": \(string(dtb.description))") }
+        if let reason = e.unbootableReason { fields.append("\"unbootable\": \(string(reason))") }
+        return "{" + fields.joined(separator: ", ") + "}"
     }
 }

@@ -9,9 +9,9 @@ import Terminal
 
 /// What the menu does outside itself.
 protocol MenuHost {
-    /// A descriptor that becomes readable when devices come or go (nil: no such events).
-    var eventDescriptor: Int32? { get }
-    /// Handles what arrived on `eventDescriptor`; the new sources when they changed.
+    /// Descriptors that become readable when devices come, go or answer late (none: no such events).
+    var eventDescriptors: [Int32] { get }
+    /// Handles what arrived on `eventDescriptors`; the new sources when they changed.
     func handleEvents() -> (sources: [BootSource], mounts: [MountedDevice])?
     /// Finds the boot sources again.
     func rescan(log: @escaping (String) -> Void) -> (sources: [BootSource], mounts: [MountedDevice])
@@ -70,7 +70,7 @@ struct MenuSession {
         drainLog()
         var pending = state.start()
         var nextTick = Processes.monotonicMilliseconds() + 1000
-        let descriptors = consoles.members.map(\.terminal.inputDescriptor) + (host.eventDescriptor.map { [$0] } ?? [])
+        let descriptors = consoles.members.map(\.terminal.inputDescriptor) + host.eventDescriptors
         while true {
             while !pending.isEmpty {
                 let action = pending.removeFirst()
@@ -83,7 +83,7 @@ struct MenuSession {
                 continue
             }
             let ready = Poll.wait(descriptors, milliseconds: nextTick - now)
-            if let events = host.eventDescriptor, ready.contains(events) {
+            if host.eventDescriptors.contains(where: ready.contains) {
                 if let found = host.handleEvents() {
                     replaceModel(sources: found.sources, mounts: found.mounts)
                     pending += state.handle(.itemsChanged(model.items(consoleRule: consoles.rule), defaultIndex: model.defaultIndex, timeout: model.timeout))

@@ -25,16 +25,24 @@ enum MenuWorker {
         let inventory = DeviceInventory(log: router.log)
         inventory.start()
         StageLog.mark("devices-ready", "sources=\(inventory.sources.count)")
+        let model = MenuModel(sources: inventory.sources, mounts: inventory.mounts, options: options)
+        if commandLine.contains("baton.list") { printEntries(model) }
         if safe { router.log("safe mode: the menu failed several times; plain text on every console") }
         let consoles = ConsoleSet.open(commandLine: commandLine, plainText: safe, sizes: sizes, log: router.log)
         crashIfAsked(commandLine)
         // From here on the consoles show the menu: log lines go to its log view instead.
         router.toConsole = false
         var session = MenuSession(
-            model: MenuModel(sources: inventory.sources, mounts: inventory.mounts, options: options),
-            host: MachineHost(inventory: inventory), consoles: consoles, options: options, header: header(), router: router)
+            model: model, host: MachineHost(inventory: inventory), consoles: consoles, options: options, header: header(), router: router)
         session.log("\(session.model.choices.count) entries after \(Processes.monotonicMilliseconds() - started) ms; consoles \(consoles.names.joined(separator: " "))")
         session.run()
+    }
+
+    /// `baton.list`: the entries found at start, one JSON object per console line (as
+    /// `baton list --json` prints them in host mode), for scripts watching a serial console.
+    static func printEntries(_ model: MenuModel) {
+        for n in model.choices.indices { Console.write("baton-entry " + JSON.entry(model, n)) }
+        Console.write("baton-entries \(model.choices.count)")
     }
 
     /// `baton.test-crash=N` (for tests of crash recovery): the first N runs of the worker die
@@ -72,7 +80,7 @@ enum MenuWorker {
 struct MachineHost: MenuHost {
     let inventory: DeviceInventory
 
-    var eventDescriptor: Int32? { inventory.eventDescriptor }
+    var eventDescriptors: [Int32] { inventory.eventDescriptors }
 
     func handleEvents() -> (sources: [BootSource], mounts: [MountedDevice])? {
         inventory.handleEvents() ? (inventory.sources, inventory.mounts) : nil

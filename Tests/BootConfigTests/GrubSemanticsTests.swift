@@ -305,3 +305,19 @@ private func printed(_ config: String, files: [String: String] = [:]) -> String 
         #expect(read.diagnostics.contains { $0.message.contains("more than \(BLSEntry.maxEntries) entries") })
     }
 }
+
+/// Whether a configuration looked beyond its own device decides whether Discovery reads it again
+/// when devices come or go.
+@Suite struct GrubDeviceUseTests {
+    @Test func aConfigurationOnItsOwnDeviceDoesNotDependOnOthers() {
+        #expect(!Grub.run("set root=(hd0,gpt2)\nmenuentry A { linux /vmlinuz; initrd ($root)/initrd.img }\n").consultsOtherDevices)
+    }
+
+    @Test func searchAndOtherDevicesMakeItDepend() {
+        let other = GrubDevice(name: "vdb1", uuid: "1234-5678", files: MemoryFileView(["/vmlinuz": "k"]))
+        #expect(Grub.run("search --fs-uuid --set=root 1234-5678\nmenuentry A { linux /vmlinuz }\n", others: [other]).consultsOtherDevices)
+        #expect(Grub.run("search --file --set=root /nowhere\n").consultsOtherDevices)
+        #expect(Grub.run("menuentry A { linux (vdb1)/vmlinuz }\n", others: [other]).consultsOtherDevices)
+        #expect(Grub.run("menuentry A { linux (UUID=abcd)/vmlinuz }\n").consultsOtherDevices)
+    }
+}

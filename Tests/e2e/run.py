@@ -12,6 +12,7 @@ BATON_KVM=1 (use KVM where the CPU has it).
 import argparse
 import concurrent.futures
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -168,6 +169,11 @@ class Machine:
         pattern = re.compile(r"\s*".join(re.escape(w) for w in words.split()))
         return self.expect(pattern, deadline, repr(words))
 
+    def text(self):
+        """Everything the serial line showed so far, readable."""
+        with self.cond:
+            return readable(bytes(self.raw))
+
     def send(self, data, what):
         self.note(f"sending {what}")
         try:
@@ -231,10 +237,28 @@ class Run:
         self.images[out] = sha256(out)
         return out
 
-    def boot(self, disks=(), cdroms=(), append="", virtconsole=None, monitor=None, scsi=False, nvme=()):
+    def partitioned(self, parts):
+        """A GPT disk holding PARTS, filesystem images from disk(..., table="none"), each given as
+        (image, sfdisk type), one after another from 1 MiB on."""
+        out = self.dir / f"disk{len(self.images)}.img"
+        mib = 1 << 20
+        sizes = [(-(-image.stat().st_size // mib)) for image, _ in parts]
+        with open(out, "wb") as f:
+            f.truncate((sum(sizes) + 2) * mib)
+        script = "label: gpt\n" + "".join(f"size={size}MiB, type={kind}\n" for size, (_, kind) in zip(sizes, parts))
+        subprocess.run(["sfdisk", "--quiet", out], input=script.encode(), check=True, stdout=subprocess.DEVNULL)
+        start = 1
+        for size, (image, _) in zip(sizes, parts):
+            subprocess.run(["dd", f"if={image}", f"of={out}", "bs=1M", f"seek={start}", "conv=notrunc", "status=none"],
+                           check=True)
+            start += size
+        self.images[out] = sha256(out)
+        return out
+
+    def boot(self, disks=(), cdroms=(), append="", virtconsole=None, monitor=None, scsi=False, nvme=(), slow=()):
         args = qemu.command(self.env["kernel"], self.env["initramfs"],
                             f"{HOST_CMDLINE} {append}".strip(), disks=disks, cdroms=cdroms, virtconsole=virtconsole,
-                            monitor=monitor, scsi=scsi, nvme=nvme)
+                            monitor=monitor, scsi=scsi, nvme=nvme, slow=slow)
         self.machine = Machine(args, self.log_path)
         return self.machine
 
@@ -424,6 +448,71 @@ def hotplug_disk(t):
     m.expect_words("in 30 s", t.deadline)  # entries that came late get the countdown
     m.keys((DOWN, "Down"), (ENTER, "Enter"))
     t.expect_target(["e2e.entry=1"])
+
+
+def entries_printed(m, deadline):
+    """The entries the PID 1 printed with `baton.list` (one JSON object each)."""
+    count = int(m.expect(re.compile(r"baton-entries (\d+)"), deadline, "the list of entries").group(1))
+    lines = re.findall(r"baton-entry (\{[^\n]*\})\r?\n", m.text())
+    if len(lines) != count:
+        raise Failure(f"baton-entries says {count}, {len(lines)} baton-entry lines came")
+    return [json.loads(line) for line in lines]
+
+
+@scenario
+def image_list_matches(t):
+    """`baton list --image` on the host reads a GPT disk image (vfat ESP whose grub.cfg finds the
+    ext4 partition by `search --fs-uuid`; the ext4 partition's own grub.cfg with a submenu and two
+    initrds) without mounting it, and lists the same entries the PID 1 finds in QEMU on the same
+    disk; the default entry then boots."""
+    uuid = "0d3c2b1a-4f5e-4a6b-8c7d-9e8f7a6b5c4d"
+    esp_cfg = "\n".join([
+        "set timeout=2", f"search --no-floppy --fs-uuid --set=root {uuid}",
+        "menuentry 'Debian from the ESP' --id esp {", f"    linux /vmlinuz e2e.entry=0 e2e.esp {SERIAL}",
+        "    initrd /target.img", "}", ""])
+    boot_cfg = "\n".join([
+        "set default='1>0'", "function entry {", "  menuentry \"Kernel $1\" \"$1\" {",
+        "    linux /vmlinuz e2e.entry=$2 root=UUID=" + uuid + " ro", "    initrd /ucode.img /target.img", "  }", "}",
+        "entry one", "submenu 'Advanced options' { entry two; entry three }", ""])
+    esp = t.disk("vfat", "none", {"EFI/debian/grub.cfg": esp_cfg}, label="ESP")
+    boot = t.disk("ext4", "none", {"boot/grub/grub.cfg": boot_cfg, "ucode.img": "microcode", **boot_files(t.env, boot="")},
+                  label="boot", uuid=uuid)
+    disk = t.partitioned([(esp, "U"), (boot, "L")])
+    listed = subprocess.run([t.env["binary"], "list", "--json", "--as", "vda", disk], capture_output=True, text=True)
+    if listed.returncode != 0:
+        raise Failure(f"baton list on the image failed: {listed.stderr.strip()}")
+    host = json.loads(listed.stdout)
+    m = t.boot(disks=[disk], append="baton.list")
+    guest = entries_printed(m, t.deadline)
+    m.note(f"host listed {len(host)} entries, the PID 1 {len(guest)}")
+    if host != guest:
+        raise Failure(f"host and PID 1 differ:\nhost:  {host}\nguest: {guest}")
+    if len(host) != 4 or [e["title"] for e in host if e["default"]] != ["Debian from the ESP"]:
+        raise Failure(f"unexpected entries: {host}")
+    t.expect_target(["e2e.entry=0", "e2e.esp"])
+
+
+@scenario
+def slow_disk(t):
+    """A disk QEMU serves at 20 kB/s does not hold the menu: the menu shows the fast disk's
+    entries without it. Once the limit is lifted (QEMU's monitor), the slow disk's entry appears
+    in the open menu and boots."""
+    fast = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(0, 30, ["/boot/vmlinuz"] * 2, extra=SERIAL),
+                                   **boot_files(t.env)})
+    slow_cfg = "\n".join(["menuentry 'Entry on the slow disk' --hotkey=s {", f"    linux /boot/vmlinuz e2e.entry=slow {SERIAL}",
+                          "    initrd /boot/target.img", "}", ""])
+    slow = t.disk("ext4", "none", {"boot/grub/grub.cfg": slow_cfg, **boot_files(t.env)}, label="SLOW")
+    path = t.dir / "monitor.sock"
+    m = t.boot(disks=[fast], slow=[slow], monitor=path)
+    m.expect_words(TITLES[1], t.deadline)
+    m.keys((b" ", "space"))  # stop the countdown
+    if "slow" in m.text():
+        raise Failure("the slow disk's entry was there at once: the disk was not slow")
+    said = monitor_command(path, "block_set_io_throttle slow0 0 0 0 0 0 0")
+    m.note(f"monitor said: {readable(said.encode()).splitlines()[-1:]}")
+    m.expect_words("Entry on the slow disk", t.deadline)
+    m.keys((b"s", "s, the entry's hotkey"))
+    t.expect_target(["e2e.entry=slow"])
 
 
 @scenario

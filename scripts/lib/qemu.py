@@ -26,7 +26,7 @@ def use_kvm():
 
 
 def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memory=512, extra=(), virtconsole=None,
-            monitor=None, scsi=False, nvme=()):
+            monitor=None, scsi=False, nvme=(), slow=()):
     """The qemu-system-x86_64 argument list for one test machine."""
     accel = ["-accel", "kvm", "-cpu", "host"] if use_kvm() else ["-accel", "tcg", "-cpu", "max"]
     args = ["qemu-system-x86_64", "-machine", "q35", *accel, "-smp", "1", "-m", str(memory),
@@ -35,6 +35,11 @@ def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memo
             "-append", f"{CONSOLE} {append}".strip(), "-serial", serial]
     for disk in disks:
         args += ["-drive", f"file={disk},format=raw,if=virtio"]
+    for i, disk in enumerate(slow):
+        # A disk QEMU serves at 20 kB/s (drive id slowN; the monitor's block_set_io_throttle
+        # can lift the limit).
+        args += ["-drive", f"if=none,id=slow{i},file={disk},format=raw,throttling.bps-total=20000",
+                 "-device", f"virtio-blk-pci,drive=slow{i}"]
     for i, disk in enumerate(nvme):
         args += ["-drive", f"if=none,id=nvme{i},file={disk},format=raw",
                  "-device", f"nvme,serial=baton{i},drive=nvme{i}"]

@@ -42,6 +42,9 @@ int clinux_uevent_socket(void);
 /// Sets a block device read-only (BLKROSET) through an open descriptor. Returns 0 or -errno.
 int clinux_block_set_read_only(int fd);
 
+/// A non-blocking, close-on-exec eventfd counter (the Glibc module does not export eventfd).
+int clinux_eventfd(void);
+
 /// The output speed of a terminal in bits per second (e.g. 115200), or 0 if unknown.
 long clinux_tty_baud(int fd);
 
