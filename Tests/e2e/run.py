@@ -37,7 +37,7 @@ ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()*
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and newline, CR included
 CURSOR_QUERY = b"\x1b[6n"
 CURSOR_REPLY = b"\x1b[24;80R"  # what an 80x24 terminal answers when the cursor is parked far down-right
-PACKAGES = ["qemu-system-x86", "e2fsprogs", "dosfstools", "mtools", "xorriso", "fdisk", "tmux", "xfsprogs", "btrfs-progs"]
+PACKAGES = ["qemu-system-x86", "e2fsprogs", "dosfstools", "mtools", "xorriso", "fdisk", "tmux", "xfsprogs", "btrfs-progs", "f2fs-tools"]
 DOWN, ENTER = b"\x1b[B", b"\r"
 TITLES = ["E2E Alpha", "E2E Bravo", "E2E Charlie"]
 
@@ -255,10 +255,11 @@ class Run:
         self.images[out] = sha256(out)
         return out
 
-    def boot(self, disks=(), cdroms=(), append="", virtconsole=None, monitor=None, scsi=False, nvme=(), slow=()):
-        args = qemu.command(self.env["kernel"], self.env["initramfs"],
+    def boot(self, disks=(), cdroms=(), append="", virtconsole=None, monitor=None, scsi=False, nvme=(), slow=(),
+             sata=(), usb=(), kernel=None, initramfs=None):
+        args = qemu.command(kernel or self.env["kernel"], initramfs or self.env["initramfs"],
                             f"{HOST_CMDLINE} {append}".strip(), disks=disks, cdroms=cdroms, virtconsole=virtconsole,
-                            monitor=monitor, scsi=scsi, nvme=nvme, slow=slow)
+                            monitor=monitor, scsi=scsi, nvme=nvme, slow=slow, sata=sata, usb=usb)
         self.machine = Machine(args, self.log_path)
         return self.machine
 
@@ -490,6 +491,42 @@ def image_list_matches(t):
     if len(host) != 4 or [e["title"] for e in host if e["default"]] != ["Debian from the ESP"]:
         raise Failure(f"unexpected entries: {host}")
     t.expect_target(["e2e.entry=0", "e2e.esp"])
+
+
+GENERIC = {"lock": threading.Lock()}
+
+
+def generic_kernel(env):
+    """Debian's generic kernel (it has AHCI, USB storage and f2fs, which the cloud kernel lacks)
+    and a Baton initramfs with its modules: fetched and built once, by the first scenario asking."""
+    with GENERIC["lock"]:
+        if "kernel" not in GENERIC:
+            kernel = subprocess.run([REPO / "scripts/kernel"], env=dict(os.environ, BATON_KERNEL_PACKAGE="linux-image-amd64"),
+                                    capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+            out = Path(env["tmp"]) / "baton-initramfs-generic.cpio.gz"
+            initramfs = subprocess.run([REPO / "scripts/initramfs", "--binary", env["binary"], "--kernel", kernel, "--out", out],
+                                       capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+            GENERIC.update(kernel=kernel, initramfs=initramfs)
+    return GENERIC["kernel"], GENERIC["initramfs"]
+
+
+@scenario
+def sata_usb_f2fs(t):
+    """On Debian's generic kernel, disks on q35's AHCI controller and on USB (xHCI) are found, their
+    drivers loaded from the devices' modaliases; the SATA disk holds f2fs (its driver loaded by
+    filesystem type). Both disks' entries show, and the USB one boots."""
+    kernel, initramfs = generic_kernel(t.env)
+    sata_cfg = "\n".join(["set timeout=30", "menuentry 'Entry on SATA f2fs' {",
+                          f"    linux /boot/vmlinuz e2e.entry=sata {SERIAL}", "    initrd /boot/target.img", "}", ""])
+    usb_cfg = "\n".join(["menuentry 'Entry on USB' --hotkey=u {", f"    linux /boot/vmlinuz e2e.entry=usb {SERIAL}",
+                         "    initrd /boot/target.img", "}", ""])
+    sata = t.disk("f2fs", "gpt", {"boot/grub/grub.cfg": sata_cfg, **boot_files(t.env)}, label="SATAF2FS")
+    usb = t.disk("vfat", "mbr", {"boot/grub/grub.cfg": usb_cfg, **boot_files(t.env)}, label="USBSTICK")
+    m = t.boot(sata=[sata], usb=[usb], kernel=kernel, initramfs=initramfs)
+    m.expect_words("Entry on SATA f2fs", t.deadline)
+    m.expect_words("Entry on USB", t.deadline)
+    m.keys((b"u", "u, the USB entry's hotkey"))
+    t.expect_target(["e2e.entry=usb"])
 
 
 @scenario

@@ -26,7 +26,7 @@ def use_kvm():
 
 
 def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memory=512, extra=(), virtconsole=None,
-            monitor=None, scsi=False, nvme=(), slow=()):
+            monitor=None, scsi=False, nvme=(), slow=(), sata=(), usb=()):
     """The qemu-system-x86_64 argument list for one test machine."""
     accel = ["-accel", "kvm", "-cpu", "host"] if use_kvm() else ["-accel", "tcg", "-cpu", "max"]
     args = ["qemu-system-x86_64", "-machine", "q35", *accel, "-smp", "1", "-m", str(memory),
@@ -40,6 +40,15 @@ def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memo
         # can lift the limit).
         args += ["-drive", f"if=none,id=slow{i},file={disk},format=raw,throttling.bps-total=20000",
                  "-device", f"virtio-blk-pci,drive=slow{i}"]
+    for i, disk in enumerate(sata):
+        # q35's own AHCI controller (ich9-ahci) has six ports, ide.0 to ide.5.
+        args += ["-drive", f"if=none,id=sata{i},file={disk},format=raw",
+                 "-device", f"ide-hd,drive=sata{i},bus=ide.{i}"]
+    if usb:
+        args += ["-device", "qemu-xhci,id=xhci"]
+    for i, disk in enumerate(usb):
+        args += ["-drive", f"if=none,id=usb{i},file={disk},format=raw",
+                 "-device", f"usb-storage,bus=xhci.0,drive=usb{i}"]
     for i, disk in enumerate(nvme):
         args += ["-drive", f"if=none,id=nvme{i},file={disk},format=raw",
                  "-device", f"nvme,serial=baton{i},drive=nvme{i}"]
