@@ -30,7 +30,7 @@ let package = Package(
         .testTarget(name: "KernelModulesTests", dependencies: ["KernelModules", "BootConfig"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery"]),
-        .testTarget(name: "DiskImageTests", dependencies: ["DiskImage", "BootConfig"]),
+        .testTarget(name: "DiskImageTests", dependencies: ["DiskImage", "BootConfig", "LinuxPlatform"]),
         // Real configs from ../shared/corpus against peers' expectations (and GRUB's own behaviour).
         .testTarget(name: "ConformanceTests", dependencies: ["BootConfig"], exclude: ["Fixtures", "OracleRecords"]),
     ]

@@ -35,7 +35,7 @@ enum HostCommand {
         var grub = GrubOptions()
         var devices: [GrubDevice] = []
         /// Whether a DEVICE was a disk image (whose files cannot be opened for a boot plan).
-        var hasImage = false
+        var hasImage: Bool { devices.contains { !($0.files is HostFileView) } }
         var timeout: Int?
         var words: [String] = []
     }
@@ -75,7 +75,6 @@ enum HostCommand {
                     } else {
                         guard let volumes = ImageVolumes.devices(arg, name: imageName) else { return 1 }
                         options.devices += volumes
-                        options.hasImage = true
                     }
                     uuid = nil
                     label = nil

@@ -3,6 +3,7 @@
 import BootConfig
 import DiskImage
 import Foundation
+import LinuxPlatform
 import Testing
 
 @Suite struct CorruptImageTests {
@@ -63,7 +64,7 @@ import Testing
         try Tool.run("mkfs.vfat", ["-F", "32", "-s", "1", image])
         let source = try scratch.tree("src", files: ["big.bin": [UInt8](repeating: 0x5A, count: 5000)])
         try Tool.run("mcopy", ["-i", image, source + "/big.bin", "::/"])
-        let view = try #require(Filesystem.open(try FileBytes(image))?.fileView)
+        let view = try #require(Filesystem.open(try ImageFile(path: image))?.fileView)
         #expect(view.contents(of: "/big.bin")?.count == 5000)
 
         // Point the file's fifth cluster back at its first: a loop the reader must notice.

@@ -3,6 +3,7 @@
 import BootConfig
 import DiskImage
 import Foundation
+import LinuxPlatform
 import Testing
 
 @Suite struct ExtTests {
@@ -86,7 +87,7 @@ import Testing
         let stat = try Tool.run("debugfs", ["-R", "stat /many", image])
         #expect(stat.contains("Flags: 0x81000") || stat.contains("Flags: 0x1000"), "the test directory should be an htree: \(stat.prefix(80))")
 
-        let opened = try #require(Filesystem.open(try FileBytes(image)))
+        let opened = try #require(Filesystem.open(try ImageFile(path: image)))
         try Blkid.expectSame(opened.identity, as: image)
         #expect(opened.identity.label == "bootfs")
         let view = try #require(opened.fileView)
@@ -103,7 +104,7 @@ import Testing
         ])
         let image = try scratch.image("inline.img", size: 8 << 20)
         try Tool.run("mkfs.ext4", ["-q", "-F", "-I", "256", "-O", "inline_data", "-d", source, image])
-        let view = try #require(Filesystem.open(try FileBytes(image))?.fileView)
+        let view = try #require(Filesystem.open(try ImageFile(path: image))?.fileView)
         #expect(view.contents(of: "/tiny.txt") == "tiny".bytes)
         #expect(view.contents(of: "/medium.txt") == (0..<100).map { UInt8(0x41 + $0 % 26) })
         #expect(view.list("/dir") == ["a", "b"])
@@ -123,7 +124,7 @@ import Testing
         try handle.close()
         let image = try scratch.image("ext2.img", size: 16 << 20)
         try Tool.run("mkfs.ext2", ["-q", "-F", "-b", "1024", "-d", source, image])
-        let view = try #require(Filesystem.open(try FileBytes(image))?.fileView)
+        let view = try #require(Filesystem.open(try ImageFile(path: image))?.fileView)
         #expect(view.exists("/sparse"))
         #expect(view.contents(of: "/sparse") == nil, "larger than 16 MiB: refused")
         #expect(view.contents(of: "/small") == "x".bytes)

@@ -3,6 +3,7 @@
 import BootConfig
 import DiskImage
 import Foundation
+import LinuxPlatform
 import Testing
 
 @Suite struct FATTests {
@@ -34,7 +35,7 @@ import Testing
     func readsFilesAndMatchesBlkid(size: UInt64, options: [String], label: String) throws {
         let scratch = try Scratch()
         let image = try Self.build(scratch, size: size, options: options, label: label)
-        let opened = try #require(Filesystem.open(try FileBytes(image)))
+        let opened = try #require(Filesystem.open(try ImageFile(path: image)))
         try Blkid.expectSame(opened.identity, as: image)
         #expect(opened.identity.type == "vfat")
         let view = try #require(opened.fileView)
@@ -60,9 +61,9 @@ import Testing
         for index in 1...300 { files["dir/entry number \(index).conf"] = "n=\(index)".bytes }
         let source = try scratch.tree("src", files: files)
         try Tool.run("mcopy", ["-s", "-i", image, source + "/dir", "::/"])
-        let view = try #require(Filesystem.open(try FileBytes(image))?.fileView)
+        let view = try #require(Filesystem.open(try ImageFile(path: image))?.fileView)
         #expect(view.list("/dir").count == 300)
         #expect(view.contents(of: "/DIR/ENTRY NUMBER 299.CONF") == "n=299".bytes)
-        #expect(Filesystem.identify(try FileBytes(image))?.label == nil, "no label: blkid prints none")
+        #expect(Filesystem.identify(try ImageFile(path: image))?.label == nil, "no label: blkid prints none")
     }
 }

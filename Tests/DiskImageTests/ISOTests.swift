@@ -3,6 +3,7 @@
 import BootConfig
 import DiskImage
 import Foundation
+import LinuxPlatform
 import Testing
 
 @Suite struct ISOTests {
@@ -32,7 +33,7 @@ import Testing
     @Test func rockRidgeAndJoliet() throws {
         let scratch = try Scratch()
         let (image, _) = try Self.build(scratch, options: ["-R", "-J"], label: "Ubuntu 24.04 LTS amd64")
-        let opened = try #require(Filesystem.open(try FileBytes(image)))
+        let opened = try #require(Filesystem.open(try ImageFile(path: image)))
         try Blkid.expectSame(opened.identity, as: image)
         #expect(opened.identity.label == "Ubuntu 24.04 LTS amd64")
         let view = try #require(opened.fileView)
@@ -51,7 +52,7 @@ import Testing
     @Test func jolietOnly() throws {
         let scratch = try Scratch()
         let (image, _) = try Self.build(scratch, options: ["--norock", "-J"], label: "Mixed Case Label")
-        let opened = try #require(Filesystem.open(try FileBytes(image)))
+        let opened = try #require(Filesystem.open(try ImageFile(path: image)))
         try Blkid.expectSame(opened.identity, as: image)
         let view = try #require(opened.fileView)
         for (path, bytes) in Self.files { #expect(summary(view.contents(of: "/" + path)) == summary(bytes), "\(path)") }
@@ -63,7 +64,7 @@ import Testing
     @Test func plainISO9660Names() throws {
         let scratch = try Scratch()
         let (image, _) = try Self.build(scratch, options: ["--norock"], label: nil)
-        let opened = try #require(Filesystem.open(try FileBytes(image)))
+        let opened = try #require(Filesystem.open(try ImageFile(path: image)))
         try Blkid.expectSame(opened.identity, as: image)
         let view = try #require(opened.fileView)
         #expect(view.contents(of: "/boot/grub/grub.cfg") == Self.files["boot/grub/grub.cfg"])

@@ -3,6 +3,7 @@
 import BootConfig
 import DiskImage
 import Foundation
+import LinuxPlatform
 import Testing
 
 @Suite struct PartitionTableTests {
@@ -59,7 +60,7 @@ import Testing
         try Self.place(ext, in: disk, atSector: 2048)
         try Self.place(fat, in: disk, atSector: 22528)
 
-        let source = try FileBytes(disk)
+        let source = try ImageFile(path: disk)
         let table = try #require(PartitionTable.read(source))
         #expect(table.scheme == .mbr)
         #expect(table.diskID == "1234abcd")
@@ -107,7 +108,7 @@ import Testing
         try Self.place(esp, in: disk, atSector: 2048)
         try Self.place(root, in: disk, atSector: 90112)
 
-        let source = try FileBytes(disk)
+        let source = try ImageFile(path: disk)
         let table = try #require(PartitionTable.read(source))
         #expect(table.scheme == .gpt)
         #expect(table.diskID == (try Blkid.probe(disk))["PTUUID"])
@@ -149,7 +150,7 @@ import Testing
         let source = try scratch.tree("iso", files: ["boot/grub/grub.cfg": "menuentry iso {}\n".bytes])
         let image = scratch.file("hybrid.iso")
         try Tool.run("xorriso", ["-as", "mkisofs", "-quiet", "-R", "-J", "-V", "HYBRID", "-append_partition", "2", "0xef", efi, "-o", image, source])
-        let disk = try FileBytes(image)
+        let disk = try ImageFile(path: image)
         let volumes = DiskImageReader.volumes(of: disk)
         #expect(volumes.map(\.number) == [nil, 1, 2])
         #expect(volumes.first?.label == "HYBRID")
@@ -165,7 +166,7 @@ import Testing
         let scratch = try Scratch()
         let fat = try Self.filesystem(scratch, "fat.img", mkfs: ["mkfs.vfat", "-n", "WHOLE"], size: 4 << 20,
                                       files: ["a.txt": "a".bytes])
-        let source = try FileBytes(fat)
+        let source = try ImageFile(path: fat)
         #expect(PartitionTable.read(source) == nil, "a FAT boot sector ends in 0x55AA but is not a table")
         let volumes = DiskImageReader.volumes(of: source)
         #expect(volumes.count == 1)

@@ -99,36 +99,6 @@ final class Scratch {
     }
 }
 
-/// A pread-backed byte source: how the real host mode reads an image, kept to the tests here.
-final class FileBytes: ByteSource {
-    let descriptor: Int32
-    let size: UInt64
-
-    init(_ path: String) throws {
-        descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ToolError(description: "cannot open \(path)") }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw ToolError(description: "cannot stat \(path)") }
-        size = UInt64(info.st_size)
-    }
-
-    deinit { close(descriptor) }
-
-    func read(at offset: UInt64, count: Int) -> [UInt8]? {
-        guard count >= 0, offset <= size, UInt64(count) <= size - offset else { return nil }
-        var buffer = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = buffer.withUnsafeMutableBytes { raw in
-                pread(descriptor, raw.baseAddress! + done, count - done, off_t(offset) + off_t(done))
-            }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return nil }
-            done += n
-        }
-        return buffer
-    }
-}
 
 enum Blkid {
     /// `blkid -p -o export` of an image (at a byte offset), values unescaped.

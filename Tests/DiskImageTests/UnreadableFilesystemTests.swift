@@ -3,6 +3,7 @@
 import BootConfig
 import DiskImage
 import Foundation
+import LinuxPlatform
 import Testing
 
 @Suite struct UnreadableFilesystemTests {
@@ -14,7 +15,7 @@ import Testing
         let scratch = try Scratch()
         let image = try scratch.image("fs.img", size: size)
         try Tool.run(tool, options + [image])
-        let opened = try #require(Filesystem.open(try FileBytes(image)))
+        let opened = try #require(Filesystem.open(try ImageFile(path: image)))
         try Blkid.expectSame(opened.identity, as: image)
         #expect(opened.files.failureValue == .unsupported(type: opened.identity.type))
         #expect(opened.fileView == nil)

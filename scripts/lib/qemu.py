@@ -40,18 +40,19 @@ def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memo
         # can lift the limit).
         args += ["-drive", f"if=none,id=slow{i},file={disk},format=raw,throttling.bps-total=20000",
                  "-device", f"virtio-blk-pci,drive=slow{i}"]
+    def attach(drive_id, disk, device):
+        """A raw image as a drive with no interface of its own, and the device that holds it."""
+        return ["-drive", f"if=none,id={drive_id},file={disk},format=raw", "-device", f"{device},drive={drive_id}"]
+
     for i, disk in enumerate(sata):
         # q35's own AHCI controller (ich9-ahci) has six ports, ide.0 to ide.5.
-        args += ["-drive", f"if=none,id=sata{i},file={disk},format=raw",
-                 "-device", f"ide-hd,drive=sata{i},bus=ide.{i}"]
+        args += attach(f"sata{i}", disk, f"ide-hd,bus=ide.{i}")
     if usb:
         args += ["-device", "qemu-xhci,id=xhci"]
     for i, disk in enumerate(usb):
-        args += ["-drive", f"if=none,id=usb{i},file={disk},format=raw",
-                 "-device", f"usb-storage,bus=xhci.0,drive=usb{i}"]
+        args += attach(f"usb{i}", disk, "usb-storage,bus=xhci.0")
     for i, disk in enumerate(nvme):
-        args += ["-drive", f"if=none,id=nvme{i},file={disk},format=raw",
-                 "-device", f"nvme,serial=baton{i},drive=nvme{i}"]
+        args += attach(f"nvme{i}", disk, f"nvme,serial=baton{i}")
     if cdroms or scsi:
         args += ["-device", "virtio-scsi-pci,id=scsi0"]
         for i, iso in enumerate(cdroms):
