@@ -31,8 +31,11 @@ public final class DeviceInventory {
     public var patienceMilliseconds = 1500
 
     enum DeviceState {
-        /// A job is looking at it, since a time (ms); `late` once start-up stopped waiting for it.
-        case examining(generation: Int, since: Int, late: Bool)
+        /// A job is looking at it, since a time (ms); `late` once start-up stopped waiting for it;
+        /// `outdated` once the device changed or went away meanwhile: what the job finds is then
+        /// undone and the device, if still there, examined again — never by two jobs at once,
+        /// which would race for its mount point.
+        case examining(generation: Int, since: Int, late: Bool, outdated: Bool)
         case examined
     }
 
@@ -110,7 +113,7 @@ public final class DeviceInventory {
             let settleLeft = events == nil ? 0 : settleMilliseconds - (now - quietSince)
             // The soonest a job still within its patience runs out of it.
             let patienceLeft = states.values.compactMap { state -> Int? in
-                guard case .examining(_, let since, _) = state else { return nil }
+                guard case .examining(_, let since, _, _) = state else { return nil }
                 let left = since + patienceMilliseconds - now
                 return left > 0 ? left : nil
             }.min() ?? 0
@@ -129,9 +132,9 @@ public final class DeviceInventory {
     private func markLate() {
         let now = Processes.monotonicMilliseconds()
         for (name, state) in states.sorted(by: { $0.key < $1.key }) {
-            guard case .examining(let generation, let since, false) = state else { continue }
+            guard case .examining(let generation, let since, false, let outdated) = state else { continue }
             log("\(name): no answer after \(now - since) ms; the menu does not wait for it, its entries appear when it answers")
-            states[name] = .examining(generation: generation, since: since, late: true)
+            states[name] = .examining(generation: generation, since: since, late: true, outdated: outdated)
         }
     }
 
@@ -183,12 +186,19 @@ public final class DeviceInventory {
         return changed
     }
 
-    /// Records what a job found, unless the device went away or changed meanwhile. Returns
-    /// whether a filesystem was added.
+    /// Records what a job found, unless the device went away or changed meanwhile: then the
+    /// job's mount is undone and the device, if still there, examined again. Returns whether a
+    /// filesystem was added.
     private func accept(_ report: DeviceReport) -> Bool {
-        guard case .examining(let generation, _, let late) = states[report.name], generation == report.generation else {
-            // Stale: the device went away (its mount, if any, goes too) or a newer job runs.
-            if states[report.name] == nil, let mount = report.mount { try? Mounts.unmount(mount.root, detach: true) }
+        guard case .examining(let generation, _, let late, let outdated) = states[report.name],
+              generation == report.generation else { return false }
+        if outdated {
+            if let mount = report.mount { try? Mounts.unmount(mount.root, detach: true) }
+            states[report.name] = nil
+            if DeviceScanner.blockDeviceNames().contains(report.name) {
+                log("\(report.name): changed while it was examined; examining it again")
+                examine(report.name)
+            }
             return false
         }
         report.log.forEach(log)
@@ -230,9 +240,14 @@ public final class DeviceInventory {
         return true
     }
 
-    /// Unmounts a device that went away or changed, so it is examined afresh.
+    /// Unmounts a device that went away or changed, so it is examined afresh; a job still
+    /// looking at it is marked outdated.
     private func forget(_ name: String) {
-        states[name] = nil
+        if case .examining(let generation, let since, let late, _) = states[name] {
+            states[name] = .examining(generation: generation, since: since, late: late, outdated: true)
+        } else {
+            states[name] = nil
+        }
         found[name] = nil
         if let index = mounts.firstIndex(where: { $0.device.name == name }) {
             try? Mounts.unmount(mounts[index].root, detach: true)
@@ -245,7 +260,8 @@ public final class DeviceInventory {
     private func refresh() -> Bool {
         let names = DeviceScanner.blockDeviceNames()
         var changed = false
-        for name in Array(states.keys) where !names.contains(name) {
+        for (name, state) in states where !names.contains(name) {
+            if case .examining(_, _, _, true) = state { continue }
             forget(name)
             changed = true
         }
@@ -258,7 +274,7 @@ public final class DeviceInventory {
         generation += 1
         let job = DeviceJob(
             name: name, generation: generation, mountRoot: scanner.mountRoot, coldplug: coldplug, known: mounts, grub: GrubOptions())
-        states[name] = .examining(generation: generation, since: Processes.monotonicMilliseconds(), late: false)
+        states[name] = .examining(generation: generation, since: Processes.monotonicMilliseconds(), late: false, outdated: false)
         if let reports {
             do {
                 try BackgroundThread.start { reports.post(job.run()) }

@@ -37,7 +37,7 @@ ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()*
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and newline, CR included
 CURSOR_QUERY = b"\x1b[6n"
 CURSOR_REPLY = b"\x1b[24;80R"  # what an 80x24 terminal answers when the cursor is parked far down-right
-PACKAGES = ["qemu-system-x86", "e2fsprogs", "dosfstools", "mtools", "xorriso", "fdisk", "tmux", "xfsprogs", "btrfs-progs", "f2fs-tools"]
+PACKAGES = ["qemu-system-x86", "e2fsprogs", "dosfstools", "mtools", "xorriso", "fdisk", "tmux", "xfsprogs", "btrfs-progs", "f2fs-tools", "qemu-utils"]
 DOWN, ENTER = b"\x1b[B", b"\r"
 TITLES = ["E2E Alpha", "E2E Bravo", "E2E Charlie"]
 
@@ -205,6 +205,7 @@ class Run:
         self.dir.mkdir()
         self.log_path = Path(env["logs"]) / f"{name}.log"
         self.images = {}
+        self.overlays = {}
         self.machine = None
 
     def disk(self, fs, table, files, label="E2E", uuid=None, dirty_journal=False, corrupt=False):
@@ -255,6 +256,14 @@ class Run:
         self.images[out] = sha256(out)
         return out
 
+    def overlay(self, image):
+        """A qcow2 overlay on IMAGE, for a disk QEMU may resize; IMAGE stays as it was, and at
+        the end the overlay must read the same (a resize adds zeros only)."""
+        out = image.with_suffix(".qcow2")
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", image, "-F", "raw", out], check=True)
+        self.overlays[out] = image
+        return out
+
     def boot(self, disks=(), cdroms=(), append="", virtconsole=None, monitor=None, scsi=False, nvme=(), slow=(),
              sata=(), usb=(), kernel=None, initramfs=None):
         args = qemu.command(kernel or self.env["kernel"], initramfs or self.env["initramfs"],
@@ -279,6 +288,10 @@ class Run:
         for image, digest in self.images.items():
             if sha256(image) != digest:
                 raise Failure(f"{image.name} changed: Baton wrote to a disk")
+        for overlay, image in self.overlays.items():
+            same = subprocess.run(["qemu-img", "compare", "-q", "-f", "qcow2", "-F", "raw", overlay, image])
+            if same.returncode != 0:
+                raise Failure(f"{overlay.name} differs from {image.name}: Baton wrote to a disk")
 
 
 def grub_cfg(default, timeout, kernels, boot="/boot", extra=""):
@@ -550,6 +563,37 @@ def slow_disk(t):
     m.expect_words("Entry on the slow disk", t.deadline)
     m.keys((b"s", "s, the entry's hotkey"))
     t.expect_target(["e2e.entry=slow"])
+
+
+@scenario
+def disk_changes_while_examined(t):
+    """A disk that changes (QEMU's monitor resizes it: a "change" uevent) while its slow first
+    examination still runs is examined again once that one ends — never by two jobs at once,
+    which raced for its mount point and left it unmounted — and its entry boots."""
+    fast = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(0, 30, ["/boot/vmlinuz"] * 2, extra=SERIAL),
+                                   **boot_files(t.env)})
+    slow_cfg = "\n".join(["menuentry 'Entry on the changed disk' --hotkey=s {",
+                          f"    linux /boot/vmlinuz e2e.entry=changed {SERIAL}", "    initrd /boot/target.img", "}", ""])
+    slow = t.overlay(t.disk("ext4", "none", {"boot/grub/grub.cfg": slow_cfg, **boot_files(t.env)}, label="CHANGED"))
+    path = t.dir / "monitor.sock"
+    # baton.debug and loglevel=7: Baton's log lines reach the serial line while the menu shows.
+    m = t.boot(disks=[fast], slow=[slow], monitor=path, append="baton.debug loglevel=7")
+    m.expect_words(TITLES[1], t.deadline)
+    m.keys((b" ", "space"))  # stop the countdown
+    if "changed disk" in m.text():
+        raise Failure("the slow disk's entry was there at once: the disk was not slow")
+    said = readable(monitor_command(path, "block_resize slow0 256M").encode())
+    m.note(f"monitor said: {said.splitlines()[-2:]}")
+    if "rror" in said:
+        raise Failure(f"QEMU did not resize the disk: {said.splitlines()[-2:]}")
+    # The first examination still waits on the disk.
+    m.expect(re.compile(r"baton: vda: change"), t.deadline, "the guest's change event")
+    monitor_command(path, "block_set_io_throttle slow0 0 0 0 0 0 0")
+    m.expect(re.compile(r"baton: vda: changed while it was examined; examining it again"), t.deadline,
+             "the first examination to end and the second to start")
+    m.expect_words("Entry on the changed disk", t.deadline)
+    m.keys((b"s", "s, the entry's hotkey"))
+    t.expect_target(["e2e.entry=changed"])
 
 
 @scenario

@@ -37,8 +37,9 @@ def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memo
         args += ["-drive", f"file={disk},format=raw,if=virtio"]
     for i, disk in enumerate(slow):
         # A disk QEMU serves at 20 kB/s (drive id slowN; the monitor's block_set_io_throttle
-        # can lift the limit).
-        args += ["-drive", f"if=none,id=slow{i},file={disk},format=raw,throttling.bps-total=20000",
+        # can lift the limit). A .qcow2 file is an overlay the monitor may resize.
+        kind = "qcow2" if str(disk).endswith(".qcow2") else "raw"
+        args += ["-drive", f"if=none,id=slow{i},file={disk},format={kind},throttling.bps-total=20000",
                  "-device", f"virtio-blk-pci,drive=slow{i}"]
     def attach(drive_id, disk, device):
         """A raw image as a drive with no interface of its own, and the device that holds it."""
