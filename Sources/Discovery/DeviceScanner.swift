@@ -20,6 +20,18 @@ public struct DeviceScanner {
         }
     }
 
+    /// The disk a partition belongs to: the device whose sysfs directory holds the partition's.
+    public static func disk(of partition: String) -> String? {
+        blockDeviceNames().first { $0 != partition && FileSystem.exists("/sys/class/block/\($0)/\(partition)/partition") }
+    }
+
+    /// Why a partition is not to be mounted because of its disk (a hybrid image), if it is not.
+    public static func reasonToSkipPartition(_ device: BlockDevice) -> String? {
+        guard device.isPartition, let disk = Self.disk(of: device.name),
+              let probe = try? BlockProbe.probe("/dev/" + disk) else { return nil }
+        return MountPolicy.reasonToSkipPartition(of: disk, diskType: probe.type, diskUsage: probe.usage)
+    }
+
     public func probe(_ name: String) -> BlockDevice? {
         let isPartition = FileSystem.exists("/sys/class/block/\(name)/partition")
         // Size 0 means no medium (an empty CD drive): nothing to probe.

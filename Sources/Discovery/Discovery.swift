@@ -120,7 +120,7 @@ public final class DeviceInventory {
             let left = min(max(settleLeft, patienceLeft), limitLeft)
             guard left > 0 else { break }
             let ready = Poll.wait(eventDescriptors, milliseconds: left)
-            if let events, ready.contains(events.descriptor), receiveEvents() {
+            if let events, ready.contains(events.descriptor), receiveEvents().any {
                 quietSince = Processes.monotonicMilliseconds()
             }
             if let reports, ready.contains(reports.descriptor) { _ = collectReports() }
@@ -141,29 +141,32 @@ public final class DeviceInventory {
     /// Handles pending device events and finished device jobs. Returns whether the boot
     /// sources changed.
     public func handleEvents() -> Bool {
-        _ = receiveEvents()
-        return collectReports()
+        let forgotten = receiveEvents().sourcesChanged
+        return collectReports() || forgotten
     }
 
     /// Handles the pending device events: loads modules for new devices, starts jobs for new or
-    /// changed block devices, forgets removed ones. Returns whether there were any events.
-    private func receiveEvents() -> Bool {
-        guard let events else { return false }
+    /// changed block devices, forgets removed ones. Says whether there were any events, and
+    /// whether the boot sources changed (a device with a filesystem went or changed).
+    private func receiveEvents() -> (any: Bool, sourcesChanged: Bool) {
+        guard let events else { return (false, false) }
         let messages = events.receive()
         var blockChanged = false
+        var sourcesChanged = false
         var aliases: [String] = []
         for message in messages {
             guard let event = Uevent.parse(message) else { continue }
             if event.action == "add", let alias = event.modalias { aliases.append(alias) }
             if event.subsystem == "block", let name = event.deviceName {
                 blockChanged = true
-                if event.action == "change" || event.action == "remove" { forget(name) }
+                if event.action == "change" || event.action == "remove", forget(name) { sourcesChanged = true }
                 log("\(name): \(event.action)")
             }
         }
         loadModules(for: aliases, logLoaded: true)
-        if blockChanged && refresh() { rebuildSources() }
-        return !messages.isEmpty
+        if blockChanged && refresh() { sourcesChanged = true }
+        if sourcesChanged { rebuildSources() }
+        return (!messages.isEmpty, sourcesChanged)
     }
 
     /// Loads the modules for aliases not seen before. Returns whether any loaded.
@@ -241,29 +244,29 @@ public final class DeviceInventory {
     }
 
     /// Unmounts a device that went away or changed, so it is examined afresh; a job still
-    /// looking at it is marked outdated.
-    private func forget(_ name: String) {
+    /// looking at it is marked outdated. Returns whether it was mounted.
+    @discardableResult
+    private func forget(_ name: String) -> Bool {
         if case .examining(let generation, let since, let late, _) = states[name] {
             states[name] = .examining(generation: generation, since: since, late: late, outdated: true)
         } else {
             states[name] = nil
         }
         found[name] = nil
-        if let index = mounts.firstIndex(where: { $0.device.name == name }) {
-            try? Mounts.unmount(mounts[index].root, detach: true)
-            mounts.remove(at: index)
-        }
+        guard let index = mounts.firstIndex(where: { $0.device.name == name }) else { return false }
+        try? Mounts.unmount(mounts[index].root, detach: true)
+        mounts.remove(at: index)
+        return true
     }
 
     /// Brings the device list in line with /sys/class/block: forgets devices gone, starts a job
-    /// for each new one. Returns whether a device was forgotten.
+    /// for each new one. Returns whether a mounted device was forgotten.
     private func refresh() -> Bool {
         let names = DeviceScanner.blockDeviceNames()
         var changed = false
         for (name, state) in states where !names.contains(name) {
             if case .examining(_, _, _, true) = state { continue }
-            forget(name)
-            changed = true
+            if forget(name) { changed = true }
         }
         for name in names where states[name] == nil { examine(name) }
         return changed

@@ -34,4 +34,14 @@ public enum MountPolicy {
         case (let t?, _): return .mount(type: t, options: options(for: t))
         }
     }
+
+    /// Why a partition is left alone when its disk holds a filesystem of its own beside the
+    /// partition table (nil when it does not). That is a hybrid ISO image written to a disk — an
+    /// installer on a USB stick: its partitions hold the same ISO filesystem again and an EFI
+    /// system partition. The kernel mounts either the disk or its partitions, never both (the
+    /// loser gets EBUSY), and the disk is the whole image, as on a CD, so the disk is read.
+    public static func reasonToSkipPartition(of disk: String, diskType: String?, diskUsage: String?) -> String? {
+        guard case .mount(let type, _) = decide(type: diskType, usage: diskUsage, partitionTable: nil) else { return nil }
+        return "\(disk) holds a filesystem itself (\(type), a hybrid image); \(disk) is read instead of its partitions"
+    }
 }

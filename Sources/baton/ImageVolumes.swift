@@ -2,6 +2,7 @@
 // as the kernel would name it, so `baton list` on an image shows what the PID 1 shows in a machine.
 
 import BootConfig
+import Discovery
 import DiskImage
 import LinuxPlatform
 
@@ -18,7 +19,12 @@ enum ImageVolumes {
         }
         let base = name ?? defaultName(path)
         var devices: [GrubDevice] = []
-        for volume in DiskImageReader.volumes(of: image) {
+        let volumes = DiskImageReader.volumes(of: image)
+        // A hybrid image (a filesystem on the whole disk beside a partition table): the PID 1
+        // reads the disk, not its partitions, and so does this.
+        let disk = volumes.first { $0.number == nil }?.filesystem
+        let partitionsSkipped = MountPolicy.reasonToSkipPartition(of: base, diskType: disk?.type, diskUsage: "filesystem") != nil
+        for volume in volumes where volume.number == nil || !partitionsSkipped {
             let deviceName = volume.number.map { partitionName(base, $0) } ?? base
             guard let identity = volume.filesystem else { continue }
             switch volume.files {

@@ -1,4 +1,5 @@
-// Tests for uevent parsing and the mount policy (what is mounted, how, and what is skipped).
+// Tests for uevent parsing and the mount policy (what is mounted, how, and what is skipped,
+// hybrid images' partitions included).
 
 import Testing
 @testable import Discovery
@@ -55,5 +56,19 @@ import Testing
         #expect(MountPolicy.decide(type: "LVM2_member", usage: "raid", partitionTable: nil) == .skip("LVM physical volume (not assembled by Baton)"))
         #expect(MountPolicy.decide(type: nil, usage: nil, partitionTable: "gpt") == .skip("partition table (gpt); its partitions are looked at"))
         #expect(MountPolicy.decide(type: nil, usage: nil, partitionTable: nil) == .skip("no filesystem recognised"))
+    }
+}
+
+@Suite struct HybridImageTests {
+    @Test func partitionsOfADiskWithAFilesystemAreLeftAlone() throws {
+        let reason = try #require(MountPolicy.reasonToSkipPartition(of: "sda", diskType: "iso9660", diskUsage: "filesystem"))
+        #expect(reason.contains("sda holds a filesystem itself (iso9660"))
+    }
+
+    @Test func partitionsOfAnOrdinaryDiskAreRead() {
+        // A partition table alone, a RAID member's disk, or nothing recognised.
+        #expect(MountPolicy.reasonToSkipPartition(of: "sda", diskType: nil, diskUsage: nil) == nil)
+        #expect(MountPolicy.reasonToSkipPartition(of: "sda", diskType: "linux_raid_member", diskUsage: "raid") == nil)
+        #expect(MountPolicy.reasonToSkipPartition(of: "sda", diskType: "swap", diskUsage: "other") == nil)
     }
 }

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -37,7 +38,8 @@ ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()*
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and newline, CR included
 CURSOR_QUERY = b"\x1b[6n"
 CURSOR_REPLY = b"\x1b[24;80R"  # what an 80x24 terminal answers when the cursor is parked far down-right
-PACKAGES = ["qemu-system-x86", "e2fsprogs", "dosfstools", "mtools", "xorriso", "fdisk", "tmux", "xfsprogs", "btrfs-progs", "f2fs-tools", "qemu-utils"]
+PACKAGES = ["qemu-system-x86", "e2fsprogs", "dosfstools", "mtools", "xorriso", "fdisk", "tmux", "xfsprogs", "btrfs-progs", "f2fs-tools", "qemu-utils",
+            "genisoimage", "cryptsetup-bin"]
 DOWN, ENTER = b"\x1b[B", b"\r"
 TITLES = ["E2E Alpha", "E2E Bravo", "E2E Charlie"]
 
@@ -149,12 +151,18 @@ class Machine:
             self.log.write(f"\n### e2e: {text}\n".encode())
             self.log.flush()
 
-    def expect(self, pattern, deadline, what):
-        """Waits until the readable output matches PATTERN (a compiled regex); returns the match."""
+    def mark(self):
+        """Where the output is now, for expect(..., since=) to look only at what comes after."""
+        with self.cond:
+            return len(self.raw)
+
+    def expect(self, pattern, deadline, what, since=0):
+        """Waits until the readable output (from byte SINCE on) matches PATTERN (a compiled
+        regex); returns the match."""
         self.note(f"waiting for {what}")
         with self.cond:
             while True:
-                m = pattern.search(readable(bytes(self.raw)))
+                m = pattern.search(readable(bytes(self.raw[since:])))
                 if m:
                     return m
                 if self.eof:
@@ -164,10 +172,10 @@ class Machine:
                     raise Failure(f"timed out waiting for {what}")
                 self.cond.wait(min(left, 1.0))
 
-    def expect_words(self, words, deadline):
+    def expect_words(self, words, deadline, since=0):
         """Waits for WORDS on screen, allowing line breaks or cursor moves where spaces were."""
         pattern = re.compile(r"\s*".join(re.escape(w) for w in words.split()))
-        return self.expect(pattern, deadline, repr(words))
+        return self.expect(pattern, deadline, repr(words), since)
 
     def text(self):
         """Everything the serial line showed so far, readable."""
@@ -225,7 +233,7 @@ class Run:
                 shutil.copyfile(content, dest)
             else:
                 dest.write_text(content)
-        out = self.dir / f"disk{len(self.images)}.{'iso' if fs == 'iso9660' else 'img'}"
+        out = self.dir / f"disk{len(self.images)}.{'iso' if fs in ('iso9660', 'udf') else 'img'}"
         extra = (["--uuid", uuid] if uuid else []) + (["--dirty-journal"] if dirty_journal else [])
         subprocess.run([REPO / "scripts/disk", "--fs", fs, "--table", table, "--label", label, *extra,
                         src, out], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -235,6 +243,25 @@ class Run:
             with open(out, "r+b") as f:
                 f.seek(2048)
                 f.write(bytes(256 * 1024))
+        self.images[out] = sha256(out)
+        return out
+
+    def volume(self, kind):
+        """An 8 MiB disk holding no filesystem Baton mounts: "swap", "luks" (LUKS2), "lvm" (an LVM
+        physical volume's label) or "raid" (an md RAID1 member's 1.2 superblock)."""
+        out = self.dir / f"disk{len(self.images)}-{kind}.img"
+        with open(out, "wb") as f:
+            f.truncate(8 << 20)
+        if kind == "swap":
+            subprocess.run(["mkswap", "-q", out], check=True)
+        elif kind == "luks":
+            subprocess.run(["cryptsetup", "luksFormat", "--batch-mode", "--type", "luks2", "--pbkdf", "pbkdf2",
+                            "--pbkdf-force-iterations", "1000", "--key-file", "-", out], input=b"e2e", check=True)
+        else:
+            header, offset = (lvm_label(8 << 20), 512) if kind == "lvm" else (raid_superblock(8 << 20), 4096)
+            with open(out, "r+b") as f:
+                f.seek(offset)
+                f.write(header)
         self.images[out] = sha256(out)
         return out
 
@@ -292,6 +319,38 @@ class Run:
             same = subprocess.run(["qemu-img", "compare", "-q", "-f", "qcow2", "-F", "raw", overlay, image])
             if same.returncode != 0:
                 raise Failure(f"{overlay.name} differs from {image.name}: Baton wrote to a disk")
+
+
+def lvm_label(size):
+    """LVM2's label sector (the second of a physical volume), with the checksum libblkid checks."""
+    label = bytearray(512)
+    label[0:8] = b"LABELONE"
+    struct.pack_into("<QII", label, 8, 1, 0, 32)  # this sector's number, checksum (below), header offset
+    label[24:32] = b"LVM2 001"
+    label[32:64] = b"E2eLvmPhysicalVolumeUuid00000000"  # the volume's UUID, 32 characters
+    struct.pack_into("<Q", label, 64, size)
+    # LVM's CRC-32 starts from 0xf597a6cf and has no final inversion; zlib's inverts both ends.
+    crc = ~zlib.crc32(bytes(label[20:]), ~0xf597a6cf & 0xffffffff) & 0xffffffff
+    struct.pack_into("<I", label, 16, crc)
+    return bytes(label)
+
+
+def raid_superblock(size):
+    """An md 1.2 superblock (at 4 KiB) of a two-disk RAID1's first member, with its checksum."""
+    sb = bytearray(256 + 2 * 2)  # the fixed part, then one 16-bit role per device (max_dev 2)
+    sectors = (size >> 9) - 2048
+    struct.pack_into("<II", sb, 0, 0xa92b4efc, 1)
+    sb[16:32] = bytes(range(1, 17))                  # array UUID
+    sb[32:37] = b"e2e:0"                             # array name
+    struct.pack_into("<IIQ", sb, 72, 1, 0, sectors)  # level 1, layout, size
+    struct.pack_into("<I", sb, 92, 2)                # raid disks
+    struct.pack_into("<QQQ", sb, 128, 2048, sectors, 8)  # data offset, data size, superblock offset
+    sb[168:184] = bytes(range(17, 33))               # this device's UUID
+    struct.pack_into("<I", sb, 220, 2)               # max_dev
+    struct.pack_into("<HH", sb, 256, 0, 1)
+    total = sum(struct.unpack_from(f"<{len(sb) // 4}I", sb))
+    struct.pack_into("<I", sb, 216, ((total & 0xffffffff) + (total >> 32)) & 0xffffffff)
+    return bytes(sb)
 
 
 def grub_cfg(default, timeout, kernels, boot="/boot", extra=""):
@@ -447,7 +506,8 @@ def monitor_command(path, *commands):
 @scenario
 def hotplug_disk(t):
     """No disk at start: the menu says so. A SCSI disk hot-plugged through QEMU's monitor appears
-    in the open menu (its driver loaded from the uevent's modalias) and boots."""
+    in the open menu (its driver loaded from the uevent's modalias); unplugged, its entries go;
+    plugged in again, they come back and boot."""
     cfg = grub_cfg(0, 30, ["/boot/vmlinuz"] * 2, extra=SERIAL)
     disk = t.disk("ext4", "gpt", {"boot/grub/grub.cfg": cfg, **boot_files(t.env)})
     path = t.dir / "monitor.sock"
@@ -460,6 +520,15 @@ def hotplug_disk(t):
     m.note(f"monitor said: {' | '.join(answers[-4:])}")
     m.expect_words(TITLES[1], t.deadline)
     m.expect_words("in 30 s", t.deadline)  # entries that came late get the countdown
+    m.keys((b" ", "space"))  # stop the countdown
+    since = m.mark()
+    said = monitor_command(path, "device_del hotdisk")
+    m.note(f"monitor said: {readable(said.encode())[-300:]}")
+    m.expect_words("No bootable entries were found", t.deadline, since)
+    since = m.mark()
+    monitor_command(path, f"drive_add 0 if=none,id=hot1,file={disk},format=raw",
+                    "device_add scsi-hd,drive=hot1,bus=scsi0.0,id=hotdisk1")
+    m.expect_words(TITLES[1], t.deadline, since)
     m.keys((DOWN, "Down"), (ENTER, "Enter"))
     t.expect_target(["e2e.entry=1"])
 
@@ -504,6 +573,53 @@ def image_list_matches(t):
     if len(host) != 4 or [e["title"] for e in host if e["default"]] != ["Debian from the ESP"]:
         raise Failure(f"unexpected entries: {host}")
     t.expect_target(["e2e.entry=0", "e2e.esp"])
+
+
+# The layouts scenarios: an entry on each kind of disk, its hotkey, and the device it must be on.
+LAYOUTS = {"ext2": ("x", "vdb"), "ext3": ("t", "vdc1"), "hybrid-iso": ("y", "vda"), "udf": ("u", "sr0")}
+
+
+def layouts(t, boot):
+    """Disks of every other kind at once: a hybrid ISO image on a disk (its MBR partitions hold the
+    same ISO filesystem and an ESP; the kernel mounts the disk or its partitions, not both: the
+    disk is read, its entry shows once, and `baton list` on the image agrees), ext2 without a
+    table, ext3 in an MBR partition, a UDF disc, and disks Baton must leave alone with a reason —
+    swap, LUKS, an LVM physical volume, an md RAID member. Every entry is listed once, on its
+    device; one boots."""
+    def files(name):
+        key, _ = LAYOUTS[name]
+        cfg = "\n".join([f"menuentry 'Entry on {name}' --hotkey={key} {{", f"    linux /boot/vmlinuz e2e.entry={name} {SERIAL}",
+                         "    initrd /boot/target.img", "}", ""])
+        return {"boot/grub/grub.cfg": cfg, **boot_files(t.env)}
+    disks = [t.disk("iso9660", "mbr", files("hybrid-iso"), label="HYBRID"), t.disk("ext2", "none", files("ext2"), label="EXT2"),
+             t.disk("ext3", "mbr", files("ext3"), label="EXT3")]
+    disks += [t.volume(kind) for kind in ("swap", "luks", "lvm", "raid")]
+    m = t.boot(disks=disks, cdroms=[t.disk("udf", "none", files("udf"), label="UDF")], append="baton.list")
+    printed = entries_printed(m, t.deadline)
+    listed = {e["title"]: e["device"] for e in printed}
+    expected = {f"Entry on {name}": device for name, (_, device) in LAYOUTS.items()}
+    if listed != expected or len(printed) != len(expected):
+        raise Failure(f"entries and devices {listed}, expected {expected} (each once)")
+    host = subprocess.run([t.env["binary"], "list", "--json", "--as", "vda", disks[0]], capture_output=True, text=True)
+    # Alone, the image's entry is the default; in the machine, the CD's is (it sorts first).
+    same = [{**e, "default": None} for e in printed if e["device"] == "vda"]
+    if host.returncode != 0 or [{**e, "default": None} for e in json.loads(host.stdout)] != same:
+        raise Failure(f"baton list on the hybrid image says {host.stdout.strip()} {host.stderr.strip()}")
+    text = m.text()
+    for line in ["vdd: skipped: swap space", "vde: skipped: encrypted volume (crypto_LUKS)",
+                 "vdf: skipped: LVM physical volume", "vdg: skipped: RAID member (linux_raid_member)",
+                 "vda1: skipped: vda holds a filesystem itself (iso9660", "vda2: skipped: vda holds a filesystem itself"]:
+        if line not in text:
+            raise Failure(f"the log lacks {line!r}")
+    m.keys((LAYOUTS[boot][0].encode(), f"{LAYOUTS[boot][0]}, the hotkey of the entry on {boot}"))
+    t.expect_target([f"e2e.entry={boot}"])
+
+
+for _name in LAYOUTS:
+    def _run(t, boot=_name):
+        layouts(t, boot)
+    _run.__doc__ = f"Boots the {_name} entry of: " + (layouts.__doc__ or "")
+    SCENARIOS[f"layouts-{_name}"] = _run
 
 
 GENERIC = {"lock": threading.Lock()}
