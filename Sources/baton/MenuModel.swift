@@ -18,13 +18,20 @@ struct MenuModel {
     var timeout: Int?
     var style: MenuState.CountdownStyle = .menu
 
-    /// The first source's configuration decides the default and the timeout; `options` override.
-    init(sources: [BootSource], mounts: [MountedDevice], options: BatonOptions) {
+    /// The source whose configuration gave the default and the timeout: its device and path.
+    var decidingSource: String?
+
+    /// The first source's configuration decides the default and the timeout — or the source
+    /// that decided them before (`keeping`), while it is there: a device that answers late and
+    /// sorts first must not move the default under a running countdown. `options` override.
+    init(sources: [BootSource], mounts: [MountedDevice], options: BatonOptions, keeping previous: String? = nil) {
         self.sources = sources
         self.mounts = mounts
+        let deciding = sources.firstIndex { Self.key($0) == previous } ?? 0
         for (n, source) in sources.enumerated() {
-            if n == 0 {
-                defaultIndex = source.configuration.defaultIndex
+            if n == deciding {
+                decidingSource = Self.key(source)
+                defaultIndex = choices.count + source.configuration.defaultIndex
                 timeout = source.configuration.timeout
                 style = switch source.configuration.timeoutStyle {
                 case .menu: .menu
@@ -36,6 +43,8 @@ struct MenuModel {
         }
         if let forced = options.timeout { timeout = forced }
     }
+
+    static func key(_ source: BootSource) -> String { source.mount.device.name + ":" + source.configuration.path }
 
     /// Menu items; `consoleRule` says in the details which console= the entry will get.
     func items(consoleRule: String) -> [MenuItem] {

@@ -132,9 +132,10 @@ struct MenuSession {
         replaceModel(sources: found.sources, mounts: found.mounts)
     }
 
-    /// New sources: the menu's entries change, the countdown (already running or stopped) does not restart.
+    /// New sources: the menu's entries change, the countdown (already running or stopped) does
+    /// not restart, and the default stays the entry it was while its source is there.
     mutating func replaceModel(sources: [BootSource], mounts: [MountedDevice]) {
-        model = MenuModel(sources: sources, mounts: mounts, options: options)
+        model = MenuModel(sources: sources, mounts: mounts, options: options, keeping: model.decidingSource)
     }
 
     /// Loads and executes the request; returns only on failure, with the message to show.
