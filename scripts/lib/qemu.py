@@ -26,13 +26,16 @@ def use_kvm():
 
 
 def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memory=512, extra=(), virtconsole=None,
-            monitor=None, scsi=False, nvme=(), slow=(), sata=(), usb=()):
+            monitor=None, scsi=False, nvme=(), slow=(), sata=(), usb=(), serial1=None):
     """The qemu-system-x86_64 argument list for one test machine."""
     accel = ["-accel", "kvm", "-cpu", "host"] if use_kvm() else ["-accel", "tcg", "-cpu", "max"]
     args = ["qemu-system-x86_64", "-machine", "q35", *accel, "-smp", "1", "-m", str(memory),
             "-nodefaults", "-display", "none", "-no-reboot",
             "-kernel", kernel, "-initrd", initrd,
             "-append", f"{CONSOLE} {append}".strip(), "-serial", serial]
+    if serial1:
+        # A second serial port, ttyS1, written to a file (servers often have their console there).
+        args += ["-serial", f"file:{serial1}"]
     for disk in disks:
         args += ["-drive", f"file={disk},format=raw,if=virtio"]
     for i, disk in enumerate(slow):
