@@ -14,7 +14,7 @@ public enum GrubParser {
         var parser = State(tokens: GrubLexer.tokens(bytes: bytes, file: asFile), text: GrubBlock.Text(bytes), file: file)
         var chunks: [[GrubStatement]] = []
         while !parser.atEnd {
-            if parser.current?.kind == .newline {
+            if parser.currentClass == .newline {
                 parser.position += 1
                 continue
             }
@@ -51,10 +51,30 @@ public enum GrubParser {
 
     private struct SyntaxError: Error {}
 
+    /// What a token is, without its payload: the parser asks this far more often than it needs a
+    /// word, and asking it copies nothing.
+    private enum TokenClass {
+        case word, newline, semicolon, leftBrace, rightBrace, unsupported, invalid, end
+
+        init(_ kind: GrubTokenKind) {
+            self = switch kind {
+            case .word: .word
+            case .newline: .newline
+            case .semicolon: .semicolon
+            case .leftBrace: .leftBrace
+            case .rightBrace: .rightBrace
+            case .unsupported: .unsupported
+            case .invalid: .invalid
+            }
+        }
+    }
+
     private struct State {
         let tokens: [GrubToken]
         /// The reserved word each token is, found once.
         let keywords: [Keyword?]
+        /// What each token is, found once.
+        let classes: [TokenClass]
         let text: GrubBlock.Text
         var scalars: [UInt8] { text.bytes }
         let file: String
@@ -70,12 +90,17 @@ public enum GrubParser {
                 guard case .word(let word) = token.kind else { return nil }
                 return Keyword(word)
             }
+            self.classes = tokens.map { TokenClass($0.kind) }
             self.text = text
             self.file = file
         }
 
         var atEnd: Bool { position >= tokens.count }
         var current: GrubToken? { atEnd ? nil : tokens[position] }
+        var currentClass: TokenClass { atEnd ? .end : classes[position] }
+        var currentLine: Int? { atEnd ? nil : tokens[position].line }
+        /// Whether the current token ends a command: `;` or a newline.
+        var atDelimiter: Bool { currentClass == .semicolon || currentClass == .newline }
         var previousEndLine: Int { position > 0 && position <= tokens.count ? tokens[position - 1].endLine : 1 }
 
         var currentText: String {
@@ -102,7 +127,7 @@ public enum GrubParser {
 
         mutating func fail(_ message: String) -> SyntaxError {
             errorAt = position
-            let line = current?.line ?? tokens.last?.endLine ?? 1
+            let line = currentLine ?? tokens.last?.endLine ?? 1
             let detail: String = if case .invalid(let why)? = current?.kind { why } else { message }
             diagnostics.append(Diagnostic(.error, "syntax error: \(detail)", at: SourceLocation(file: file, line: line)))
             return SyntaxError()
@@ -116,7 +141,7 @@ public enum GrubParser {
             }
             let line = tokens[errorAt].endLine
             position = max(position, errorAt)
-            while let token = current, token.line <= line { position += 1 }
+            while let current = currentLine, current <= line { position += 1 }
         }
 
         /// One chunk: statements, each ending with `;` or a newline, up to the end of a line.
@@ -124,15 +149,16 @@ public enum GrubParser {
             var statements: [GrubStatement] = []
             while true {
                 if let statement = try statement(topLevel: true) { statements.append(statement) }
-                guard let token = current else { return statements }
-                switch token.kind {
+                switch currentClass {
+                case .end:
+                    return statements
                 case .newline:
                     position += 1
                     return statements
                 case .semicolon:
                     position += 1
-                    if current == nil { return statements }
-                    if current?.kind == .newline {
+                    if atEnd { return statements }
+                    if currentClass == .newline {
                         position += 1
                         return statements
                     }
@@ -144,7 +170,7 @@ public enum GrubParser {
 
         /// A command, or at the top level of a chunk also a function definition.
         mutating func statement(topLevel: Bool) throws(SyntaxError) -> GrubStatement? {
-            let line = current?.line ?? 1
+            let line = currentLine ?? 1
             switch keyword {
             case .if?: return try conditional(line)
             case .while?, .until?: return try loop(line)
@@ -153,42 +179,42 @@ public enum GrubParser {
             case let other?: throw fail("unexpected '\(other.rawValue)'")
             case nil: break
             }
-            guard case .word(let first)? = current?.kind else { throw fail("unexpected '\(currentText)'") }
+            guard currentClass == .word, case .word(let first) = tokens[position].kind else { throw fail("unexpected '\(currentText)'") }
             if GrubParser.isRejected(first) { throw fail("unexpected '\(first)'") }
             position += 1
             var words = [first]
-            while let token = current {
-                switch token.kind {
-                case .word(let word):
+            while true {
+                switch currentClass {
+                case .word:
+                    guard case .word(let word) = tokens[position].kind else { throw fail("") }
                     if GrubParser.isRejected(word) { throw fail("unexpected '\(word)'") }
                     words.append(word)
                     position += 1
                 case .leftBrace:
                     return .command(words: words, block: try block(), line: line)
-                case .newline, .semicolon, .rightBrace:
+                case .newline, .semicolon, .rightBrace, .end:
                     return .command(words: words, block: nil, line: line)
-                case .unsupported(let text):
-                    throw fail("'\(text)' is not part of GRUB's script language")
+                case .unsupported:
+                    throw fail("'\(currentText)' is not part of GRUB's script language")
                 case .invalid:
                     throw fail("")
                 }
             }
-            return .command(words: words, block: nil, line: line)
         }
 
         /// GRUB's `commands1`: one or more commands separated by `;` or newlines, up to one of
         /// `terminators` or `}`. Says whether the list ended with a delimiter, which most callers need.
         mutating func list(until terminators: [Keyword]) throws(SyntaxError) -> (statements: [(GrubStatement, Int, Int)], delimited: Bool) {
             var items: [(GrubStatement, Int, Int)] = []
-            while current?.kind == .newline { position += 1 }
+            while currentClass == .newline { position += 1 }
             while true {
-                let firstLine = current?.line ?? 1
+                let firstLine = currentLine ?? 1
                 guard let statement = try statement(topLevel: false) else { throw fail("expected a command") }
                 items.append((statement, firstLine, previousEndLine))
-                guard let token = current, token.kind == .semicolon || token.kind == .newline else { return (items, false) }
+                guard atDelimiter else { return (items, false) }
                 position += 1
-                while current?.kind == .newline { position += 1 }
-                if current == nil || current?.kind == .rightBrace { return (items, true) }
+                while currentClass == .newline { position += 1 }
+                if atEnd || currentClass == .rightBrace { return (items, true) }
                 if let keyword, terminators.contains(keyword) { return (items, true) }
             }
         }
@@ -267,11 +293,11 @@ public enum GrubParser {
                     items.append(word)
                     p.position += 1
                 }
-                guard let token = p.current, token.kind == .semicolon || token.kind == .newline else {
+                guard p.atDelimiter else {
                     throw p.fail("expected ';' or a new line, found '\(p.currentText)'")
                 }
                 p.position += 1
-                while p.current?.kind == .newline { p.position += 1 }
+                while p.currentClass == .newline { p.position += 1 }
                 let body = try p.doBlock()
                 return .forEach(variable: name, items: items, body: body, line: line)
             }
@@ -284,14 +310,14 @@ public enum GrubParser {
                     throw p.fail("expected a function name, found '\(p.currentText)'")
                 }
                 p.position += 1
-                if let token = p.current, token.kind == .semicolon || token.kind == .newline {
+                if p.atDelimiter {
                     p.position += 1
-                    while p.current?.kind == .newline { p.position += 1 }
+                    while p.currentClass == .newline { p.position += 1 }
                 }
-                guard p.current?.kind == .leftBrace else { throw p.fail("expected '{', found '\(p.currentText)'") }
+                guard p.currentClass == .leftBrace else { throw p.fail("expected '{', found '\(p.currentText)'") }
                 p.position += 1
                 let body = try p.delimitedList(until: [])
-                guard p.current?.kind == .rightBrace else { throw p.fail("expected '}', found '\(p.currentText)'") }
+                guard p.currentClass == .rightBrace else { throw p.fail("expected '}', found '\(p.currentText)'") }
                 p.position += 1
                 return .function(name: name, body: body, line: line)
             }
@@ -300,12 +326,14 @@ public enum GrubParser {
         /// `{ commands }` ending a command; its text is kept, and its commands grouped by line.
         mutating func block() throws(SyntaxError) -> GrubBlock {
             try nested { (p: inout State) throws(SyntaxError) -> GrubBlock in
-                guard let open = p.current else { throw p.fail("expected '{'") }
+                guard !p.atEnd else { throw p.fail("expected '{'") }
+                let openEnd = p.tokens[p.position].end
                 p.position += 1
                 let (items, _) = try p.list(until: [])
-                guard let close = p.current, close.kind == .rightBrace else {
+                guard p.currentClass == .rightBrace else {
                     throw p.fail(p.atEnd ? "'{' not closed before end of file" : "expected '}', found '\(p.currentText)'")
                 }
+                let closeStart = p.tokens[p.position].start
                 p.position += 1
                 var chunks: [[GrubStatement]] = []
                 var chunkEnd = 0
@@ -314,8 +342,8 @@ public enum GrubParser {
                     chunks[chunks.count - 1].append(statement)
                     chunkEnd = max(chunkEnd, last)
                 }
-                let lower = min(max(open.end, 0), p.scalars.count)
-                let upper = min(max(close.start, lower), p.scalars.count)
+                let lower = min(max(openEnd, 0), p.scalars.count)
+                let upper = min(max(closeStart, lower), p.scalars.count)
                 return GrubBlock(text: p.text, range: lower..<upper, chunks: chunks)
             }
         }
