@@ -3,6 +3,9 @@
 #include "clinux.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <linux/kexec.h>
@@ -82,10 +85,79 @@ int clinux_open_in_root(int root_fd, const char *path, int flags) {
         .mode = 0,
         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
     };
-    while (*path == '/') path++;
-    if (*path == 0) path = ".";
-    long fd = syscall(SYS_openat2, root_fd, path, &how, sizeof how);
+    const char *relative = path;
+    while (*relative == '/') relative++;
+    if (*relative == 0) relative = ".";
+    long fd = syscall(SYS_openat2, root_fd, relative, &how, sizeof how);
+    // Kernels before 5.6 have no openat2: resolve the path here, the same way.
+    if (fd < 0 && errno == ENOSYS) return clinux_open_in_root_walk(root_fd, path, flags);
     return fd < 0 ? -errno : (int)fd;
+}
+
+/// Takes the first component off `rest` (a path, components separated by any number of '/')
+/// into `component`; returns 0 when `rest` held none.
+static int next_component(char *rest, char *component) {
+    char *start = rest;
+    while (*start == '/') start++;
+    if (*start == 0) return 0;
+    char *end = start;
+    while (*end != 0 && *end != '/') end++;
+    size_t length = (size_t)(end - start);
+    memcpy(component, start, length);
+    component[length] = 0;
+    memmove(rest, end, strlen(end) + 1);
+    return 1;
+}
+
+int clinux_open_in_root_walk(int root_fd, const char *path, int flags) {
+    struct stat root_stat, st;
+    if (fstat(root_fd, &root_stat) != 0) return -errno;
+    // `resolved` is relative to the root and holds no symlink, "." or ".."; `rest` is still to walk.
+    char resolved[PATH_MAX] = ".", rest[PATH_MAX], component[PATH_MAX], target[PATH_MAX];
+    if (strlen(path) >= sizeof rest) return -ENAMETOOLONG;
+    strcpy(rest, path);
+    int links = 0;
+    while (next_component(rest, component)) {
+        if (strcmp(component, ".") == 0) continue;
+        if (strcmp(component, "..") == 0) {
+            char *slash = strrchr(resolved, '/');
+            if (slash != NULL) *slash = 0;  // "." has no slash: ".." at the root stays there
+            continue;
+        }
+        size_t length = strlen(resolved);
+        if (length + 1 + strlen(component) >= sizeof resolved) return -ENAMETOOLONG;
+        snprintf(resolved + length, sizeof resolved - length, "/%s", component);
+        int fd = openat(root_fd, resolved, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) return -errno;
+        int same_filesystem = fstat(fd, &st) == 0 && st.st_dev == root_stat.st_dev;
+        if (!same_filesystem) {
+            close(fd);
+            return -EXDEV;
+        }
+        if (!S_ISLNK(st.st_mode)) {
+            close(fd);
+            continue;
+        }
+        ssize_t n = readlinkat(fd, "", target, sizeof target - 1);
+        close(fd);
+        if (n < 0) return -errno;
+        target[n] = 0;
+        if (++links > 40) return -ELOOP;
+        resolved[length] = 0;  // the link itself is replaced by its target
+        if (target[0] == '/') strcpy(resolved, ".");  // an absolute target starts at the root
+        if ((size_t)n + 1 + strlen(rest) >= sizeof rest) return -ENAMETOOLONG;
+        memmove(rest + n + 1, rest, strlen(rest) + 1);
+        memcpy(rest, target, (size_t)n);
+        rest[n] = '/';
+    }
+    // Every component is known now and none is a link: open the last one as asked.
+    int fd = openat(root_fd, resolved, flags | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    if (fstat(fd, &st) != 0 || st.st_dev != root_stat.st_dev) {
+        close(fd);
+        return -EXDEV;
+    }
+    return fd;
 }
 
 int clinux_o_path(void) { return O_PATH; }

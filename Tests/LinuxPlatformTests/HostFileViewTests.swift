@@ -2,6 +2,7 @@
 
 import Foundation
 import Testing
+import CLinux
 @testable import LinuxPlatform
 
 @Suite struct HostFileViewTests {
@@ -66,5 +67,63 @@ import Testing
         try huge.close()
         #expect(view.contents(of: "/big.cfg") == nil)
         #expect(view.text(of: "/big.cfg") == nil)
+    }
+}
+
+/// The resolution used on kernels without openat2 must agree with openat2 on every path.
+@Suite struct OpenInRootWalkTests {
+    /// What opening a path gave: the file's identity, or the error.
+    enum Outcome: Equatable {
+        case file(device: UInt64, inode: UInt64)
+        case error(Int32)
+    }
+
+    func outcome(_ fd: Int32) -> Outcome {
+        guard fd >= 0 else { return .error(-fd) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .error(errno) }
+        return .file(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+    }
+
+    @Test func agreesWithOpenat2() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("baton-walk-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let disk = base.appendingPathComponent("disk")
+        let fm = FileManager.default
+        try fm.createDirectory(at: disk.appendingPathComponent("boot/grub/sub"), withIntermediateDirectories: true)
+        try "secret".write(to: base.appendingPathComponent("outside"), atomically: true, encoding: .utf8)
+        try "kernel".write(to: disk.appendingPathComponent("boot/vmlinuz"), atomically: true, encoding: .utf8)
+        try "cfg".write(to: disk.appendingPathComponent("boot/grub/grub.cfg"), atomically: true, encoding: .utf8)
+        let links: [(String, String)] = [
+            ("boot/absolute", base.appendingPathComponent("outside").path), ("boot/up", "../../outside"),
+            ("boot/inside", "/boot/vmlinuz"), ("boot/relative", "vmlinuz"), ("grub", "boot/grub"),
+            ("boot/grub/sub/back", "../../vmlinuz"), ("boot/dirlink", "/boot/grub/sub"), ("loop1", "loop2"),
+            ("loop2", "loop1"), ("chain", "grub/sub/back"), ("dangling", "nowhere"), ("dotdot", "../../../.."),
+        ]
+        for (link, target) in links {
+            try fm.createSymbolicLink(atPath: disk.appendingPathComponent(link).path, withDestinationPath: target)
+        }
+        let root = open(disk.path, clinux_o_path() | O_DIRECTORY | O_CLOEXEC)
+        try #require(root >= 0)
+        defer { close(root) }
+        let paths = [
+            "/", "boot", "/boot/vmlinuz", "boot/absolute", "boot/up", "/boot/inside", "boot/relative", "/grub/grub.cfg",
+            "/boot/grub/sub/back", "boot/dirlink/back", "boot/dirlink/../grub.cfg", "boot/dirlink/../../vmlinuz", "/loop1",
+            "chain", "dangling", "dotdot/boot/vmlinuz", "../../boot/vmlinuz", "boot/./grub//grub.cfg", "boot/vmlinuz/x",
+            "missing/file", "/dotdot",
+        ]
+        var differences: [String] = []
+        for path in paths {
+            for flags in [O_RDONLY, O_RDONLY | O_DIRECTORY, clinux_o_path()] {
+                let kernel = outcome(clinux_open_in_root(root, path, flags))
+                let walked = outcome(clinux_open_in_root_walk(root, path, flags))
+                if kernel != walked { differences.append("\(path) flags \(flags): openat2 \(kernel), walk \(walked)") }
+            }
+        }
+        #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
+        // And the walk reaches what it should.
+        #expect(outcome(clinux_open_in_root_walk(root, "boot/dirlink/back", O_RDONLY)) == outcome(open(disk.appendingPathComponent("boot/vmlinuz").path, O_RDONLY)))
+        #expect(outcome(clinux_open_in_root_walk(root, "/loop1", O_RDONLY)) == .error(ELOOP))
     }
 }

@@ -29,6 +29,11 @@ int clinux_wtermsig(int status);
 /// crossing into other mounts). Returns the descriptor or -errno.
 int clinux_open_in_root(int root_fd, const char *path, int flags);
 
+/// What clinux_open_in_root does on kernels without openat2 (before 5.6): the same resolution,
+/// one component at a time — a symlink's target walked inside the root, ".." stopping at the
+/// root, another filesystem (a mount, /proc's magic links) refused with EXDEV. Exposed for tests.
+int clinux_open_in_root_walk(int root_fd, const char *path, int flags);
+
 /// O_PATH, which Swift's Glibc module does not export.
 int clinux_o_path(void);
 
