@@ -36,7 +36,10 @@ enum GrubCommands {
         t["echo"] = echo
         t["set"] = set
         t["unset"] = { m, c in
-            if let name = c.arguments.first { m.variables[name] = nil }
+            if let name = c.arguments.first {
+                m.variables[name] = nil
+                if name == "chosen" { m.chosen = nil }
+            }
             m.status = 0
             return .next
         }
@@ -233,7 +236,7 @@ enum GrubCommands {
     /// `set NAME=VALUE` (GRUB looks at the first argument only); `set` alone lists the variables.
     static let set: GrubCommand = { m, c in
         guard let arg = c.arguments.first else {
-            for name in m.variables.keys.sorted() { m.print("\(name)=\(m.variables[name] ?? "")\n") }
+            for name in Set(m.variables.keys).union(m.chosen == nil ? [] : ["chosen"]).sorted() { m.print("\(name)=\(m.value(of: name))\n") }
             m.status = 0
             return .next
         }
@@ -304,6 +307,11 @@ enum GrubCommands {
             if n > 0 { out.append(UInt8(ascii: " ")) }
             var argument = argument
             argument.withUTF8 { bytes in
+                // Most arguments need neither quotes nor escapes: copied whole.
+                if !bytes.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") }) {
+                    out.append(contentsOf: bytes)
+                    return
+                }
                 let quote = bytes.contains(UInt8(ascii: " "))
                 if quote { out.append(UInt8(ascii: "\"")) }
                 for byte in bytes {
@@ -340,13 +348,16 @@ enum GrubCommands {
             return flow == .exhausted || flow == .returned ? flow : .next
         }
         let savedVariables = m.variables
+        let savedChosen = m.chosen
         let savedExported = m.exported
         let savedMenu = m.menu
         m.variables = m.variables.filter { m.exported.contains($0.key) }
+        m.chosen = nil
         m.menu = []
         let flow = m.run(chunks: script.chunks)
         let newMenu = m.menu
         m.variables = savedVariables
+        m.chosen = savedChosen
         m.exported = savedExported
         m.menu = newMenu.isEmpty ? savedMenu : newMenu
         return flow == .exhausted ? .exhausted : .next

@@ -136,8 +136,10 @@ enum GrubMenuBuilder {
         // GRUB runs entries from its menu, outside whatever nesting the configuration ran in.
         let depth = chosenPrefix == nil ? machine.depth - machine.limits.initialDepth : machine.depth
         var items: [GrubMenuItem] = []
+        // GRUB appends to a `chosen` the configuration left set, as it does inside submenus.
+        let prefix = chosenPrefix ?? machine.variables["chosen"].flatMap { $0.isEmpty ? nil : $0 }
         for node in machine.menu {
-            let chosen = chosenPrefix.map { "\($0)>\(node.id ?? node.title)" } ?? node.id ?? node.title
+            let chosen = prefix.map { "\($0)>\(node.id ?? node.title)" } ?? node.id ?? node.title
             var run = machine
             run.menu = []
             run.loaded = GrubLoadedBoot()
@@ -147,11 +149,12 @@ enum GrubMenuBuilder {
             run.file = node.origin.file
             if node.submenu {
                 run.variables = machine.variables.filter { machine.exported.contains($0.key) }
+                run.chosen = nil
                 _ = run.run(chunks: node.body)
                 items.append(.submenu(title: node.title, id: node.id, items: build(run, chosenPrefix: chosen)))
                 continue
             }
-            run.variables["chosen"] = chosen
+            run.chosen = chosen
             _ = run.run(chunks: node.body)
             if run.loaded.kernel == nil, run.loaded.unbootableReason == nil, !run.menu.isEmpty {
                 // The body defined entries (configfile, nested menuentry): it acts as a submenu.
@@ -177,10 +180,13 @@ enum GrubMenuBuilder {
     /// Entries in menu order, titles prefixed with their submenus' ("Advanced > Debian, with Linux…").
     static func flatten(_ items: [GrubMenuItem], titles: [String] = [], indexPath: [Int] = []) -> [FlatEntry] {
         var out: [FlatEntry] = []
+        out.reserveCapacity(items.count)
+        // The submenus' titles, joined once for all their entries.
+        let prefix = titles.isEmpty ? "" : titles.joined(separator: " > ") + " > "
         for (n, item) in items.enumerated() {
             switch item {
             case .entry(var entry, _):
-                entry.title = (titles + [entry.title]).joined(separator: " > ")
+                if !prefix.isEmpty { entry.title = prefix + entry.title }
                 out.append(FlatEntry(entry: entry, indexPath: indexPath + [n]))
             case .submenu(let title, _, let children):
                 out += flatten(children, titles: titles + [title], indexPath: indexPath + [n])

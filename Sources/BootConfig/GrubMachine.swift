@@ -70,6 +70,9 @@ struct GrubArgv {
     /// Bytes still allowed; text past it is dropped.
     var room = GrubLimits().textBytes
 
+    /// Room for `count` arguments (one per word, the common case), so none is added by regrowing.
+    mutating func reserve(_ count: Int) { args.reserveCapacity(count) }
+
     mutating func next() {
         if let current { args.append(current) }
         current = nil
@@ -125,6 +128,9 @@ struct GrubMachine {
     let configDevice: GrubDevice
     let limits: GrubLimits
     var variables: [String: String] = [:]
+    /// GRUB's `$chosen` while a menu entry runs, kept beside `variables` so that running each
+    /// entry copies no dictionary; a `set` or `unset` of `chosen` takes over from it.
+    var chosen: String?
     var exported: Set<String> = []
     var functions: [String: [GrubStatement]] = [:]
     /// The arguments of the running function or menu entry; nil outside any (GRUB's "no scope").
@@ -200,7 +206,8 @@ struct GrubMachine {
     // MARK: variables
 
     func value(of name: String) -> String {
-        name == "?" ? String(status) : variables[name] ?? ""
+        if let chosen, name == "chosen" { return chosen }
+        return name == "?" ? String(status) : variables[name] ?? ""
     }
 
     /// Names GRUB reserves for positional parameters: they cannot be assigned.
@@ -236,6 +243,7 @@ struct GrubMachine {
     func expand(_ words: [GrubWord]) -> [String] {
         var argv = GrubArgv()
         argv.room = limits.textBytes
+        argv.reserve(words.count)
         for word in words {
             argv.next()
             for part in word.parts {
@@ -369,6 +377,7 @@ struct GrubMachine {
             warn("value of '\(name)' cut to \(limits.valueBytes) bytes", line: 0)
             value = String(decoding: value.utf8.prefix(limits.valueBytes), as: UTF8.self)
         }
+        if name == "chosen" { chosen = nil }
         if name == "root", value.hasPrefix("("), value.hasSuffix(")"), value.count >= 2 {
             variables[name] = String(value.dropFirst().dropLast())
         } else {
@@ -409,7 +418,8 @@ struct GrubMachine {
             argv.removeFirst()
             name = argv[0]
         }
-        let arguments = Array(argv.dropFirst())
+        argv.removeFirst()  // in place: the arguments need no array of their own
+        let arguments = argv
         let flow: GrubFlow
         if let implementation = GrubCommands.table[name] {
             let withBlock = block.map { GrubCommands.takesBlock.contains(name) ? arguments : arguments + ["{\($0.source)}"] } ?? arguments
@@ -527,13 +537,17 @@ struct GrubMachine {
     /// the device the configuration came from.
     static func isFirmwareName(_ name: String) -> Bool {
         if name.contains(",") { return true }
-        for prefix in ["hd", "cd", "fd"] where name.hasPrefix(prefix) {
+        for prefix in diskPrefixes where name.hasPrefix(prefix) {
             let rest = name.dropFirst(prefix.count)
             if rest.isEmpty || rest.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
         }
-        return ["lvm/", "md/", "mduuid/", "cryptouuid/", "ieee1275", "ahci", "ata", "usb", "scsi", "nvme", "efidisk", "memdisk"]
-            .contains { name.hasPrefix($0) }
+        return firmwarePrefixes.contains { name.hasPrefix($0) }
     }
+
+    private static let diskPrefixes = ["hd", "cd", "fd"]
+    private static let firmwarePrefixes = [
+        "lvm/", "md/", "mduuid/", "cryptouuid/", "ieee1275", "ahci", "ata", "usb", "scsi", "nvme", "efidisk", "memdisk",
+    ]
 
     /// The device a GRUB device name refers to: a known device by name, UUID= or LABEL=, or — for
     /// firmware names — the device the configuration came from.
@@ -575,12 +589,12 @@ struct GrubMachine {
     func file(_ argument: String) -> BootFile? {
         var device = value(of: "root")
         var path = Substring(argument)
-        if argument.hasPrefix("(") {
+        if argument.utf8.first == UInt8(ascii: "(") {
             guard let close = argument.firstIndex(of: ")") else { return nil }
             device = String(argument[argument.index(after: argument.startIndex)..<close])
             path = argument[argument.index(after: close)...]
         }
-        guard path.hasPrefix("/") else { return nil }
+        guard path.utf8.first == UInt8(ascii: "/") else { return nil }  // (a byte test: Substring's hasPrefix is generic and slow)
         let normalized = Path.normalized(String(path))
         let reference = deviceReference(device)
         if let wanted = pendingDevice(for: device), !(files(on: reference)?.exists(normalized) ?? false) {
@@ -591,6 +605,7 @@ struct GrubMachine {
 
     /// The device a failed `search` asked for, when `name` is the value it left in its variable.
     func pendingDevice(for name: String) -> DeviceReference? {
+        guard !pendingSearches.isEmpty else { return nil }
         for variable in pendingSearches.keys.sorted() {
             if let pending = pendingSearches[variable], pending.value == name, variables[variable] ?? "" == name {
                 return pending.device

@@ -36,11 +36,28 @@ public enum GrubParser {
         init?(_ word: GrubWord) {
             // Most words are commands and arguments: length and first letter rule them out cheaply.
             guard let text = word.bareText, (2...8).contains(text.utf8.count), let first = text.utf8.first,
-                  Self.firstLetters.contains(first) else { return nil }
-            self.init(rawValue: text)
+                  let candidates = Self.startingWith(first) else { return nil }
+            // Keywords are short: comparing with the few that share the first letter is cheaper
+            // than a general string switch.
+            guard let keyword = candidates.first(where: { $0.rawValue == text }) else { return nil }
+            self = keyword
         }
 
-        static let firstLetters = Set("itefdwucs".utf8)
+        /// The keywords that start with a byte, nil for a byte none starts with.
+        static func startingWith(_ byte: UInt8) -> [Keyword]? {
+            switch byte {
+            case UInt8(ascii: "i"): [.if, .in]
+            case UInt8(ascii: "t"): [.then]
+            case UInt8(ascii: "e"): [.elif, .else, .esac]
+            case UInt8(ascii: "f"): [.fi, .for, .function]
+            case UInt8(ascii: "d"): [.do, .done]
+            case UInt8(ascii: "w"): [.while]
+            case UInt8(ascii: "u"): [.until]
+            case UInt8(ascii: "c"): [.case]
+            case UInt8(ascii: "s"): [.select]
+            default: nil
+            }
+        }
     }
 
     /// Lexed by GRUB as tokens no rule accepts.
@@ -86,11 +103,21 @@ public enum GrubParser {
 
         init(tokens: [GrubToken], text: GrubBlock.Text, file: String) {
             self.tokens = tokens
-            self.keywords = tokens.map { token in
-                guard case .word(let word) = token.kind else { return nil }
-                return Keyword(word)
+            var keywords: [Keyword?] = []
+            var classes: [TokenClass] = []
+            keywords.reserveCapacity(tokens.count)
+            classes.reserveCapacity(tokens.count)
+            for index in tokens.indices {
+                let tokenClass = TokenClass(tokens[index].kind)
+                classes.append(tokenClass)
+                if tokenClass == .word, case .word(let word) = tokens[index].kind {
+                    keywords.append(Keyword(word))
+                } else {
+                    keywords.append(nil)
+                }
             }
-            self.classes = tokens.map { TokenClass($0.kind) }
+            self.keywords = keywords
+            self.classes = classes
             self.text = text
             self.file = file
         }
@@ -182,7 +209,11 @@ public enum GrubParser {
             guard currentClass == .word, case .word(let first) = tokens[position].kind else { throw fail("unexpected '\(currentText)'") }
             if GrubParser.isRejected(first) { throw fail("unexpected '\(first)'") }
             position += 1
-            var words = [first]
+            var words: [GrubWord] = []
+            var end = position
+            while end < classes.count, classes[end] == .word { end += 1 }
+            words.reserveCapacity(1 + end - position)
+            words.append(first)
             while true {
                 switch currentClass {
                 case .word:

@@ -182,6 +182,18 @@ private func printed(_ config: String, files: [String: String] = [:]) -> String 
         #expect(Grub.commandLines(config) == ["Plain", "sid>iid", "sid>Other"])
     }
 
+    @Test func chosenCanBeSetAndUnsetInsideAnEntry() {
+        let config = """
+            chosen=outside
+            menuentry Set { set chosen=mine; linux /k "$chosen" }
+            menuentry Unset { unset chosen; linux /k "x$chosen" }
+            menuentry Assigned { chosen=assigned; linux /k "$chosen" }
+            menuentry After { linux /k "$chosen" }
+            """
+        // As GRUB 2.06 (grub-oracle) does: a `chosen` left set by the configuration prefixes the id path.
+        #expect(Grub.commandLines(config) == ["mine", "x", "assigned", "outside>After"])
+    }
+
     @Test func entriesThatGrubRefuses() {
         let config = """
             menuentry 'users' --users $unset --id x { linux /k }
