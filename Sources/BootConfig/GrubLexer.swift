@@ -7,7 +7,9 @@
 public enum GrubLexer {
     /// The bytes a text is lexed from: its UTF-8, without carriage returns when read as a file.
     static func bytes(of text: String, file: Bool) -> [UInt8] {
-        var bytes = Array(text.utf8)
+        // A native string's bytes are copied at once; others byte by byte.
+        var text = text
+        var bytes = text.withUTF8 { Array($0) }
         if file, bytes.contains(UInt8(ascii: "\r")) { bytes.removeAll { $0 == UInt8(ascii: "\r") } }
         return bytes
     }

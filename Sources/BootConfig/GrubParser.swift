@@ -62,7 +62,8 @@ public enum GrubParser {
 
     /// Lexed by GRUB as tokens no rule accepts.
     static func isRejected(_ word: GrubWord) -> Bool {
-        guard let text = word.bareText else { return false }
+        guard let text = word.bareText, text.utf8.count == 2, let first = text.utf8.first,
+              first == UInt8(ascii: "[") || first == UInt8(ascii: "]") else { return false }
         return text == "[[" || text == "]]"
     }
 
