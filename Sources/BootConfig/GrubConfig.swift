@@ -139,7 +139,7 @@ enum GrubMenuBuilder {
         // GRUB appends to a `chosen` the configuration left set, as it does inside submenus.
         let prefix = chosenPrefix ?? machine.variables["chosen"].flatMap { $0.isEmpty ? nil : $0 }
         for node in machine.menu {
-            let chosen = prefix.map { "\($0)>\(node.id ?? node.title)" } ?? node.id ?? node.title
+            let chosen = GrubChosen(prefix: prefix, name: node.id ?? node.title)
             var run = machine
             run.menu = []
             run.loaded = GrubLoadedBoot()
@@ -151,14 +151,14 @@ enum GrubMenuBuilder {
                 run.variables = machine.variables.filter { machine.exported.contains($0.key) }
                 run.chosen = nil
                 _ = run.run(chunks: node.body)
-                items.append(.submenu(title: node.title, id: node.id, items: build(run, chosenPrefix: chosen)))
+                items.append(.submenu(title: node.title, id: node.id, items: build(run, chosenPrefix: chosen.value)))
                 continue
             }
             run.chosen = chosen
             _ = run.run(chunks: node.body)
             if run.loaded.kernel == nil, run.loaded.unbootableReason == nil, !run.menu.isEmpty {
                 // The body defined entries (configfile, nested menuentry): it acts as a submenu.
-                items.append(.submenu(title: node.title, id: node.id, items: build(run, chosenPrefix: chosen)))
+                items.append(.submenu(title: node.title, id: node.id, items: build(run, chosenPrefix: chosen.value)))
                 continue
             }
             let loaded = run.loaded

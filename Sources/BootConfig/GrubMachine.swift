@@ -123,14 +123,22 @@ struct GrubArgv {
     }
 }
 
+/// The id path of the menu entry running: its submenus' ids (or titles), then its own.
+struct GrubChosen {
+    var prefix: String?
+    var name: String
+    var value: String { prefix.map { $0 + ">" + name } ?? name }
+}
+
 struct GrubMachine {
     let devices: [GrubDevice]
     let configDevice: GrubDevice
     let limits: GrubLimits
     var variables: [String: String] = [:]
-    /// GRUB's `$chosen` while a menu entry runs, kept beside `variables` so that running each
-    /// entry copies no dictionary; a `set` or `unset` of `chosen` takes over from it.
-    var chosen: String?
+    /// GRUB's `$chosen` while a menu entry runs, kept beside `variables` and put together only
+    /// when read, so that running an entry copies no dictionary and builds no string; a `set` or
+    /// `unset` of `chosen` takes over from it.
+    var chosen: GrubChosen?
     var exported: Set<String> = []
     var functions: [String: [GrubStatement]] = [:]
     /// The arguments of the running function or menu entry; nil outside any (GRUB's "no scope").
@@ -206,7 +214,7 @@ struct GrubMachine {
     // MARK: variables
 
     func value(of name: String) -> String {
-        if let chosen, name == "chosen" { return chosen }
+        if let chosen, name == "chosen" { return chosen.value }
         return name == "?" ? String(status) : variables[name] ?? ""
     }
 
