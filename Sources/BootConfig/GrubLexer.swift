@@ -232,10 +232,19 @@ public enum GrubLexer {
                 case Self.singleQuote:
                     startWord()
                     i += 1
-                    var text: [UInt8] = []
-                    while let d = peek(), d != Self.singleQuote { takeQuoted(d, into: &text) }
+                    // Most quoted texts are one stretch of the source, taken as a range; one that
+                    // spans lines is copied, as `#` lines inside it are skipped.
+                    let start = i
+                    while let d = peek(), d != Self.singleQuote, d != Self.newline { i += 1 }
+                    if peek() == Self.newline {
+                        i = start
+                        var text: [UInt8] = []
+                        while let d = peek(), d != Self.singleQuote { takeQuoted(d, into: &text) }
+                        addText(text, quoted: true)
+                    } else {
+                        addSource(start..<i, quoted: true)
+                    }
                     if peek() == nil { wordInvalid = "a quote that is never closed" }
-                    addText(text, quoted: true)
                     i += 1
                 case Self.doubleQuote:
                     startWord()
@@ -281,7 +290,6 @@ public enum GrubLexer {
         /// After an opening `"`: `\"`, `\\`, `\$` are literal, backslash-newline joins lines, other
         /// backslashes stay; `$` must start a variable.
         mutating func readDoubleQuoted() {
-            var text: [UInt8] = []
             var producedPart = false
             while let d = peek(), d != Self.doubleQuote {
                 if d == Self.backslash, let next = peek(1),
@@ -291,26 +299,33 @@ public enum GrubLexer {
                         line += 1
                         skipHashLinesHere()
                     } else {
-                        text.append(next)
+                        addText(CollectionOfOne(next), quoted: true)
+                        producedPart = true
                     }
                 } else if d == Self.dollar {
-                    if !text.isEmpty {
-                        addText(text, quoted: true)
-                        producedPart = true
-                        text.removeAll(keepingCapacity: true)
-                    }
                     if readVariable(quoted: true) {
                         producedPart = true
                     } else {
                         wordInvalid = "'$' starts no variable"
                         i += 1
                     }
+                } else if d == Self.newline {
+                    addSource(i..<(i + 1), quoted: true)
+                    producedPart = true
+                    i += 1
+                    line += 1
+                    skipHashLinesHere()
                 } else {
-                    takeQuoted(d, into: &text)
+                    // A run of plain text (a lone backslash included), as a range of the source.
+                    let start = i
+                    i += 1
+                    while let e = peek(), e != Self.doubleQuote, e != Self.backslash, e != Self.dollar, e != Self.newline { i += 1 }
+                    addSource(start..<i, quoted: true)
+                    producedPart = true
                 }
             }
             if peek() == nil { wordInvalid = "a quote that is never closed" }
-            if !producedPart || !text.isEmpty { addText(text, quoted: true) }
+            if !producedPart { addText(EmptyCollection<UInt8>(), quoted: true) }
             i += 1
         }
     }
