@@ -15,25 +15,34 @@ enum ConfigBenchmark {
             Console.write("baton: no configuration found under \(paths.joined(separator: " "))", fd: 2)
             return 1
         }
-        var results: [(name: String, entries: Int, microseconds: Double, grub: Double)] = []
         var readingMicroseconds = 0.0
+        var subjects: [(name: String, device: GrubDevice, entries: Int)] = []
         for device in devices {
             // The first run reads the files (into a cache); the timed runs only evaluate.
             let cached = GrubDevice(name: device.name, files: CachedFileView(device.files))
             let first = Processes.monotonicNanoseconds()
-            var entries = ConfigLocator.loadConfigurations(from: cached).reduce(0) { $0 + $1.entries.count }
+            let entries = ConfigLocator.loadConfigurations(from: cached).reduce(0) { $0 + $1.entries.count }
             readingMicroseconds += Double(Processes.monotonicNanoseconds() - first) / 1000
-            let elapsed = medianMicroseconds(repetitions) {
-                entries = ConfigLocator.loadConfigurations(from: cached).reduce(0) { $0 + $1.entries.count }
-            }
-            // GRUB alone: find grub.cfg, parse and evaluate it.
-            let grub = medianMicroseconds(repetitions) { _ = GrubConfig.load(from: cached) }
+            subjects.append((device.name, cached, entries))
             if let path = GrubConfig.locate(in: cached.files), let text = cached.files.text(of: path) {
                 let parse = medianMicroseconds(repetitions) { _ = GrubParser.parse(text, file: path) }
                 let lex = medianMicroseconds(repetitions) { _ = GrubLexer.tokens(text, file: true) }
                 Console.write("  \(device.name): GRUB lexing \(format3(lex)) us, parsing (with lexing) \(format3(parse)) us", fd: 2)
             }
-            results.append((device.name, entries, elapsed, grub))
+        }
+        // Repetitions go round the configurations rather than one configuration after another:
+        // a slow spell of a shared machine then falls on all of them alike.
+        var all = Array(repeating: [Int](), count: subjects.count), grub = all
+        for _ in 0..<max(1, repetitions) {
+            for (n, subject) in subjects.enumerated() {
+                all[n].append(nanoseconds { _ = ConfigLocator.loadConfigurations(from: subject.device) })
+                // GRUB alone: find grub.cfg, parse and evaluate it.
+                grub[n].append(nanoseconds { _ = GrubConfig.load(from: subject.device) })
+            }
+        }
+        var results: [(name: String, entries: Int, microseconds: Double, grub: Double, grubBest: Double)] = []
+        for (n, subject) in subjects.enumerated() {
+            results.append((subject.name, subject.entries, median(all[n]), median(grub[n]), Double(grub[n].min() ?? 0) / 1000))
         }
         results.sort { $0.microseconds > $1.microseconds }
         for r in results {
@@ -42,7 +51,7 @@ enum ConfigBenchmark {
         let total = results.reduce(0) { $0 + $1.microseconds }
         Console.write("first run with file reads: \(format3(readingMicroseconds / 1000)) ms for all")
         if let slowestGrub = results.max(by: { $0.grub < $1.grub }) {
-            Console.write("slowest GRUB configuration alone: \(format3(slowestGrub.grub)) us (\(slowestGrub.name))")
+            Console.write("slowest GRUB configuration alone: \(format3(slowestGrub.grub)) us (\(slowestGrub.name)), best run \(format3(slowestGrub.grubBest)) us")
         }
         Console.write("configs: \(results.count), evaluation total \(format3(total / 1000)) ms, " +
                       "\(Int(Double(results.count) / (total / 1_000_000))) configs/s, slowest \(format3(results[0].microseconds)) us (\(results[0].name))")
@@ -52,14 +61,20 @@ enum ConfigBenchmark {
     /// The median time of `repetitions` runs of `work`: unlike the mean, it ignores runs the
     /// machine interrupted.
     static func medianMicroseconds(_ repetitions: Int, _ work: () -> Void) -> Double {
-        var times: [Int] = []
-        for _ in 0..<max(1, repetitions) {
-            let start = Processes.monotonicNanoseconds()
-            work()
-            times.append(Processes.monotonicNanoseconds() - start)
-        }
-        times.sort()
-        return Double(times[times.count / 2]) / 1000
+        median((0..<max(1, repetitions)).map { _ in nanoseconds(work) })
+    }
+
+    /// How long one run of `work` took.
+    static func nanoseconds(_ work: () -> Void) -> Int {
+        let start = Processes.monotonicNanoseconds()
+        work()
+        return Processes.monotonicNanoseconds() - start
+    }
+
+    /// The median of times in nanoseconds, in microseconds.
+    static func median(_ times: [Int]) -> Double {
+        let sorted = times.sorted()
+        return sorted.isEmpty ? 0 : Double(sorted[sorted.count / 2]) / 1000
     }
 
     /// Folders that hold a configuration Baton reads: a folder with grub.cfg, loader/entries or
