@@ -247,11 +247,11 @@ class Run:
         return out
 
     def volume(self, kind):
-        """An 8 MiB disk holding no filesystem Baton mounts: "swap", "luks" (LUKS2), "lvm" (an LVM
+        """A disk holding no filesystem Baton mounts: "swap", "luks" (LUKS2), "lvm" (an LVM
         physical volume's label) or "raid" (an md RAID1 member's 1.2 superblock)."""
         out = self.dir / f"disk{len(self.images)}-{kind}.img"
         with open(out, "wb") as f:
-            f.truncate(8 << 20)
+            f.truncate((24 if kind == "luks" else 8) << 20)  # LUKS2 keeps 16 MiB for its header
         if kind == "swap":
             subprocess.run(["mkswap", "-q", out], check=True)
         elif kind == "luks":
