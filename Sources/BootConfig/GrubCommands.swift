@@ -240,12 +240,12 @@ enum GrubCommands {
             m.status = 0
             return .next
         }
-        guard let eq = arg.firstIndex(of: "=") else {
+        guard let (name, value) = GrubArgv.split(arg, at: UInt8(ascii: "=")) else {
             m.warn("set: '\(arg)' is not an assignment", line: c.line)
             m.status = GrubError.badArgument
             return .next
         }
-        m.setVariable(String(arg[..<eq]), String(arg[arg.index(after: eq)...]))
+        m.setVariable(name, value)
         m.status = 0
         return .next
     }

@@ -101,6 +101,14 @@ struct GrubArgv {
         return args
     }
 
+    /// The text before and after the first `byte` (ASCII), as GRUB splits bytes; nil without it.
+    /// (A search by Character would cost grapheme breaking, and miss a byte a combining mark follows.)
+    static func split(_ text: String, at byte: UInt8) -> (String, String)? {
+        let utf8 = text.utf8
+        guard let at = utf8.firstIndex(of: byte) else { return nil }
+        return (String(decoding: utf8[..<at], as: UTF8.self), String(decoding: utf8[utf8.index(after: at)...], as: UTF8.self))
+    }
+
     /// The blank-separated fields of a value (blanks are ASCII, so bytes are enough and fast).
     static func fields(_ value: String) -> [String] {
         var out: [String] = []
@@ -435,8 +443,8 @@ struct GrubMachine {
         } else if let body = functions[name] {
             flow = call(body, arguments: arguments + (block.map { ["{\($0.source)}"] } ?? []), line: line)
         } else {
-            if let eq = name.utf8.firstIndex(of: UInt8(ascii: "=")) {
-                assign(String(name[..<eq]), String(name[name.index(after: eq)...]), line: line)
+            if let (variable, value) = GrubArgv.split(name, at: UInt8(ascii: "=")) {
+                assign(variable, value, line: line)
             } else {
                 warn("unknown command '\(name)'", line: line)
             }
@@ -477,9 +485,9 @@ struct GrubMachine {
             }
             var option = arg
             var value: String?
-            if let eq = arg.firstIndex(of: "="), arg.hasPrefix("--") {
-                option = String(arg[..<eq])
-                value = String(arg[arg.index(after: eq)...])
+            if arg.hasPrefix("--"), let (name, rest) = GrubArgv.split(arg, at: UInt8(ascii: "=")) {
+                option = name
+                value = rest
             }
             switch option {
             case "--":

@@ -89,8 +89,13 @@ int clinux_open_in_root(int root_fd, const char *path, int flags) {
     while (*relative == '/') relative++;
     if (*relative == 0) relative = ".";
     long fd = syscall(SYS_openat2, root_fd, relative, &how, sizeof how);
+    // With "..", openat2 gives up with EAGAIN when any rename or mount happened meanwhile — other
+    // devices are mounted while this one is read. It may be asked again; the walk below ends it.
+    for (int attempt = 0; fd < 0 && errno == EAGAIN && attempt < 8; attempt++) {
+        fd = syscall(SYS_openat2, root_fd, relative, &how, sizeof how);
+    }
     // Kernels before 5.6 have no openat2: resolve the path here, the same way.
-    if (fd < 0 && errno == ENOSYS) return clinux_open_in_root_walk(root_fd, path, flags);
+    if (fd < 0 && (errno == ENOSYS || errno == EAGAIN)) return clinux_open_in_root_walk(root_fd, path, flags);
     return fd < 0 ? -errno : (int)fd;
 }
 

@@ -333,3 +333,13 @@ private func printed(_ config: String, files: [String: String] = [:]) -> String 
         #expect(Grub.run("menuentry A { linux (UUID=abcd)/vmlinuz }\n").consultsOtherDevices)
     }
 }
+
+@Suite struct GrubByteSplitTests {
+    @Test func assignmentsSplitAtTheFirstEqualsByte() {
+        // GRUB splits bytes: an '=' that a combining accent follows still splits.
+        #expect(GrubArgv.split("a=\u{301}b=c", at: UInt8(ascii: "=")).map { [$0.0, $0.1] } == ["a", "\u{301}b=c"])
+        #expect(GrubArgv.split("--id=x", at: UInt8(ascii: "=")).map { [$0.0, $0.1] } == ["--id", "x"])
+        #expect(GrubArgv.split("plain", at: UInt8(ascii: "=")) == nil)
+        #expect(Grub.commandLines("v=\u{301}x\nmenuentry A { linux /k \"$v\" }") == ["\u{301}x"])
+    }
+}

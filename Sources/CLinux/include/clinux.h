@@ -26,7 +26,8 @@ int clinux_wtermsig(int status);
 
 /// Opens `path` beneath the directory `root_fd` as if that directory were "/": "..", absolute
 /// paths and symlinks cannot leave it (openat2 with RESOLVE_IN_ROOT, no magic links, no
-/// crossing into other mounts). Returns the descriptor or -errno.
+/// crossing into other mounts). openat2's EAGAIN (a rename or mount anywhere while a ".." was
+/// resolved) is retried, then left to the walk below. Returns the descriptor or -errno.
 int clinux_open_in_root(int root_fd, const char *path, int flags);
 
 /// What clinux_open_in_root does on kernels without openat2 (before 5.6): the same resolution,
