@@ -200,7 +200,7 @@ public final class DeviceInventory {
             states[report.name] = nil
             if DeviceScanner.blockDeviceNames().contains(report.name) {
                 log("\(report.name): changed while it was examined; examining it again")
-                examine(report.name)
+                return examine(report.name)
             }
             return false
         }
@@ -260,7 +260,8 @@ public final class DeviceInventory {
     }
 
     /// Brings the device list in line with /sys/class/block: forgets devices gone, starts a job
-    /// for each new one. Returns whether a mounted device was forgotten.
+    /// for each new one. Returns whether a mounted device was forgotten (or, examined in line,
+    /// one was added).
     private func refresh() -> Bool {
         let names = DeviceScanner.blockDeviceNames()
         var changed = false
@@ -268,12 +269,16 @@ public final class DeviceInventory {
             if case .examining(_, _, _, true) = state { continue }
             if forget(name) { changed = true }
         }
-        for name in names where states[name] == nil { examine(name) }
+        for name in names where states[name] == nil {
+            if examine(name) { changed = true }
+        }
         return changed
     }
 
     /// Starts a job for a device on its own thread (in line if no thread or mailbox can be had).
-    private func examine(_ name: String) {
+    /// Returns whether it was examined in line and its filesystem added.
+    @discardableResult
+    private func examine(_ name: String) -> Bool {
         generation += 1
         let job = DeviceJob(
             name: name, generation: generation, mountRoot: scanner.mountRoot, coldplug: coldplug, known: mounts, grub: GrubOptions())
@@ -281,11 +286,13 @@ public final class DeviceInventory {
         if let reports {
             do {
                 try BackgroundThread.start { reports.post(job.run()) }
-                return
+                return false
             } catch {
                 log("\(name): \(error); examining it in line")
             }
         }
-        if accept(job.run()) { rebuildSources() }
+        guard accept(job.run()) else { return false }
+        rebuildSources()
+        return true
     }
 }
