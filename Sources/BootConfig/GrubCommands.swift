@@ -36,10 +36,7 @@ enum GrubCommands {
         t["echo"] = echo
         t["set"] = set
         t["unset"] = { m, c in
-            if let name = c.arguments.first {
-                m.variables[name] = nil
-                if name == "chosen" { m.chosen = nil }
-            }
+            if let name = c.arguments.first { m.unsetVariable(name) }
             m.status = 0
             return .next
         }
@@ -236,7 +233,7 @@ enum GrubCommands {
     /// `set NAME=VALUE` (GRUB looks at the first argument only); `set` alone lists the variables.
     static let set: GrubCommand = { m, c in
         guard let arg = c.arguments.first else {
-            for name in Set(m.variables.keys).union(m.chosen == nil ? [] : ["chosen"]).sorted() { m.print("\(name)=\(m.value(of: name))\n") }
+            for name in m.variableNames { m.print("\(name)=\(m.value(of: name))\n") }
             m.status = 0
             return .next
         }
@@ -307,21 +304,26 @@ enum GrubCommands {
             if n > 0 { out.append(UInt8(ascii: " ")) }
             var argument = argument
             argument.withUTF8 { bytes in
+                let quote = bytes.contains(UInt8(ascii: " "))
                 // Most arguments need neither quotes nor escapes: copied whole.
-                if !bytes.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") }) {
+                guard quote || bytes.contains(where: isEscaped) else {
                     out.append(contentsOf: bytes)
                     return
                 }
-                let quote = bytes.contains(UInt8(ascii: " "))
                 if quote { out.append(UInt8(ascii: "\"")) }
                 for byte in bytes {
-                    if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") { out.append(UInt8(ascii: "\\")) }
+                    if isEscaped(byte) { out.append(UInt8(ascii: "\\")) }
                     out.append(byte)
                 }
                 if quote { out.append(UInt8(ascii: "\"")) }
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The bytes GRUB escapes with a backslash on a kernel command line.
+    private static func isEscaped(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"")
     }
 
     /// `source FILE` runs FILE in the current context. `configfile FILE` runs it in a new context
@@ -351,8 +353,7 @@ enum GrubCommands {
         let savedChosen = m.chosen
         let savedExported = m.exported
         let savedMenu = m.menu
-        m.variables = m.variables.filter { m.exported.contains($0.key) }
-        m.chosen = nil
+        m.keepOnlyExported()
         m.menu = []
         let flow = m.run(chunks: script.chunks)
         let newMenu = m.menu

@@ -137,7 +137,8 @@ enum GrubMenuBuilder {
         let depth = chosenPrefix == nil ? machine.depth - machine.limits.initialDepth : machine.depth
         var items: [GrubMenuItem] = []
         // GRUB appends to a `chosen` the configuration left set, as it does inside submenus.
-        let prefix = chosenPrefix ?? machine.variables["chosen"].flatMap { $0.isEmpty ? nil : $0 }
+        let inherited = machine.value(of: "chosen")
+        let prefix = chosenPrefix ?? (inherited.isEmpty ? nil : inherited)
         for node in machine.menu {
             let chosen = GrubChosen(prefix: prefix, name: node.id ?? node.title)
             var run = machine
@@ -148,8 +149,7 @@ enum GrubMenuBuilder {
             run.depth = depth
             run.file = node.origin.file
             if node.submenu {
-                run.variables = machine.variables.filter { machine.exported.contains($0.key) }
-                run.chosen = nil
+                run.keepOnlyExported()
                 _ = run.run(chunks: node.body)
                 items.append(.submenu(title: node.title, id: node.id, items: build(run, chosenPrefix: chosen.value)))
                 continue

@@ -226,6 +226,23 @@ struct GrubMachine {
         return name == "?" ? String(status) : variables[name] ?? ""
     }
 
+    /// Removes a variable, as `unset` does.
+    mutating func unsetVariable(_ name: String) {
+        variables[name] = nil
+        if name == "chosen" { chosen = nil }
+    }
+
+    /// The names of the variables set, in order, as `set` alone lists them.
+    var variableNames: [String] {
+        (chosen == nil ? Array(variables.keys) : Array(Set(variables.keys).union(["chosen"]))).sorted()
+    }
+
+    /// A new context, as `configfile` and submenus get: only exported variables stay.
+    mutating func keepOnlyExported() {
+        variables = variables.filter { exported.contains($0.key) }
+        chosen = nil
+    }
+
     /// Names GRUB reserves for positional parameters: they cannot be assigned.
     static func isSpecialName(_ name: Substring) -> Bool {
         guard let first = name.unicodeScalars.first else { return false }

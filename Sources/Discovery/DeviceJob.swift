@@ -21,10 +21,7 @@ struct DeviceJob: Sendable {
         var scanner = DeviceScanner(log: { lines.append($0) })
         scanner.mountRoot = mountRoot
         var report = DeviceReport(name: name, generation: generation)
-        let device = scanner.probe(name)
-        if let device, let reason = DeviceScanner.reasonToSkipPartition(device) {
-            lines.append("\(name): skipped: \(reason)")
-        } else if let device, let root = scanner.mount(device, coldplug: coldplug) {
+        if let device = scanner.probe(name), let root = scanner.mount(device, coldplug: coldplug) {
             let mount = MountedDevice(device: device, root: root)
             let all = (known.filter { $0.device.name != name } + [mount]).sorted { $0.device.name < $1.device.name }
             report.mount = mount

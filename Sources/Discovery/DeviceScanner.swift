@@ -21,12 +21,12 @@ public struct DeviceScanner {
     }
 
     /// The disk a partition belongs to: the device whose sysfs directory holds the partition's.
-    public static func disk(of partition: String) -> String? {
+    static func disk(of partition: String) -> String? {
         blockDeviceNames().first { $0 != partition && FileSystem.exists("/sys/class/block/\($0)/\(partition)/partition") }
     }
 
     /// Why a partition is not to be mounted because of its disk (a hybrid image), if it is not.
-    public static func reasonToSkipPartition(_ device: BlockDevice) -> String? {
+    static func reasonToSkipPartition(_ device: BlockDevice) -> String? {
         guard device.isPartition, let disk = Self.disk(of: device.name),
               let probe = try? BlockProbe.probe("/dev/" + disk) else { return nil }
         return MountPolicy.reasonToSkipPartition(of: disk, diskType: probe.type, diskUsage: probe.usage)
@@ -50,6 +50,11 @@ public struct DeviceScanner {
         let decision = MountPolicy.decide(type: device.probe.type, usage: device.probe.usage, partitionTable: device.probe.partitionTable)
         guard case .mount(let type, let options) = decision else {
             if case .skip(let reason) = decision, device.probe.partitionTable == nil || device.isPartition { log("\(device.name): skipped: \(reason)") }
+            return nil
+        }
+        // Asked only of a partition that would be mounted: its disk is probed for a filesystem.
+        if let reason = Self.reasonToSkipPartition(device) {
+            log("\(device.name): skipped: \(reason)")
             return nil
         }
         let target = "\(mountRoot)/\(device.name)"

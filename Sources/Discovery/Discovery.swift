@@ -265,8 +265,7 @@ public final class DeviceInventory {
     private func refresh() -> Bool {
         let names = DeviceScanner.blockDeviceNames()
         var changed = false
-        for (name, state) in states where !names.contains(name) {
-            if case .examining(_, _, _, true) = state { continue }
+        for name in Array(states.keys) where !names.contains(name) {
             if forget(name) { changed = true }
         }
         for name in names where states[name] == nil {

@@ -364,6 +364,15 @@ def grub_cfg(default, timeout, kernels, boot="/boot", extra=""):
     return "\n".join(lines)
 
 
+def entry_cfg(title, tag, hotkey=None, timeout=None):
+    """A grub.cfg with one entry, TITLE, that boots the test kernel with e2e.entry=TAG on the
+    serial console (and HOTKEY; TIMEOUT set first when given)."""
+    head = [f"set timeout={timeout}"] if timeout is not None else []
+    key = f" --hotkey={hotkey}" if hotkey else ""
+    return "\n".join(head + [f"menuentry '{title}'{key} {{", f"    linux /boot/vmlinuz e2e.entry={tag} {SERIAL}",
+                              "    initrd /boot/target.img", "}", ""])
+
+
 def boot_files(env, boot="boot"):
     prefix = f"{boot}/" if boot else ""
     return {f"{prefix}vmlinuz": Path(env["kernel"]), f"{prefix}target.img": Path(env["target"])}
@@ -533,6 +542,14 @@ def hotplug_disk(t):
     t.expect_target(["e2e.entry=1"])
 
 
+def baton_list(t, *devices):
+    """What `baton list --json DEVICES…` says on the host (an image or a directory per device)."""
+    out = subprocess.run([t.env["binary"], "list", "--json", *devices], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise Failure(f"baton list {' '.join(map(str, devices))} failed: {out.stderr.strip()}")
+    return json.loads(out.stdout)
+
+
 def entries_printed(m, deadline):
     """The entries the PID 1 printed with `baton.list` (one JSON object each)."""
     count = int(m.expect(re.compile(r"baton-entries (\d+)"), deadline, "the list of entries").group(1))
@@ -561,10 +578,7 @@ def image_list_matches(t):
     boot = t.disk("ext4", "none", {"boot/grub/grub.cfg": boot_cfg, "ucode.img": "microcode", **boot_files(t.env, boot="")},
                   label="boot", uuid=uuid)
     disk = t.partitioned([(esp, "U"), (boot, "L")])
-    listed = subprocess.run([t.env["binary"], "list", "--json", "--as", "vda", disk], capture_output=True, text=True)
-    if listed.returncode != 0:
-        raise Failure(f"baton list on the image failed: {listed.stderr.strip()}")
-    host = json.loads(listed.stdout)
+    host = baton_list(t, "--as", "vda", disk)
     m = t.boot(disks=[disk], append="baton.list")
     guest = entries_printed(m, t.deadline)
     m.note(f"host listed {len(host)} entries, the PID 1 {len(guest)}")
@@ -587,10 +601,7 @@ def layouts(t, boot):
     swap, LUKS, an LVM physical volume, an md RAID member. Every entry is listed once, on its
     device; one boots."""
     def files(name):
-        key, _ = LAYOUTS[name]
-        cfg = "\n".join([f"menuentry 'Entry on {name}' --hotkey={key} {{", f"    linux /boot/vmlinuz e2e.entry={name} {SERIAL}",
-                         "    initrd /boot/target.img", "}", ""])
-        return {"boot/grub/grub.cfg": cfg, **boot_files(t.env)}
+        return {"boot/grub/grub.cfg": entry_cfg(f"Entry on {name}", name, hotkey=LAYOUTS[name][0]), **boot_files(t.env)}
     disks = [t.disk("iso9660", "mbr", files("hybrid-iso"), label="HYBRID"), t.disk("ext2", "none", files("ext2"), label="EXT2"),
              t.disk("ext3", "mbr", files("ext3"), label="EXT3")]
     disks += [t.volume(kind) for kind in ("swap", "luks", "lvm", "raid")]
@@ -600,11 +611,11 @@ def layouts(t, boot):
     expected = {f"Entry on {name}": device for name, (_, device) in LAYOUTS.items()}
     if listed != expected or len(printed) != len(expected):
         raise Failure(f"entries and devices {listed}, expected {expected} (each once)")
-    host = subprocess.run([t.env["binary"], "list", "--json", "--as", "vda", disks[0]], capture_output=True, text=True)
+    host = baton_list(t, "--as", "vda", disks[0])
     # Alone, the image's entry is the default; in the machine, the CD's is (it sorts first).
     same = [{**e, "default": None} for e in printed if e["device"] == "vda"]
-    if host.returncode != 0 or [{**e, "default": None} for e in json.loads(host.stdout)] != same:
-        raise Failure(f"baton list on the hybrid image says {host.stdout.strip()} {host.stderr.strip()}")
+    if [{**e, "default": None} for e in host] != same:
+        raise Failure(f"baton list on the hybrid image says {host}")
     text = m.text()
     for line in ["vdd: skipped: swap space", "vde: skipped: encrypted volume (crypto_LUKS)",
                  "vdf: skipped: LVM physical volume", "vdg: skipped: RAID member (linux_raid_member)",
@@ -644,17 +655,11 @@ def distro(t, name):
         raise Failure(f"{tree} is missing: the real configurations come from ../shared/corpus, beside the repository")
     uuid = (tree / "UUID").read_text().strip()
     files = {str(p.relative_to(tree)): p for p in tree.rglob("*") if p.is_file() and p.parent != tree}
-
-    def listing(*device):
-        out = subprocess.run([t.env["binary"], "list", "--json", *device], capture_output=True, text=True)
-        if out.returncode != 0:
-            raise Failure(f"baton list {' '.join(map(str, device))}: {out.stderr.strip()}")
-        return json.loads(out.stdout)
     src = t.dir / "vda"  # a directory is listed as a device named after it
     for path, source in files.items():
         (src / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, src / path)
-    defaults = [e for e in listing("--uuid", uuid, src) if e["default"]]
+    defaults = [e for e in baton_list(t, "--uuid", uuid, src) if e["default"]]
     if len(defaults) != 1 or defaults[0]["device"] != "vda":
         raise Failure(f"no single default entry on the disk itself: {defaults}")
     default = defaults[0]
@@ -662,7 +667,7 @@ def distro(t, name):
     for initrd in default["initrds"]:
         files[initrd.lstrip("/")] = Path(t.env["target"])
     disk = t.disk("ext4", "none", files, label=name, uuid=uuid)
-    host = listing("--as", "vda", disk)
+    host = baton_list(t, "--as", "vda", disk)
     console = t.dir / "ttyS1.log"
     m = t.boot(disks=[disk], append="baton.list baton.timeout=0", serial1=console)
     guest = entries_printed(m, t.deadline)
@@ -716,10 +721,8 @@ def sata_usb_f2fs(t):
     drivers loaded from the devices' modaliases; the SATA disk holds f2fs (its driver loaded by
     filesystem type). Both disks' entries show, and the USB one boots."""
     kernel, initramfs = generic_kernel(t.env)
-    sata_cfg = "\n".join(["set timeout=30", "menuentry 'Entry on SATA f2fs' {",
-                          f"    linux /boot/vmlinuz e2e.entry=sata {SERIAL}", "    initrd /boot/target.img", "}", ""])
-    usb_cfg = "\n".join(["menuentry 'Entry on USB' --hotkey=u {", f"    linux /boot/vmlinuz e2e.entry=usb {SERIAL}",
-                         "    initrd /boot/target.img", "}", ""])
+    sata_cfg = entry_cfg("Entry on SATA f2fs", "sata", timeout=30)
+    usb_cfg = entry_cfg("Entry on USB", "usb", hotkey="u")
     sata = t.disk("f2fs", "gpt", {"boot/grub/grub.cfg": sata_cfg, **boot_files(t.env)}, label="SATAF2FS")
     usb = t.disk("vfat", "mbr", {"boot/grub/grub.cfg": usb_cfg, **boot_files(t.env)}, label="USBSTICK")
     m = t.boot(sata=[sata], usb=[usb], kernel=kernel, initramfs=initramfs)
@@ -737,8 +740,7 @@ def slow_disk(t):
     default, which the late disk's configuration does not take over."""
     fast = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(1, 12, ["/boot/vmlinuz"] * 2, extra=SERIAL),
                                    **boot_files(t.env)})
-    slow_cfg = "\n".join(["menuentry 'Entry on the slow disk' --hotkey=s {", f"    linux /boot/vmlinuz e2e.entry=slow {SERIAL}",
-                          "    initrd /boot/target.img", "}", ""])
+    slow_cfg = entry_cfg("Entry on the slow disk", "slow", hotkey="s")
     slow = t.disk("ext4", "none", {"boot/grub/grub.cfg": slow_cfg, **boot_files(t.env)}, label="SLOW")
     path = t.dir / "monitor.sock"
     m = t.boot(disks=[fast], slow=[slow], monitor=path)
@@ -760,8 +762,7 @@ def disk_changes_while_examined(t):
     which raced for its mount point and left it unmounted — and its entry boots."""
     fast = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(0, 30, ["/boot/vmlinuz"] * 2, extra=SERIAL),
                                    **boot_files(t.env)})
-    slow_cfg = "\n".join(["menuentry 'Entry on the changed disk' --hotkey=s {",
-                          f"    linux /boot/vmlinuz e2e.entry=changed {SERIAL}", "    initrd /boot/target.img", "}", ""])
+    slow_cfg = entry_cfg("Entry on the changed disk", "changed", hotkey="s")
     slow = t.overlay(t.disk("ext4", "none", {"boot/grub/grub.cfg": slow_cfg, **boot_files(t.env)}, label="CHANGED"))
     path = t.dir / "monitor.sock"
     # baton.debug and loglevel=7: Baton's log lines reach the serial line while the menu shows.
@@ -853,8 +854,7 @@ def nvme_and_logical(t):
     """An NVMe drive and a virtio disk whose filesystem is in a logical partition (inside an
     extended one) are both found; the entry on the logical partition boots."""
     def cfg(where):
-        return "\n".join(["set timeout=30", f"menuentry 'On {where}' {{",
-                          f"    linux /boot/vmlinuz e2e.entry=0 e2e.on={where} {SERIAL}", "    initrd /boot/target.img", "}", ""])
+        return entry_cfg(f"On {where}", f"0 e2e.on={where}", timeout=30)
     nvme = t.disk("ext4", "gpt", {"boot/grub/grub.cfg": cfg("nvme"), **boot_files(t.env)})
     logical = t.disk("ext4", "mbr-logical", {"boot/grub/grub.cfg": cfg("logical"), **boot_files(t.env)})
     m = t.boot(disks=[logical], nvme=[nvme])
