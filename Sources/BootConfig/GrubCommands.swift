@@ -29,7 +29,7 @@ enum GrubCommands {
         t["smbios"] = { m, _ in m.status = GrubError.testFailure; return .next }
         t["cpuid"] = succeed  // `cpuid -l`: a 64-bit machine
         t["read"] = { m, c in
-            for name in c.arguments where !name.hasPrefix("-") { m.setVariable(name, "") }
+            for name in c.arguments where !name.startsWithDash { m.setVariable(name, "") }
             m.status = 0
             return .next
         }
@@ -183,7 +183,7 @@ enum GrubCommands {
         var newline = true
         var escapes = false
         var args = c.arguments[...]
-        while let first = args.first, first.hasPrefix("-"), first.count > 1 {
+        while let first = args.first, first.startsWithDash, first.utf8.count > 1 {
             if first == "--" {
                 args.removeFirst()
                 break
@@ -251,9 +251,10 @@ enum GrubCommands {
     static func menuEntry(_ m: inout GrubMachine, _ c: GrubCommandCall, submenu: Bool) -> GrubFlow {
         var args = c.arguments
         var body = c.block?.chunks
-        if let at = args.firstIndex(where: { $0 == "--source" || $0.hasPrefix("--source=") }), body == nil {
-            let inline = args[at].hasPrefix("--source=") ? String(args[at].dropFirst(9)) : (at + 1 < args.count ? args[at + 1] : "")
-            args.removeSubrange(at..<min(args.count, args[at].hasPrefix("--source=") ? at + 1 : at + 2))
+        if body == nil, let at = args.firstIndex(where: { $0 == "--source" || $0.hasBytePrefix("--source=") }) {
+            let joined = args[at].hasBytePrefix("--source=")
+            let inline = joined ? String(args[at].dropFirst(9)) : (at + 1 < args.count ? args[at + 1] : "")
+            args.removeSubrange(at..<min(args.count, joined ? at + 1 : at + 2))
             body = GrubParser.parseText(inline, file: m.file).chunks
         }
         guard let body else {
@@ -373,7 +374,7 @@ enum GrubCommands {
             switch arg {
             case "-f", "--file": path = rest.popFirst()
             case "-s", "--skip-sig": break
-            case _ where arg.hasPrefix("--file="): path = String(arg.dropFirst(7))
+            case _ where arg.hasBytePrefix("--file="): path = String(arg.dropFirst(7))
             default: names.append(arg)
             }
         }
@@ -407,19 +408,23 @@ enum GrubCommands {
         var words: [String] = []
         var rest = c.arguments[...]
         while let arg = rest.popFirst() {
+            guard arg.startsWithDash else {
+                words.append(arg)
+                continue
+            }
             switch arg {
             case "-f", "--file": kind = .file
             case "-l", "--label": kind = .label
             case "-u", "--fs-uuid": kind = .uuid
             case "-s", "--set":
-                if let next = rest.first, !next.hasPrefix("-") { variable = rest.popFirst() } else { variable = "root" }
+                if let next = rest.first, !next.startsWithDash { variable = rest.popFirst() } else { variable = "root" }
             case "-n", "--no-floppy", "--efidisk-only": break
             case "-h", "--hint", "--hint-bios", "--hint-efi", "--hint-baremetal", "--hint-ieee1275", "--hint-arc", "--hint-uboot",
                 "--hint-coreboot", "--hint-qemu":
                 _ = rest.popFirst()
-            case _ where arg.hasPrefix("--set="): variable = String(arg.dropFirst(6))
-            case _ where arg.hasPrefix("--hint"): break
-            case _ where arg.hasPrefix("-") && arg.count > 1:
+            case _ where arg.hasBytePrefix("--set="): variable = String(arg.dropFirst(6))
+            case _ where arg.hasBytePrefix("--hint"): break
+            case _ where arg.utf8.count > 1:
                 return usage(&m, "search: unknown option \(arg)", c.line)
             default: words.append(arg)
             }
@@ -429,9 +434,10 @@ enum GrubCommands {
         guard let kind else { return usage(&m, "search: say --file, --label or --fs-uuid", c.line) }
         m.deviceUse.consultedOthers = true
         let ordered = [m.configDevice] + m.devices.filter { $0.name != m.configDevice.name }
+        let uuid = kind == .uuid ? target.lowercased() : target
         let found = ordered.first { device in
             switch kind {
-            case .uuid: device.uuid?.lowercased() == target.lowercased()
+            case .uuid: device.uuid?.lowercased() == uuid
             case .label: device.label == target
             case .file: target.hasPrefix("/") && device.files.exists(target)
             }
@@ -462,7 +468,7 @@ enum GrubCommands {
         while let arg = rest.popFirst() {
             switch arg {
             case "-s", "--set": variable = rest.popFirst()
-            case _ where arg.hasPrefix("--set="): variable = String(arg.dropFirst(6))
+            case _ where arg.hasBytePrefix("--set="): variable = String(arg.dropFirst(6))
             case "-u", "--fs-uuid", "-l", "--label", "-f", "--fs", "-d", "--driver", "-p", "--partmap", "--part-uuid": what = arg
             default: device = arg
             }
@@ -493,7 +499,7 @@ enum GrubCommands {
             if arg == "-s" || arg == "--set" {
                 guard let spec = rest.popFirst() else { return usage(&m, "regexp: --set needs a variable", c.line) }
                 sets.append(parseSet(spec))
-            } else if arg.hasPrefix("--set=") {
+            } else if arg.hasBytePrefix("--set=") {
                 sets.append(parseSet(String(arg.dropFirst(6))))
             } else {
                 words.append(arg)

@@ -10,8 +10,29 @@ public enum GrubLexer {
         // A native string's bytes are copied at once; others byte by byte.
         var text = text
         var bytes = text.withUTF8 { Array($0) }
-        if file, bytes.contains(UInt8(ascii: "\r")) { bytes.removeAll { $0 == UInt8(ascii: "\r") } }
+        if file, contains(bytes, UInt8(ascii: "\r")) { bytes.removeAll { $0 == UInt8(ascii: "\r") } }
         return bytes
+    }
+
+    /// Whether `bytes` holds `byte`, looking at eight bytes at a time (most files have no `\r`,
+    /// and the whole file is looked at).
+    static func contains(_ bytes: [UInt8], _ byte: UInt8) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let pattern = UInt64(byte) &* ones
+            var i = 0
+            while i + 8 <= raw.count {
+                // A zero byte in `x` is a byte equal to `byte` (the classic "has zero byte" test).
+                let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
+                if (x &- ones) & ~x & (ones &* 0x80) != 0 { return true }
+                i += 8
+            }
+            while i < raw.count {
+                if raw[i] == byte { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     /// The tokens of `text`. `file` says the text is read as GRUB reads a file, line by line:
@@ -34,7 +55,10 @@ public enum GrubLexer {
         var line = 1
         var tokens: [GrubToken] = []
         // The word being read.
-        var word = GrubWord([])
+        var word = GrubWord()
+        /// The quoting of the word's last part when that part is text; nil when it has no part or
+        /// ends with a variable. Text with the same quoting joins that part.
+        var lastTextQuoting: Bool?
         /// Text of the current part, collected before it becomes a part: a range of the source
         /// while it is one (most text is), else copied bytes.
         var pendingRange: Range<Int>?
@@ -48,24 +72,30 @@ public enum GrubLexer {
 
         init(_ s: [UInt8]) {
             self.s = s
-            tokens.reserveCapacity(s.count / 6)
+            tokens.reserveCapacity(s.count / 8)
         }
 
         static let newline = UInt8(ascii: "\n"), hash = UInt8(ascii: "#"), backslash = UInt8(ascii: "\\")
         static let singleQuote = UInt8(ascii: "'"), doubleQuote = UInt8(ascii: "\""), dollar = UInt8(ascii: "$")
 
+        /// The byte at `j`, or nil past the end.
+        func byte(at j: Int) -> UInt8? { j < s.count ? s[j] : nil }
+
+        /// Moves `i` to the next newline (or the end).
+        mutating func skipToNewline() {
+            while i < s.count, s[i] != Self.newline { i += 1 }
+        }
+
         /// At the start of a line inside a word: GRUB's reader never hands over lines starting with `#`.
         mutating func skipHashLinesHere() {
             guard skipHashLines else { return }
-            while peek() == Self.hash {
-                while let d = peek(), d != Self.newline { i += 1 }
-                guard peek() == Self.newline else { return }
+            while i < s.count, s[i] == Self.hash {
+                skipToNewline()
+                guard i < s.count else { return }
                 i += 1
                 line += 1
             }
         }
-
-        func peek(_ offset: Int = 0) -> UInt8? { i + offset < s.count ? s[i + offset] : nil }
 
         mutating func startWord() {
             guard !inWord else { return }
@@ -74,13 +104,18 @@ public enum GrubLexer {
             wordStart = i
         }
 
-        /// Appends bytes to the word's current text part; a change of quoting starts a new part.
-        mutating func addText<C: Collection>(_ bytes: C, quoted: Bool) where C.Element == UInt8 {
+        /// Starts a text part quoted or not, ending the one being collected when its quoting differs.
+        mutating func beginText(quoted: Bool) {
             startWord()
             if pendingQuoted != quoted {
                 flushText()
                 pendingQuoted = quoted
             }
+        }
+
+        /// Appends bytes to the word's current text part; a change of quoting starts a new part.
+        mutating func addText<C: Collection>(_ bytes: C, quoted: Bool) where C.Element == UInt8 {
+            beginText(quoted: quoted)
             copyPendingRange()
             pending.append(contentsOf: bytes)
         }
@@ -88,11 +123,7 @@ public enum GrubLexer {
         /// Appends source bytes `range` to the current text part, without copying while the
         /// part is one stretch of the source.
         mutating func addSource(_ range: Range<Int>, quoted: Bool) {
-            startWord()
-            if pendingQuoted != quoted {
-                flushText()
-                pendingQuoted = quoted
-            }
+            beginText(quoted: quoted)
             if pending.isEmpty, let current = pendingRange, current.upperBound == range.lowerBound {
                 pendingRange = current.lowerBound..<range.upperBound
             } else if pending.isEmpty, pendingRange == nil {
@@ -109,9 +140,12 @@ public enum GrubLexer {
             pendingRange = nil
         }
 
-        /// Bytes that end a run of unquoted text: blanks, newlines, quotes, escapes, `$` and operators.
-        static let endsPlainText: [Bool] = (0...255).map { byte in
-            " \t\n\\'\"$;{}&|<>".utf8.contains(UInt8(byte))
+        /// Whether a byte ends a run of unquoted text: blanks, newlines, quotes, escapes, `$` and
+        /// operators (` \t\n"$&';<>` below 64, `\{|}` above), as two bit masks.
+        static func endsPlainText(_ c: UInt8) -> Bool {
+            let low: UInt64 = 1 << 9 | 1 << 10 | 1 << 32 | 1 << 34 | 1 << 36 | 1 << 38 | 1 << 39 | 1 << 59 | 1 << 60 | 1 << 62
+            let high: UInt64 = 1 << (92 - 64) | 1 << (123 - 64) | 1 << (124 - 64) | 1 << (125 - 64)
+            return c < 64 ? (low >> UInt64(c)) & 1 != 0 : c < 128 && (high >> UInt64(c - 64)) & 1 != 0
         }
 
         /// Ends the text part being collected: merged with the previous part when quoting is the
@@ -127,10 +161,11 @@ public enum GrubLexer {
                 if !pending.isEmpty { pending.removeAll(keepingCapacity: true) }
             }
             pendingQuoted = nil
-            if case .text(let previous, let q)? = word.parts.last, q == quoted {
-                word.replaceLast(with: .text(previous + text, quoted: quoted))
+            if lastTextQuoting == quoted {
+                if !text.isEmpty { word.extendLastText(text) }
             } else if !text.isEmpty || quoted {
                 word.append(.text(text, quoted: quoted))
+                lastTextQuoting = quoted
             }
         }
 
@@ -139,7 +174,8 @@ public enum GrubLexer {
             flushText()
             let kind: GrubTokenKind = wordInvalid.map { .invalid($0) } ?? .word(word)
             tokens.append(GrubToken(kind: kind, line: wordLine, endLine: line, start: wordStart, end: i))
-            word = GrubWord([])
+            word = GrubWord()
+            lastTextQuoting = nil
             inWord = false
             wordInvalid = nil
         }
@@ -169,8 +205,8 @@ public enum GrubLexer {
             c == UInt8(ascii: "?") || c == UInt8(ascii: "#") || c == UInt8(ascii: "*") || c == UInt8(ascii: "@")
         }
 
-        /// The variable name at `j` (a name, digits or one of `?#*@`), and where it ends.
-        func name(at j: Int) -> (String, Int)? {
+        /// Where the variable name at `j` (a name, digits or one of `?#*@`) ends; nil when none starts there.
+        func nameEnd(at j: Int) -> Int? {
             guard j < s.count else { return nil }
             var k = j
             if Self.isNameStart(s[j]) {
@@ -182,29 +218,42 @@ public enum GrubLexer {
             } else {
                 return nil
             }
-            return (String(decoding: s[j..<k], as: UTF8.self), k)
+            return k
         }
 
         /// Reads `$name`, `${name}`, `$1`, `$?`… at `i`; false when the `$` starts no variable
         /// (GRUB rejects the whole command then).
         mutating func readVariable(quoted: Bool) -> Bool {
-            var found: (String, Int)?
-            if peek(1) == UInt8(ascii: "{") {
-                if let (n, end) = name(at: i + 2), end < s.count, s[end] == UInt8(ascii: "}") { found = (n, end + 1) }
+            let name: Range<Int>
+            let end: Int
+            if byte(at: i + 1) == UInt8(ascii: "{") {
+                guard let nameEnd = nameEnd(at: i + 2), byte(at: nameEnd) == UInt8(ascii: "}") else { return false }
+                name = (i + 2)..<nameEnd
+                end = nameEnd + 1
             } else {
-                found = name(at: i + 1)
+                guard let nameEnd = nameEnd(at: i + 1) else { return false }
+                name = (i + 1)..<nameEnd
+                end = nameEnd
             }
-            guard let (n, end) = found else { return false }
             startWord()
             flushText()
-            word.append(.variable(n, quoted: quoted))
+            word.append(.variable(String(decoding: s[name], as: UTF8.self), quoted: quoted))
+            lastTextQuoting = nil
             i = end
             return true
         }
 
         mutating func run() {
-            let endsPlainText = Self.endsPlainText
-            while let c = peek() {
+            while i < s.count {
+                let c = s[i]
+                if !Self.endsPlainText(c), c != Self.hash || inWord {
+                    // A run of ordinary bytes is one piece of text (inside a word `#` is ordinary).
+                    let start = i
+                    i += 1
+                    while i < s.count, !Self.endsPlainText(s[i]) { i += 1 }
+                    addSource(start..<i, quoted: false)
+                    continue
+                }
                 switch c {
                 case UInt8(ascii: " "), UInt8(ascii: "\t"):
                     endWord()
@@ -212,22 +261,22 @@ public enum GrubLexer {
                 case Self.newline:
                     emit(.newline)
                     line += 1
-                case Self.hash where !inWord:
-                    while let d = peek(), d != Self.newline { i += 1 }
+                case Self.hash:
+                    skipToNewline()
                 case Self.backslash:
-                    if let next = peek(1) {
-                        if next == Self.newline {
-                            i += 2
-                            line += 1
-                            if inWord { skipHashLinesHere() }
-                        } else {
-                            // A whole character is escaped, however many bytes it takes.
-                            let end = min(s.count, i + 1 + Self.sequenceLength(next))
-                            addSource((i + 1)..<end, quoted: true)
-                            i = end
-                        }
-                    } else {
+                    guard let next = byte(at: i + 1) else {
                         i += 1
+                        continue
+                    }
+                    if next == Self.newline {
+                        i += 2
+                        line += 1
+                        if inWord { skipHashLinesHere() }
+                    } else {
+                        // A whole character is escaped, however many bytes it takes.
+                        let end = min(s.count, i + 1 + Self.sequenceLength(next))
+                        addSource((i + 1)..<end, quoted: true)
+                        i = end
                     }
                 case Self.singleQuote:
                     startWord()
@@ -235,16 +284,16 @@ public enum GrubLexer {
                     // Most quoted texts are one stretch of the source, taken as a range; one that
                     // spans lines is copied, as `#` lines inside it are skipped.
                     let start = i
-                    while let d = peek(), d != Self.singleQuote, d != Self.newline { i += 1 }
-                    if peek() == Self.newline {
+                    while i < s.count, s[i] != Self.singleQuote, s[i] != Self.newline { i += 1 }
+                    if byte(at: i) == Self.newline {
                         i = start
                         var text: [UInt8] = []
-                        while let d = peek(), d != Self.singleQuote { takeQuoted(d, into: &text) }
+                        while i < s.count, s[i] != Self.singleQuote { takeQuoted(into: &text) }
                         addText(text, quoted: true)
                     } else {
                         addSource(start..<i, quoted: true)
                     }
-                    if peek() == nil { wordInvalid = "a quote that is never closed" }
+                    if i >= s.count { wordInvalid = "a quote that is never closed" }
                     i += 1
                 case Self.doubleQuote:
                     startWord()
@@ -256,29 +305,24 @@ public enum GrubLexer {
                         emit(.invalid("'$' starts no variable"))
                     }
                 case UInt8(ascii: ";"):
-                    if peek(1) == UInt8(ascii: ";") { emit(.unsupported(";;"), length: 2) } else { emit(.semicolon) }
+                    if byte(at: i + 1) == UInt8(ascii: ";") { emit(.unsupported(";;"), length: 2) } else { emit(.semicolon) }
                 case UInt8(ascii: "{"):
                     emit(.leftBrace)
                 case UInt8(ascii: "}"):
                     emit(.rightBrace)
                 case UInt8(ascii: "&"), UInt8(ascii: "|"):
                     let op = String(UnicodeScalar(c))
-                    if peek(1) == c { emit(.unsupported(op + op), length: 2) } else { emit(.unsupported(op)) }
-                case UInt8(ascii: "<"), UInt8(ascii: ">"):
+                    if byte(at: i + 1) == c { emit(.unsupported(op + op), length: 2) } else { emit(.unsupported(op)) }
+                default:  // `<`, `>`
                     emit(.unsupported(String(UnicodeScalar(c))))
-                default:
-                    // A run of ordinary bytes is one piece of text (inside a word `#` is ordinary).
-                    let start = i
-                    i += 1
-                    while i < s.count, !endsPlainText[Int(s[i])] { i += 1 }
-                    addSource(start..<i, quoted: false)
                 }
             }
             endWord()
         }
 
-        /// One byte of a quoted text; a newline in it counts a line and skips `#` lines after it.
-        mutating func takeQuoted(_ d: UInt8, into text: inout [UInt8]) {
+        /// The byte at `i` of a quoted text; a newline in it counts a line and skips `#` lines after it.
+        mutating func takeQuoted(into text: inout [UInt8]) {
+            let d = s[i]
             text.append(d)
             i += 1
             if d == Self.newline {
@@ -291,15 +335,16 @@ public enum GrubLexer {
         /// backslashes stay; `$` must start a variable.
         mutating func readDoubleQuoted() {
             var producedPart = false
-            while let d = peek(), d != Self.doubleQuote {
-                if d == Self.backslash, let next = peek(1),
+            while i < s.count, s[i] != Self.doubleQuote {
+                let d = s[i]
+                if d == Self.backslash, let next = byte(at: i + 1),
                    next == Self.doubleQuote || next == Self.backslash || next == Self.dollar || next == Self.newline {
                     i += 2
                     if next == Self.newline {
                         line += 1
                         skipHashLinesHere()
                     } else {
-                        addText(CollectionOfOne(next), quoted: true)
+                        addSource((i - 1)..<i, quoted: true)
                         producedPart = true
                     }
                 } else if d == Self.dollar {
@@ -319,12 +364,16 @@ public enum GrubLexer {
                     // A run of plain text (a lone backslash included), as a range of the source.
                     let start = i
                     i += 1
-                    while let e = peek(), e != Self.doubleQuote, e != Self.backslash, e != Self.dollar, e != Self.newline { i += 1 }
+                    while i < s.count {
+                        let e = s[i]
+                        if e == Self.doubleQuote || e == Self.backslash || e == Self.dollar || e == Self.newline { break }
+                        i += 1
+                    }
                     addSource(start..<i, quoted: true)
                     producedPart = true
                 }
             }
-            if peek() == nil { wordInvalid = "a quote that is never closed" }
+            if i >= s.count { wordInvalid = "a quote that is never closed" }
             if !producedPart { addText(EmptyCollection<UInt8>(), quoted: true) }
             i += 1
         }

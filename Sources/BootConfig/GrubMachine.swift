@@ -88,13 +88,22 @@ struct GrubArgv {
         if current == nil { current = text } else { current?.append(text) }
     }
 
-    /// Splits on blanks: the first field joins the current argument, later ones start new ones.
-    mutating func appendFields(_ fields: [String]) {
-        for (n, field) in fields.enumerated() {
+    /// Adds a variable's value: whole when quoted; else split on blanks, the first field joining
+    /// the current argument and later ones starting new ones.
+    mutating func appendValue(_ value: String, quoted: Bool) {
+        guard !value.isEmpty else { return }
+        // Most values hold no blank: they are their one field, with no copy.
+        guard !quoted, value.utf8.contains(where: Self.isBlank) else {
+            append(value)
+            return
+        }
+        for (n, field) in Self.fields(value).enumerated() {
             if n > 0 { next() }
             append(field)
         }
     }
+
+    static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
 
     mutating func finish() -> [String] {
         next()
@@ -116,8 +125,7 @@ struct GrubArgv {
         let utf8 = value.utf8
         var i = utf8.startIndex
         while i < utf8.endIndex {
-            let byte = utf8[i]
-            let blank = byte == 0x20 || (0x09...0x0D).contains(byte)
+            let blank = isBlank(utf8[i])
             if blank, let s = start {
                 out.append(String(value[s..<i]))
                 start = nil
@@ -244,29 +252,42 @@ struct GrubMachine {
     }
 
     /// Names GRUB reserves for positional parameters: they cannot be assigned.
-    static func isSpecialName(_ name: Substring) -> Bool {
-        guard let first = name.unicodeScalars.first else { return false }
-        return ("0"..."9").contains(first) || name == "#" || name == "*" || name == "@"
+    static func isSpecialName(_ name: String) -> Bool {
+        guard let first = name.utf8.first else { return false }
+        return (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) || name == "#" || name == "*" || name == "@"
     }
 
-    /// What a variable reference yields: one value when quoted, the blank-separated fields when not.
-    func values(of name: String, quoted: Bool) -> [String] {
-        let positional: [String]
-        if !Self.isSpecialName(Substring(name)) {
-            let value = value(of: name)
-            if value.isEmpty { return [] }
-            return quoted ? [value] : GrubArgv.fields(value)
+    /// Adds what a variable reference yields to the arguments being built: one value when quoted,
+    /// the blank-separated fields when not.
+    func appendValue(of name: String, quoted: Bool, to argv: inout GrubArgv) {
+        // Quotes make an argument even when what is inside expands to nothing.
+        if quoted { argv.append("") }
+        guard Self.isSpecialName(name) else {
+            argv.appendValue(value(of: name), quoted: quoted)
+            return
         }
-        guard let scope = self.positional else { return [] }
-        positional = scope
+        guard let positional else { return }
         switch name {
-        case "#": return [String(positional.count)]
-        case "*" where quoted: return positional.isEmpty ? [] : [positional.joined(separator: " ")]
-        case "@" where quoted: return positional
-        case "*", "@": return positional.flatMap(GrubArgv.fields)
+        case "#": argv.append(String(positional.count))
+        case "*" where quoted: argv.append(positional.joined(separator: " "))
+        case "@" where quoted:
+            for (n, value) in positional.enumerated() {
+                if n > 0 { argv.next() }
+                argv.append(value)
+            }
+        case "*", "@":
+            // Every field of every parameter is an argument of its own; the first joins the current one.
+            var first = true
+            for value in positional {
+                for field in GrubArgv.fields(value) {
+                    if !first { argv.next() }
+                    first = false
+                    argv.append(field)
+                }
+            }
         default:
-            guard let n = Int(name), n >= 1, n <= positional.count else { return [] }
-            return quoted ? [positional[n - 1]] : GrubArgv.fields(positional[n - 1])
+            guard let n = Int(name), n >= 1, n <= positional.count else { return }
+            argv.appendValue(positional[n - 1], quoted: quoted)
         }
     }
 
@@ -279,21 +300,23 @@ struct GrubMachine {
         argv.reserve(words.count)
         for word in words {
             argv.next()
-            for part in word.parts {
-                switch part {
-                case .text(let text, let quoted):
-                    if quoted || !text.isEmpty { argv.append(text) }
-                case .variable(let name, let quoted):
-                    // Quotes make an argument even when what is inside expands to nothing.
-                    if quoted { argv.append("") }
-                    for (n, value) in values(of: name, quoted: quoted).enumerated() {
-                        if n > 0 { argv.next() }
-                        argv.append(value)
-                    }
-                }
+            // Most words are one part: taken without going through the parts' collection.
+            if let part = word.onlyPart {
+                expand(part, into: &argv)
+            } else {
+                for part in word.parts { expand(part, into: &argv) }
             }
         }
         return argv.finish()
+    }
+
+    private func expand(_ part: GrubWordPart, into argv: inout GrubArgv) {
+        switch part {
+        case .text(let text, let quoted):
+            if quoted || !text.isEmpty { argv.append(text) }
+        case .variable(let name, let quoted):
+            appendValue(of: name, quoted: quoted, to: &argv)
+        }
     }
 
     func expand(_ word: GrubWord) -> [String] { expand([word]) }
@@ -411,7 +434,7 @@ struct GrubMachine {
             value = String(decoding: value.utf8.prefix(limits.valueBytes), as: UTF8.self)
         }
         if name == "chosen" { chosen = nil }
-        if name == "root", value.hasPrefix("("), value.hasSuffix(")"), value.count >= 2 {
+        if name == "root", value.utf8.count >= 2, value.utf8.first == UInt8(ascii: "("), value.utf8.last == UInt8(ascii: ")") {
             variables[name] = String(value.dropFirst().dropLast())
         } else {
             variables[name] = value
@@ -420,7 +443,7 @@ struct GrubMachine {
 
     /// Sets a variable as a script assignment does (`a=b`, `for a in …`): positional names are refused.
     mutating func assign(_ name: String, _ value: String, line: Int) {
-        if Self.isSpecialName(Substring(name)) {
+        if Self.isSpecialName(name) {
             warn("invalid variable name '\(name)'", line: line)
             return
         }
@@ -496,13 +519,13 @@ struct GrubMachine {
         let kind = submenu ? "submenu" : "menuentry"
         var optionsDone = false
         while let arg = rest.popFirst() {
-            if optionsDone || !arg.hasPrefix("-") || arg == "-" {
+            if optionsDone || !arg.startsWithDash || arg == "-" {
                 if title == nil { title = arg } else { extra.append(arg) }
                 continue
             }
             var option = arg
             var value: String?
-            if arg.hasPrefix("--"), let (name, rest) = GrubArgv.split(arg, at: UInt8(ascii: "=")) {
+            if arg.hasBytePrefix("--"), let (name, rest) = GrubArgv.split(arg, at: UInt8(ascii: "=")) {
                 option = name
                 value = rest
             }
@@ -512,7 +535,7 @@ struct GrubMachine {
             case "--unrestricted":
                 users = nil
             case "--class", "--users", "--hotkey", "--id", "--source":
-                if value == nil, let next = rest.first, !next.hasPrefix("-") {
+                if value == nil, let next = rest.first, !next.startsWithDash {
                     value = rest.popFirst()
                 }
                 guard let value else {
@@ -569,23 +592,24 @@ struct GrubMachine {
     /// Device names firmware gives (GRUB's `hd0,gpt2`, `lvm/vg-root`…): Baton takes them to mean
     /// the device the configuration came from.
     static func isFirmwareName(_ name: String) -> Bool {
-        if name.contains(",") { return true }
-        for prefix in diskPrefixes where name.hasPrefix(prefix) {
-            let rest = name.dropFirst(prefix.count)
-            if rest.isEmpty || rest.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
+        if name.utf8.contains(UInt8(ascii: ",")) { return true }
+        for prefix in diskPrefixes where name.hasBytePrefix(prefix) {
+            let rest = name.utf8.dropFirst(prefix.utf8CodeUnitCount)
+            if rest.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { return true }
         }
-        return firmwarePrefixes.contains { name.hasPrefix($0) }
+        return firmwarePrefixes.contains { name.hasBytePrefix($0) }
     }
 
-    private static let diskPrefixes = ["hd", "cd", "fd"]
-    private static let firmwarePrefixes = [
+    private static let diskPrefixes: [StaticString] = ["hd", "cd", "fd"]
+    private static let firmwarePrefixes: [StaticString] = [
         "lvm/", "md/", "mduuid/", "cryptouuid/", "ieee1275", "ahci", "ata", "usb", "scsi", "nvme", "efidisk", "memdisk",
     ]
 
     /// The device a GRUB device name refers to: a known device by name, UUID= or LABEL=, or — for
     /// firmware names — the device the configuration came from.
     func deviceReference(_ name: String) -> DeviceReference {
-        let name = name.hasPrefix("(") && name.hasSuffix(")") ? String(name.dropFirst().dropLast()) : name
+        let name = name.utf8.count >= 2 && name.utf8.first == UInt8(ascii: "(") && name.utf8.last == UInt8(ascii: ")")
+            ? String(name.dropFirst().dropLast()) : name
         if name.isEmpty || name == configDevice.name { return .configDevice }
         let reference = resolveDevice(name)
         // `hd0,gpt2` means the config's own device whatever else is present; `vdb1` or `nvme0`
@@ -598,14 +622,14 @@ struct GrubMachine {
 
     private func resolveDevice(_ name: String) -> DeviceReference {
         if devices.contains(where: { $0.name == name }) { return .named(name) }
-        if name.hasPrefix("UUID=") {
+        if name.hasBytePrefix("UUID=") {
             let uuid = String(name.dropFirst(5))
             if let device = devices.first(where: { $0.uuid?.lowercased() == uuid.lowercased() }) {
                 return device.name == configDevice.name ? .configDevice : .named(device.name)
             }
             return .uuid(uuid)
         }
-        if name.hasPrefix("LABEL=") {
+        if name.hasBytePrefix("LABEL=") {
             let label = String(name.dropFirst(6))
             if let device = devices.first(where: { $0.label == label }) {
                 return device.name == configDevice.name ? .configDevice : .named(device.name)

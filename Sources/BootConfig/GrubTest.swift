@@ -3,13 +3,13 @@
 
 enum GrubTest {
     static func evaluate(_ args: [String], files m: GrubMachine) -> Bool {
-        var args = args
-        if args.last == "]" { args.removeLast() }
-        var n = 0
-        return parse(args, &n, m, depth: 0)
+        // A slice, so that dropping the `]` copies nothing.
+        let terms = args.last == "]" ? args.dropLast() : args[...]
+        var n = terms.startIndex
+        return parse(terms, &n, m, depth: 0)
     }
 
-    private static func parse(_ a: [String], _ n: inout Int, _ m: GrubMachine, depth: Int) -> Bool {
+    private static func parse(_ a: ArraySlice<String>, _ n: inout Int, _ m: GrubMachine, depth: Int) -> Bool {
         var all = true
         var any = false
         var invert = false
@@ -17,13 +17,13 @@ enum GrubTest {
             all = all && (invert ? !value : value)
             invert = false
         }
-        while n < a.count {
-            if n + 2 < a.count, let result = binary(a[n], a[n + 1], a[n + 2], m) {
+        while n < a.endIndex {
+            if n + 2 < a.endIndex, let result = binary(a[n], a[n + 1], a[n + 2], m) {
                 update(result)
                 n += 3
                 continue
             }
-            if n + 1 < a.count, let result = unary(a[n], a[n + 1], m) {
+            if n + 1 < a.endIndex, let result = unary(a[n], a[n + 1], m) {
                 update(result)
                 n += 2
                 continue
@@ -53,6 +53,8 @@ enum GrubTest {
     }
 
     private static func unary(_ op: String, _ operand: String, _ m: GrubMachine) -> Bool? {
+        // Every unary operator is `-` and a letter: other words are ruled out without comparing.
+        guard op.utf8.count == 2, op.startsWithDash else { return nil }
         switch op {
         case "-n": return !operand.isEmpty
         case "-z": return operand.isEmpty
@@ -130,6 +132,9 @@ enum GrubTest {
     }
 
     private static func binary(_ left: String, _ op: String, _ right: String, _ m: GrubMachine) -> Bool? {
+        // Every binary operator starts with one of `=!<>-`: other words are ruled out without comparing.
+        guard let lead = op.utf8.first, lead == UInt8(ascii: "=") || lead == UInt8(ascii: "!") || lead == UInt8(ascii: "<")
+            || lead == UInt8(ascii: ">") || lead == UInt8(ascii: "-") else { return nil }
         switch op {
         case "=", "==": return left == right
         case "!=": return left != right
@@ -155,10 +160,10 @@ enum GrubTest {
             let b = strtoul(Substring(String(decoding: y[min(i, y.count)...], as: UTF8.self))).value
             return op == "-pgt" ? a > b : a < b
         default:
-            guard op.hasPrefix("-nt") || op.hasPrefix("-ot") else { return nil }
+            guard op.hasBytePrefix("-nt") || op.hasBytePrefix("-ot") else { return nil }
             // Modification times are not known here; existence decides, as GRUB's first rule does.
             let first = fileInfo(left, m).exists, second = fileInfo(right, m).exists
-            return op.hasPrefix("-nt") ? first && !second : !first && second
+            return op.hasBytePrefix("-nt") ? first && !second : !first && second
         }
     }
 }

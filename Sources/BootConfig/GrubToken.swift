@@ -18,6 +18,15 @@ public struct GrubWord: Sendable, Hashable, CustomStringConvertible {
         tail = Array(parts.dropFirst())
     }
 
+    /// A word with no parts yet.
+    init() {
+        head = nil
+        tail = []
+    }
+
+    /// The word's only part, when it has exactly one (most words).
+    var onlyPart: GrubWordPart? { tail.isEmpty ? head : nil }
+
     /// The parts in order.
     public var parts: Parts { Parts(word: self) }
 
@@ -25,9 +34,15 @@ public struct GrubWord: Sendable, Hashable, CustomStringConvertible {
         if head == nil { head = part } else { tail.append(part) }
     }
 
-    /// Replaces the last part (there must be one).
-    mutating func replaceLast(with part: GrubWordPart) {
-        if tail.isEmpty { head = part } else { tail[tail.count - 1] = part }
+    /// Adds text to the last part, which must be text.
+    mutating func extendLastText(_ more: String) {
+        if tail.isEmpty {
+            guard case .text(let text, let quoted)? = head else { return }
+            head = .text(text + more, quoted: quoted)
+        } else {
+            guard case .text(let text, let quoted) = tail[tail.count - 1] else { return }
+            tail[tail.count - 1] = .text(text + more, quoted: quoted)
+        }
     }
 
     public struct Parts: RandomAccessCollection, Sendable {

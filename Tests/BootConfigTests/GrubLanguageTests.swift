@@ -55,6 +55,29 @@ import Testing
         ])
     }
 
+    @Test func carriageReturnsAreFoundAtEveryOffset() {
+        // The search looks at eight bytes at a time, then at the rest one by one.
+        for length in 0...20 {
+            let plain = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+            #expect(!GrubLexer.contains(plain, UInt8(ascii: "\r")))
+            for at in 0..<length {
+                var bytes = plain
+                bytes[at] = UInt8(ascii: "\r")
+                #expect(GrubLexer.contains(bytes, UInt8(ascii: "\r")), "length \(length), at \(at)")
+                bytes[at] = 0x8D  // a byte that differs from `\r` in its top bit only
+                #expect(!GrubLexer.contains(bytes, UInt8(ascii: "\r")), "length \(length), at \(at)")
+            }
+        }
+    }
+
+    @Test func prefixTestsCompareBytes() {
+        #expect("--set=root".hasBytePrefix("--set="))
+        #expect(!"--se".hasBytePrefix("--set=") && !"--sat=x".hasBytePrefix("--set="))
+        // GRUB compares bytes: a dash followed by a combining accent still starts an option.
+        #expect("-\u{301}x".hasBytePrefix("-") && !"-\u{301}x".hasPrefix("-"))
+        #expect("-n".startsWithDash && !"".startsWithDash && !"n-".startsWithDash)
+    }
+
     @Test func emptyQuotesAreAnEmptyWord() {
         #expect(words("'' \"\"") == [[.text("", quoted: true)], [.text("", quoted: true)]])
     }

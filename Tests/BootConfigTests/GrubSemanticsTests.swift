@@ -23,6 +23,13 @@ private func printed(_ config: String, files: [String: String] = [:]) -> String 
         #expect(printed("function f { for x in \"$@\"; do echo \"[$x]\"; done; }\nf\nf a \"b c\"\n") == "[]\n[a]\n[b c]\n")
     }
 
+    @Test func unquotedParameterListsSplitEveryParameter() {
+        // As GRUB 2.06 (grub-oracle): each field of each parameter is an argument, empty ones
+        // vanish, and the text around `$*` glues to the first and last field only.
+        let config = "function f {\n for x in $@; do echo \"[$x]\"; done\n for x in x$*y; do echo \"<$x>\"; done\n}\nf a \"b  c\" \"\" d\n"
+        #expect(printed(config) == "[a]\n[b]\n[c]\n[d]\n<xa>\n<b>\n<c>\n<dy>\n")
+    }
+
     @Test func positionalParametersExistOnlyInFunctionsAndEntries() {
         #expect(printed("echo \"[$#] [$1] [$@]\"\nsetparams a b\necho \"[$1]\"\nfunction f { echo \"[$#] [$10] [$2]\"; }\nf 1 2 3 4 5 6 7 8 9 ten\n")
             == "[] [] []\n[]\n[10] [ten] [2]\n")
