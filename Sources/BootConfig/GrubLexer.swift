@@ -5,6 +5,98 @@
 // through untouched.
 
 public enum GrubLexer {
+    /// What the lexer found, kept compact: tokens and word parts are plain values that point into
+    /// the bytes, so making, copying and freeing them costs no reference counting; the parser
+    /// makes strings only for the words it keeps.
+    struct Output {
+        /// The text lexed (see `bytes(of:file:)`), and text that is no single stretch of it (an
+        /// escape inside other text, a quote spanning lines with `#` lines left out).
+        let bytes: [UInt8]
+        var copied: [UInt8] = []
+        var tokens: [Token] = []
+        var parts: [Part] = []
+
+        enum Kind: UInt8 {
+            case word, newline, semicolon, leftBrace, rightBrace
+            /// `&&`, `||`, `|`, `&`, `<`, `>`, `;;`: lexed by GRUB but used by no command of its grammar.
+            case unsupported
+            /// Text GRUB's lexer rejects (see `Problem`).
+            case invalid
+        }
+
+        enum Problem: UInt8 {
+            case unclosedQuote, strayDollar
+
+            var message: String {
+                switch self {
+                case .unclosedQuote: "a quote that is never closed"
+                case .strayDollar: "'$' starts no variable"
+                }
+            }
+        }
+
+        struct Token {
+            var kind: Kind
+            var problem: Problem?
+            /// The reserved word a word is, when it is one (plain unquoted text only, as in GRUB).
+            var keyword: GrubParser.Keyword?
+            /// The line the token starts on, and the line it ends on (a quoted word may span lines).
+            var line: Int
+            var endLine: Int
+            /// Offsets in `bytes` of the token's first byte and just past its last.
+            var start: Int
+            var end: Int
+            /// The word's parts, indices in `parts`.
+            var parts: Range<Int>
+        }
+
+        struct Part {
+            var isVariable: Bool
+            var quoted: Bool
+            /// Whether `range` indexes `copied` rather than `bytes`.
+            var isCopied: Bool
+            /// The text, or the variable's name.
+            var range: Range<Int>
+        }
+
+        func text(of part: Part) -> String {
+            String(decoding: part.isCopied ? copied[part.range] : bytes[part.range], as: UTF8.self)
+        }
+
+        /// The word a word token is, its strings made now.
+        func word(_ token: Token) -> GrubWord {
+            var word = GrubWord()
+            for part in parts[token.parts] {
+                let text = text(of: part)
+                word.append(part.isVariable ? .variable(text, quoted: part.quoted) : .text(text, quoted: part.quoted))
+            }
+            return word
+        }
+
+        /// Whether a word is plain unquoted text equal to `ascii`.
+        func isBare(_ token: Token, _ ascii: StaticString) -> Bool {
+            guard token.parts.count == 1 else { return false }
+            let part = parts[token.parts.lowerBound]
+            guard !part.isVariable, !part.quoted, part.range.count == ascii.utf8CodeUnitCount else { return false }
+            let text = part.isCopied ? copied[part.range] : bytes[part.range]
+            return ascii.withUTF8Buffer { text.elementsEqual($0) }
+        }
+
+        /// The token as the public `GrubToken` (for tests and tools; the parser reads `Output`).
+        func publicToken(_ token: Token) -> GrubToken {
+            let kind: GrubTokenKind = switch token.kind {
+            case .word: .word(word(token))
+            case .newline: .newline
+            case .semicolon: .semicolon
+            case .leftBrace: .leftBrace
+            case .rightBrace: .rightBrace
+            case .unsupported: .unsupported(String(decoding: bytes[token.start..<token.end], as: UTF8.self))
+            case .invalid: .invalid(token.problem?.message ?? "")
+            }
+            return GrubToken(kind: kind, line: token.line, endLine: token.endLine, start: token.start, end: token.end)
+        }
+    }
+
     /// The bytes a text is lexed from: its UTF-8, without carriage returns when read as a file.
     static func bytes(of text: String, file: Bool) -> [UInt8] {
         // A native string's bytes are copied at once; others byte by byte.
@@ -39,40 +131,43 @@ public enum GrubLexer {
     /// carriage returns are dropped and lines that start with `#` are skipped whole, even inside a
     /// quote that spans lines (a menu entry body or `eval` text is not read that way).
     public static func tokens(_ text: String, file: Bool = false) -> [GrubToken] {
-        tokens(bytes: bytes(of: text, file: file), file: file)
+        let output = lex(bytes(of: text, file: file), file: file)
+        return output.tokens.map(output.publicToken)
     }
 
-    static func tokens(bytes: [UInt8], file: Bool) -> [GrubToken] {
+    static func lex(_ bytes: [UInt8], file: Bool) -> Output {
         var lexer = State(bytes)
         lexer.skipHashLines = file
         lexer.run()
-        return lexer.tokens
+        return lexer.out
     }
 
     private struct State {
         let s: [UInt8]
+        var out: Output
         var i = 0
         var line = 1
-        var tokens: [GrubToken] = []
-        // The word being read.
-        var word = GrubWord()
+        /// Where the word being read starts in `out.parts`.
+        var wordParts = 0
         /// The quoting of the word's last part when that part is text; nil when it has no part or
         /// ends with a variable. Text with the same quoting joins that part.
         var lastTextQuoting: Bool?
         /// Text of the current part, collected before it becomes a part: a range of the source
-        /// while it is one (most text is), else copied bytes.
+        /// while it is one (most text is), else copied to the end of `out.copied` from `copiedFrom`.
         var pendingRange: Range<Int>?
-        var pending: [UInt8] = []
+        var copiedFrom: Int?
         var pendingQuoted: Bool?
         var inWord = false
         var wordLine = 1
         var wordStart = 0
-        var wordInvalid: String?
+        var wordProblem: Output.Problem?
         var skipHashLines = false
 
         init(_ s: [UInt8]) {
             self.s = s
-            tokens.reserveCapacity(s.count / 8)
+            out = Output(bytes: s)
+            out.tokens.reserveCapacity(s.count / 8)
+            out.parts.reserveCapacity(s.count / 10)
         }
 
         static let newline = UInt8(ascii: "\n"), hash = UInt8(ascii: "#"), backslash = UInt8(ascii: "\\")
@@ -102,6 +197,7 @@ public enum GrubLexer {
             inWord = true
             wordLine = line
             wordStart = i
+            wordParts = out.parts.count
         }
 
         /// Starts a text part quoted or not, ending the one being collected when its quoting differs.
@@ -114,29 +210,31 @@ public enum GrubLexer {
         }
 
         /// Appends bytes to the word's current text part; a change of quoting starts a new part.
-        mutating func addText<C: Collection>(_ bytes: C, quoted: Bool) where C.Element == UInt8 {
+        mutating func addText(_ bytes: [UInt8], quoted: Bool) {
             beginText(quoted: quoted)
-            copyPendingRange()
-            pending.append(contentsOf: bytes)
+            startCopying()
+            out.copied.append(contentsOf: bytes)
         }
 
         /// Appends source bytes `range` to the current text part, without copying while the
         /// part is one stretch of the source.
         mutating func addSource(_ range: Range<Int>, quoted: Bool) {
             beginText(quoted: quoted)
-            if pending.isEmpty, let current = pendingRange, current.upperBound == range.lowerBound {
+            if copiedFrom == nil, let current = pendingRange, current.upperBound == range.lowerBound {
                 pendingRange = current.lowerBound..<range.upperBound
-            } else if pending.isEmpty, pendingRange == nil {
+            } else if copiedFrom == nil, pendingRange == nil {
                 pendingRange = range
             } else {
-                copyPendingRange()
-                pending.append(contentsOf: s[range])
+                startCopying()
+                out.copied.append(contentsOf: s[range])
             }
         }
 
-        mutating func copyPendingRange() {
-            guard let range = pendingRange else { return }
-            pending.append(contentsOf: s[range])
+        /// Moves the current text to the end of `out.copied`, where what follows is added.
+        mutating func startCopying() {
+            guard copiedFrom == nil else { return }
+            copiedFrom = out.copied.count
+            if let range = pendingRange { out.copied.append(contentsOf: s[range]) }
             pendingRange = nil
         }
 
@@ -152,19 +250,27 @@ public enum GrubLexer {
         /// same; an empty quoted text is still a part ('' is an argument).
         mutating func flushText() {
             guard let quoted = pendingQuoted else { return }
-            let text: String
-            if let range = pendingRange {
-                text = String(decoding: s[range], as: UTF8.self)
-                pendingRange = nil
-            } else {
-                text = String(decoding: pending, as: UTF8.self)
-                if !pending.isEmpty { pending.removeAll(keepingCapacity: true) }
-            }
             pendingQuoted = nil
-            if lastTextQuoting == quoted {
-                if !text.isEmpty { word.extendLastText(text) }
-            } else if !text.isEmpty || quoted {
-                word.append(.text(text, quoted: quoted))
+            var part = Output.Part(isVariable: false, quoted: quoted, isCopied: false, range: 0..<0)
+            if let from = copiedFrom {
+                part.isCopied = true
+                part.range = from..<out.copied.count
+                copiedFrom = nil
+            } else if let range = pendingRange {
+                part.range = range
+                pendingRange = nil
+            }
+            if lastTextQuoting == quoted, let last = out.parts.indices.last {
+                // Joined to the previous part: both copied, one after the other.
+                guard !part.range.isEmpty else { return }
+                let previous = out.parts[last]
+                let start = out.copied.count
+                out.copied.append(contentsOf: previous.isCopied ? out.copied[previous.range] : s[previous.range])
+                out.copied.append(contentsOf: part.isCopied ? out.copied[part.range] : s[part.range])
+                out.parts[last].isCopied = true
+                out.parts[last].range = start..<out.copied.count
+            } else if !part.range.isEmpty || quoted {
+                out.parts.append(part)
                 lastTextQuoting = quoted
             }
         }
@@ -172,17 +278,25 @@ public enum GrubLexer {
         mutating func endWord() {
             guard inWord else { return }
             flushText()
-            let kind: GrubTokenKind = wordInvalid.map { .invalid($0) } ?? .word(word)
-            tokens.append(GrubToken(kind: kind, line: wordLine, endLine: line, start: wordStart, end: i))
-            word = GrubWord()
-            lastTextQuoting = nil
+            var token = Output.Token(
+                kind: wordProblem == nil ? .word : .invalid, problem: wordProblem, line: wordLine, endLine: line,
+                start: wordStart, end: i, parts: wordParts..<out.parts.count)
+            if token.kind == .word, token.parts.count == 1 {
+                let part = out.parts[token.parts.lowerBound]
+                if !part.isVariable, !part.quoted {
+                    token.keyword = part.isCopied ? GrubParser.Keyword(bytes: out.copied[part.range]) : GrubParser.Keyword(bytes: s[part.range])
+                }
+            }
+            out.tokens.append(token)
             inWord = false
-            wordInvalid = nil
+            lastTextQuoting = nil
+            wordProblem = nil
         }
 
-        mutating func emit(_ kind: GrubTokenKind, length: Int = 1) {
+        mutating func emit(_ kind: Output.Kind, length: Int = 1, problem: Output.Problem? = nil) {
             endWord()
-            tokens.append(GrubToken(kind: kind, line: line, start: i, end: i + length))
+            out.tokens.append(Output.Token(
+                kind: kind, problem: problem, line: line, endLine: line, start: i, end: i + length, parts: out.parts.count..<out.parts.count))
             i += length
         }
 
@@ -237,7 +351,7 @@ public enum GrubLexer {
             }
             startWord()
             flushText()
-            word.append(.variable(String(decoding: s[name], as: UTF8.self), quoted: quoted))
+            out.parts.append(Output.Part(isVariable: true, quoted: quoted, isCopied: false, range: name))
             lastTextQuoting = nil
             i = end
             return true
@@ -293,7 +407,7 @@ public enum GrubLexer {
                     } else {
                         addSource(start..<i, quoted: true)
                     }
-                    if i >= s.count { wordInvalid = "a quote that is never closed" }
+                    if i >= s.count { wordProblem = .unclosedQuote }
                     i += 1
                 case Self.doubleQuote:
                     startWord()
@@ -302,19 +416,18 @@ public enum GrubLexer {
                 case Self.dollar:
                     if !readVariable(quoted: false) {
                         endWord()
-                        emit(.invalid("'$' starts no variable"))
+                        emit(.invalid, problem: .strayDollar)
                     }
                 case UInt8(ascii: ";"):
-                    if byte(at: i + 1) == UInt8(ascii: ";") { emit(.unsupported(";;"), length: 2) } else { emit(.semicolon) }
+                    if byte(at: i + 1) == UInt8(ascii: ";") { emit(.unsupported, length: 2) } else { emit(.semicolon) }
                 case UInt8(ascii: "{"):
                     emit(.leftBrace)
                 case UInt8(ascii: "}"):
                     emit(.rightBrace)
                 case UInt8(ascii: "&"), UInt8(ascii: "|"):
-                    let op = String(UnicodeScalar(c))
-                    if byte(at: i + 1) == c { emit(.unsupported(op + op), length: 2) } else { emit(.unsupported(op)) }
+                    emit(.unsupported, length: byte(at: i + 1) == c ? 2 : 1)
                 default:  // `<`, `>`
-                    emit(.unsupported(String(UnicodeScalar(c))))
+                    emit(.unsupported)
                 }
             }
             endWord()
@@ -351,7 +464,7 @@ public enum GrubLexer {
                     if readVariable(quoted: true) {
                         producedPart = true
                     } else {
-                        wordInvalid = "'$' starts no variable"
+                        wordProblem = .strayDollar
                         i += 1
                     }
                 } else if d == Self.newline {
@@ -373,8 +486,8 @@ public enum GrubLexer {
                     producedPart = true
                 }
             }
-            if i >= s.count { wordInvalid = "a quote that is never closed" }
-            if !producedPart { addText(EmptyCollection<UInt8>(), quoted: true) }
+            if i >= s.count { wordProblem = .unclosedQuote }
+            if !producedPart { addText([], quoted: true) }
             i += 1
         }
     }

@@ -11,10 +11,10 @@ public enum GrubParser {
     /// Parses text as given (a menu entry body, `eval`'s words), or as GRUB reads a file.
     static func parseText(_ text: String, file: String, asFile: Bool = false) -> GrubScript {
         let bytes = GrubLexer.bytes(of: text, file: asFile)
-        var parser = State(tokens: GrubLexer.tokens(bytes: bytes, file: asFile), text: GrubBlock.Text(bytes), file: file)
+        var parser = State(GrubLexer.lex(bytes, file: asFile), text: GrubBlock.Text(bytes), file: file)
         var chunks: [[GrubStatement]] = []
         while !parser.atEnd {
-            if parser.currentClass == .newline {
+            if parser.currentKind == .newline {
                 parser.position += 1
                 continue
             }
@@ -34,12 +34,17 @@ public enum GrubParser {
 
         /// The keyword a word is: only plain unquoted text counts.
         init?(_ word: GrubWord) {
+            guard let text = word.bareText else { return nil }
+            self.init(bytes: text.utf8)
+        }
+
+        /// The keyword plain text is, from its bytes.
+        init?<Bytes: Collection<UInt8>>(bytes: Bytes) {
             // Most words are commands and arguments: length and first letter rule them out cheaply.
-            guard let text = word.bareText, (2...8).contains(text.utf8.count), let first = text.utf8.first,
-                  let candidates = Self.startingWith(first) else { return nil }
+            guard (2...8).contains(bytes.count), let first = bytes.first, let candidates = Self.startingWith(first) else { return nil }
             // Keywords are short: comparing with the few that share the first letter is cheaper
             // than a general string switch.
-            guard let keyword = candidates.first(where: { $0.rawValue == text }) else { return nil }
+            guard let keyword = candidates.first(where: { $0.rawValue.utf8.elementsEqual(bytes) }) else { return nil }
             self = keyword
         }
 
@@ -60,39 +65,12 @@ public enum GrubParser {
         }
     }
 
-    /// Lexed by GRUB as tokens no rule accepts.
-    static func isRejected(_ word: GrubWord) -> Bool {
-        guard let text = word.bareText, text.utf8.count == 2, let first = text.utf8.first,
-              first == UInt8(ascii: "[") || first == UInt8(ascii: "]") else { return false }
-        return text == "[[" || text == "]]"
-    }
-
     private struct SyntaxError: Error {}
 
-    /// What a token is, without its payload: the parser asks this far more often than it needs a
-    /// word, and asking it copies nothing.
-    private enum TokenClass {
-        case word, newline, semicolon, leftBrace, rightBrace, unsupported, invalid, end
-
-        init(_ kind: GrubTokenKind) {
-            self = switch kind {
-            case .word: .word
-            case .newline: .newline
-            case .semicolon: .semicolon
-            case .leftBrace: .leftBrace
-            case .rightBrace: .rightBrace
-            case .unsupported: .unsupported
-            case .invalid: .invalid
-            }
-        }
-    }
-
     private struct State {
-        let tokens: [GrubToken]
-        /// The reserved word each token is, found once.
-        let keywords: [Keyword?]
-        /// What each token is, found once.
-        let classes: [TokenClass]
+        /// The lexer's tokens, and what their words are made from.
+        let out: GrubLexer.Output
+        var tokens: [GrubLexer.Output.Token] { out.tokens }
         let text: GrubBlock.Text
         var scalars: [UInt8] { text.bytes }
         let file: String
@@ -102,61 +80,54 @@ public enum GrubParser {
         /// The token at which the last syntax error was found.
         var errorAt = 0
 
-        init(tokens: [GrubToken], text: GrubBlock.Text, file: String) {
-            self.tokens = tokens
-            var keywords: [Keyword?] = []
-            var classes: [TokenClass] = []
-            keywords.reserveCapacity(tokens.count)
-            classes.reserveCapacity(tokens.count)
-            for index in tokens.indices {
-                let tokenClass = TokenClass(tokens[index].kind)
-                classes.append(tokenClass)
-                if tokenClass == .word, case .word(let word) = tokens[index].kind {
-                    keywords.append(Keyword(word))
-                } else {
-                    keywords.append(nil)
-                }
-            }
-            self.keywords = keywords
-            self.classes = classes
+        init(_ out: GrubLexer.Output, text: GrubBlock.Text, file: String) {
+            self.out = out
             self.text = text
             self.file = file
         }
 
         var atEnd: Bool { position >= tokens.count }
-        var current: GrubToken? { atEnd ? nil : tokens[position] }
-        var currentClass: TokenClass { atEnd ? .end : classes[position] }
+        var current: GrubLexer.Output.Token? { atEnd ? nil : tokens[position] }
+        /// What the current token is; nil at the end.
+        var currentKind: GrubLexer.Output.Kind? { atEnd ? nil : tokens[position].kind }
         var currentLine: Int? { atEnd ? nil : tokens[position].line }
         /// Whether the current token ends a command: `;` or a newline.
-        var atDelimiter: Bool { currentClass == .semicolon || currentClass == .newline }
+        var atDelimiter: Bool { currentKind == .semicolon || currentKind == .newline }
         var previousEndLine: Int { position > 0 && position <= tokens.count ? tokens[position - 1].endLine : 1 }
 
         var currentText: String {
-            switch current?.kind {
-            case .word(let word)?: word.description
-            case .newline?: "end of line"
-            case .semicolon?: ";"
-            case .leftBrace?: "{"
-            case .rightBrace?: "}"
-            case .unsupported(let text)?: text
-            case .invalid(let text)?: text
-            case nil: "end of file"
+            guard let token = current else { return "end of file" }
+            return switch token.kind {
+            case .word: out.word(token).description
+            case .newline: "end of line"
+            case .semicolon: ";"
+            case .leftBrace: "{"
+            case .rightBrace: "}"
+            case .unsupported: String(decoding: out.bytes[token.start..<token.end], as: UTF8.self)
+            case .invalid: token.problem?.message ?? ""
             }
         }
 
         /// The reserved word at the current position, when it is one (only unquoted words count).
-        var keyword: Keyword? { atEnd ? nil : keywords[position] }
+        var keyword: Keyword? { atEnd ? nil : tokens[position].keyword }
 
-        func isName(_ word: GrubWord) -> Bool {
-            guard let text = word.bareText, Keyword(word) == nil, let first = text.unicodeScalars.first else { return false }
+        /// Lexed by GRUB as tokens no rule accepts.
+        func isRejected(_ token: GrubLexer.Output.Token) -> Bool {
+            out.isBare(token, "[[") || out.isBare(token, "]]")
+        }
+
+        /// The current word when it is a name (`for NAME`, `function NAME`): plain text, no keyword.
+        var currentName: String? {
+            guard let token = current, token.kind == .word, token.keyword == nil, let text = out.word(token).bareText,
+                  let first = text.unicodeScalars.first else { return nil }
             let isStart = { (c: Unicode.Scalar) in (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" }
-            return isStart(first) && text.unicodeScalars.allSatisfy { isStart($0) || ($0 >= "0" && $0 <= "9") }
+            return isStart(first) && text.unicodeScalars.allSatisfy { isStart($0) || ($0 >= "0" && $0 <= "9") } ? text : nil
         }
 
         mutating func fail(_ message: String) -> SyntaxError {
             errorAt = position
             let line = currentLine ?? tokens.last?.endLine ?? 1
-            let detail: String = if case .invalid(let why)? = current?.kind { why } else { message }
+            let detail: String = if let token = current, token.kind == .invalid { token.problem?.message ?? message } else { message }
             diagnostics.append(Diagnostic(.error, "syntax error: \(detail)", at: SourceLocation(file: file, line: line)))
             return SyntaxError()
         }
@@ -177,16 +148,16 @@ public enum GrubParser {
             var statements: [GrubStatement] = []
             while true {
                 if let statement = try statement(topLevel: true) { statements.append(statement) }
-                switch currentClass {
-                case .end:
+                switch currentKind {
+                case nil:
                     return statements
-                case .newline:
+                case .newline?:
                     position += 1
                     return statements
-                case .semicolon:
+                case .semicolon?:
                     position += 1
                     if atEnd { return statements }
-                    if currentClass == .newline {
+                    if currentKind == .newline {
                         position += 1
                         return statements
                     }
@@ -207,28 +178,25 @@ public enum GrubParser {
             case let other?: throw fail("unexpected '\(other.rawValue)'")
             case nil: break
             }
-            guard currentClass == .word, case .word(let first) = tokens[position].kind else { throw fail("unexpected '\(currentText)'") }
-            if GrubParser.isRejected(first) { throw fail("unexpected '\(first)'") }
-            position += 1
-            var words: [GrubWord] = []
+            guard currentKind == .word else { throw fail("unexpected '\(currentText)'") }
             var end = position
-            while end < classes.count, classes[end] == .word { end += 1 }
-            words.reserveCapacity(1 + end - position)
-            words.append(first)
+            while end < tokens.count, tokens[end].kind == .word { end += 1 }
+            var words: [GrubWord] = []
+            words.reserveCapacity(end - position)
             while true {
-                switch currentClass {
-                case .word:
-                    guard case .word(let word) = tokens[position].kind else { throw fail("") }
-                    if GrubParser.isRejected(word) { throw fail("unexpected '\(word)'") }
-                    words.append(word)
+                switch currentKind {
+                case .word?:
+                    let token = tokens[position]
+                    if isRejected(token) { throw fail("unexpected '\(currentText)'") }
+                    words.append(out.word(token))
                     position += 1
-                case .leftBrace:
+                case .leftBrace?:
                     return .command(words: words, block: try block(), line: line)
-                case .newline, .semicolon, .rightBrace, .end:
+                case .newline?, .semicolon?, .rightBrace?, nil:
                     return .command(words: words, block: nil, line: line)
-                case .unsupported:
+                case .unsupported?:
                     throw fail("'\(currentText)' is not part of GRUB's script language")
-                case .invalid:
+                case .invalid?:
                     throw fail("")
                 }
             }
@@ -238,15 +206,15 @@ public enum GrubParser {
         /// `terminators` or `}`. Says whether the list ended with a delimiter, which most callers need.
         mutating func list(until terminators: [Keyword]) throws(SyntaxError) -> (statements: [(GrubStatement, Int, Int)], delimited: Bool) {
             var items: [(GrubStatement, Int, Int)] = []
-            while currentClass == .newline { position += 1 }
+            while currentKind == .newline { position += 1 }
             while true {
                 let firstLine = currentLine ?? 1
                 guard let statement = try statement(topLevel: false) else { throw fail("expected a command") }
                 items.append((statement, firstLine, previousEndLine))
                 guard atDelimiter else { return (items, false) }
                 position += 1
-                while currentClass == .newline { position += 1 }
-                if atEnd || currentClass == .rightBrace { return (items, true) }
+                while currentKind == .newline { position += 1 }
+                if atEnd || currentKind == .rightBrace { return (items, true) }
                 if let keyword, terminators.contains(keyword) { return (items, true) }
             }
         }
@@ -314,22 +282,22 @@ public enum GrubParser {
         mutating func forEach(_ line: Int) throws(SyntaxError) -> GrubStatement {
             try nested { (p: inout State) throws(SyntaxError) -> GrubStatement in
                 p.position += 1
-                guard case .word(let nameWord)? = p.current?.kind, p.isName(nameWord), let name = nameWord.bareText else {
+                guard let name = p.currentName else {
                     throw p.fail("expected a variable name after 'for', found '\(p.currentText)'")
                 }
                 p.position += 1
                 try p.expectKeyword(.in)
                 var items: [GrubWord] = []
-                while case .word(let word)? = p.current?.kind {
-                    if GrubParser.isRejected(word) { throw p.fail("unexpected '\(word)'") }
-                    items.append(word)
+                while let token = p.current, token.kind == .word {
+                    if p.isRejected(token) { throw p.fail("unexpected '\(p.currentText)'") }
+                    items.append(p.out.word(token))
                     p.position += 1
                 }
                 guard p.atDelimiter else {
                     throw p.fail("expected ';' or a new line, found '\(p.currentText)'")
                 }
                 p.position += 1
-                while p.currentClass == .newline { p.position += 1 }
+                while p.currentKind == .newline { p.position += 1 }
                 let body = try p.doBlock()
                 return .forEach(variable: name, items: items, body: body, line: line)
             }
@@ -338,18 +306,18 @@ public enum GrubParser {
         mutating func function(_ line: Int) throws(SyntaxError) -> GrubStatement {
             try nested { (p: inout State) throws(SyntaxError) -> GrubStatement in
                 p.position += 1
-                guard case .word(let nameWord)? = p.current?.kind, p.isName(nameWord), let name = nameWord.bareText else {
+                guard let name = p.currentName else {
                     throw p.fail("expected a function name, found '\(p.currentText)'")
                 }
                 p.position += 1
                 if p.atDelimiter {
                     p.position += 1
-                    while p.currentClass == .newline { p.position += 1 }
+                    while p.currentKind == .newline { p.position += 1 }
                 }
-                guard p.currentClass == .leftBrace else { throw p.fail("expected '{', found '\(p.currentText)'") }
+                guard p.currentKind == .leftBrace else { throw p.fail("expected '{', found '\(p.currentText)'") }
                 p.position += 1
                 let body = try p.delimitedList(until: [])
-                guard p.currentClass == .rightBrace else { throw p.fail("expected '}', found '\(p.currentText)'") }
+                guard p.currentKind == .rightBrace else { throw p.fail("expected '}', found '\(p.currentText)'") }
                 p.position += 1
                 return .function(name: name, body: body, line: line)
             }
@@ -362,7 +330,7 @@ public enum GrubParser {
                 let openEnd = p.tokens[p.position].end
                 p.position += 1
                 let (items, _) = try p.list(until: [])
-                guard p.currentClass == .rightBrace else {
+                guard p.currentKind == .rightBrace else {
                     throw p.fail(p.atEnd ? "'{' not closed before end of file" : "expected '}', found '\(p.currentText)'")
                 }
                 let closeStart = p.tokens[p.position].start
