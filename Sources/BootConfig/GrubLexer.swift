@@ -63,12 +63,21 @@ public enum GrubLexer {
             String(decoding: part.isCopied ? copied[part.range] : bytes[part.range], as: UTF8.self)
         }
 
-        /// The word a word token is, its strings made now.
+        /// The word a word token is, its strings made now (the parser asks this of every word it
+        /// keeps, so it reads the buffers directly rather than through slices of them).
         func word(_ token: Token) -> GrubWord {
             var word = GrubWord()
-            for part in parts[token.parts] {
-                let text = text(of: part)
-                word.append(part.isVariable ? .variable(text, quoted: part.quoted) : .text(text, quoted: part.quoted))
+            bytes.withUnsafeBufferPointer { source in
+                copied.withUnsafeBufferPointer { copied in
+                    for index in token.parts where parts.indices.contains(index) {
+                        let part = parts[index]
+                        let buffer = part.isCopied ? copied : source
+                        // Ranges come from the lexer and always fit; checked all the same.
+                        let text = part.range.upperBound <= buffer.count
+                            ? String(decoding: UnsafeBufferPointer(rebasing: buffer[part.range]), as: UTF8.self) : ""
+                        word.append(part.isVariable ? .variable(text, quoted: part.quoted) : .text(text, quoted: part.quoted))
+                    }
+                }
             }
             return word
         }
@@ -372,6 +381,7 @@ public enum GrubLexer {
                 case UInt8(ascii: " "), UInt8(ascii: "\t"):
                     endWord()
                     i += 1
+                    while i < s.count, s[i] == UInt8(ascii: " ") || s[i] == UInt8(ascii: "\t") { i += 1 }
                 case Self.newline:
                     emit(.newline)
                     line += 1

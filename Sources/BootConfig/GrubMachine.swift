@@ -644,13 +644,8 @@ struct GrubMachine {
     /// a failed `search` left in its variable and GRUB would not find the file there either, the
     /// file waits for the device the search asked for.
     func file(_ argument: String) -> BootFile? {
-        var device = value(of: "root")
-        var path = Substring(argument)
-        if argument.utf8.first == UInt8(ascii: "(") {
-            guard let close = argument.firstIndex(of: ")") else { return nil }
-            device = String(argument[argument.index(after: argument.startIndex)..<close])
-            path = argument[argument.index(after: close)...]
-        }
+        guard let (named, path) = Self.splitDevice(argument) else { return nil }
+        let device = named ?? value(of: "root")
         guard path.utf8.first == UInt8(ascii: "/") else { return nil }  // (a byte test: Substring's hasPrefix is generic and slow)
         let normalized = Path.normalized(String(path))
         let reference = deviceReference(device)
@@ -658,6 +653,16 @@ struct GrubMachine {
             return BootFile(normalized, on: wanted)
         }
         return BootFile(normalized, on: reference)
+    }
+
+    /// `(device)path` split at the first `)`, looking at bytes as GRUB does (a search by Character
+    /// pays for grapheme breaking over the whole name). The device is nil when there are no
+    /// parentheses; the whole is nil when a `(` is never closed.
+    static func splitDevice(_ argument: String) -> (device: String?, path: Substring)? {
+        let utf8 = argument.utf8
+        guard utf8.first == UInt8(ascii: "(") else { return (nil, Substring(argument)) }
+        guard let close = utf8.firstIndex(of: UInt8(ascii: ")")) else { return nil }
+        return (String(argument[utf8.index(after: utf8.startIndex)..<close]), argument[utf8.index(after: close)...])
     }
 
     /// The device a failed `search` asked for, when `name` is the value it left in its variable.

@@ -29,40 +29,24 @@ public enum GrubParser {
 
     /// Reserved words of GRUB's lexer. They end lists where the grammar expects them, are
     /// ordinary arguments after a command's first word, and are errors where a command should start.
-    enum Keyword: String {
+    enum Keyword: String, CaseIterable {
         case `if`, then, elif, `else`, fi, `for`, `in`, `do`, done, `while`, until, function, `case`, esac, select
 
-        /// The keyword a word is: only plain unquoted text counts.
-        init?(_ word: GrubWord) {
-            guard let text = word.bareText else { return nil }
-            self.init(bytes: text.utf8)
+        /// The keyword plain text is, from its bytes (the lexer asks this of every word).
+        init?(bytes: ArraySlice<UInt8>) {
+            // Keywords are 2 to 8 bytes: packed into one integer, a word is compared with the
+            // fifteen as integers, with no string made.
+            guard (2...8).contains(bytes.count) else { return nil }
+            let key = Self.pack(bytes)
+            guard let found = Self.packed.first(where: { $0.key == key && $0.count == bytes.count }) else { return nil }
+            self = found.keyword
         }
 
-        /// The keyword plain text is, from its bytes.
-        init?<Bytes: Collection<UInt8>>(bytes: Bytes) {
-            // Most words are commands and arguments: length and first letter rule them out cheaply.
-            guard (2...8).contains(bytes.count), let first = bytes.first, let candidates = Self.startingWith(first) else { return nil }
-            // Keywords are short: comparing with the few that share the first letter is cheaper
-            // than a general string switch.
-            guard let keyword = candidates.first(where: { $0.rawValue.utf8.elementsEqual(bytes) }) else { return nil }
-            self = keyword
+        private static func pack(_ bytes: some Collection<UInt8>) -> UInt64 {
+            bytes.reduce(0) { $0 << 8 | UInt64($1) }
         }
 
-        /// The keywords that start with a byte, nil for a byte none starts with.
-        static func startingWith(_ byte: UInt8) -> [Keyword]? {
-            switch byte {
-            case UInt8(ascii: "i"): [.if, .in]
-            case UInt8(ascii: "t"): [.then]
-            case UInt8(ascii: "e"): [.elif, .else, .esac]
-            case UInt8(ascii: "f"): [.fi, .for, .function]
-            case UInt8(ascii: "d"): [.do, .done]
-            case UInt8(ascii: "w"): [.while]
-            case UInt8(ascii: "u"): [.until]
-            case UInt8(ascii: "c"): [.case]
-            case UInt8(ascii: "s"): [.select]
-            default: nil
-            }
-        }
+        private static let packed = allCases.map { (key: pack($0.rawValue.utf8), count: $0.rawValue.utf8.count, keyword: $0) }
     }
 
     private struct SyntaxError: Error {}

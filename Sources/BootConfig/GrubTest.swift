@@ -72,20 +72,14 @@ enum GrubTest {
     /// Whether a file exists and is a directory, looked up as GRUB's test does: the device from
     /// `(…)` or `$root`, the whole device when the path is empty, a bare name in the top folder.
     static func fileInfo(_ argument: String, _ m: GrubMachine) -> (exists: Bool, directory: Bool) {
-        var deviceName = m.value(of: "root")
-        var path = Substring(argument)
-        if argument.hasPrefix("(") {
-            guard let close = argument.firstIndex(of: ")") else { return (false, false) }
-            deviceName = String(argument[argument.index(after: argument.startIndex)..<close])
-            path = argument[argument.index(after: close)...]
-        }
-        guard let view = m.files(on: m.deviceReference(deviceName)) else { return (false, false) }
-        while path.hasSuffix("/") { path = path.dropLast() }
+        guard let split = GrubMachine.splitDevice(argument) else { return (false, false) }
+        guard let view = m.files(on: m.deviceReference(split.device ?? m.value(of: "root"))) else { return (false, false) }
+        var path = split.path
+        // Bytes, as GRUB looks at them (and a search by Character costs grapheme breaking).
+        while path.utf8.last == UInt8(ascii: "/") { path = Substring(path.utf8.dropLast()) }
         if path.isEmpty { return (true, true) }
-        let folder: Substring
-        if let slash = path.lastIndex(of: "/") {
-            folder = path[...slash]
-            guard folder.hasPrefix("/") else { return (false, false) }
+        if path.utf8.contains(UInt8(ascii: "/")) {
+            guard path.utf8.first == UInt8(ascii: "/") else { return (false, false) }
         } else {
             path = "/" + path
         }
