@@ -180,6 +180,8 @@ enum GrubCommands {
     /// `echo [-n] [-e] ARGS`: options only before the first other word (`--` ends them); `-e`
     /// interprets backslash escapes, dropping unknown ones as GRUB does.
     static let echo: GrubCommand = { m, c in
+        m.status = 0
+        guard m.recordsOutput else { return .next }
         var newline = true
         var escapes = false
         var args = c.arguments[...]
@@ -412,6 +414,12 @@ enum GrubCommands {
                 words.append(arg)
                 continue
             }
+            // Hints are most of a generated `search` line, and change nothing here: the hint
+            // options named alone take the next word; `--hint…=VALUE` takes none.
+            if arg.hasBytePrefix("--hint") {
+                if Self.searchHints.contains(arg) { _ = rest.popFirst() }
+                continue
+            }
             switch arg {
             case "-f", "--file": kind = .file
             case "-l", "--label": kind = .label
@@ -419,11 +427,9 @@ enum GrubCommands {
             case "-s", "--set":
                 if let next = rest.first, !next.startsWithDash { variable = rest.popFirst() } else { variable = "root" }
             case "-n", "--no-floppy", "--efidisk-only": break
-            case "-h", "--hint", "--hint-bios", "--hint-efi", "--hint-baremetal", "--hint-ieee1275", "--hint-arc", "--hint-uboot",
-                "--hint-coreboot", "--hint-qemu":
+            case "-h":
                 _ = rest.popFirst()
             case _ where arg.hasBytePrefix("--set="): variable = String(arg.dropFirst(6))
-            case _ where arg.hasBytePrefix("--hint"): break
             case _ where arg.utf8.count > 1:
                 return usage(&m, "search: unknown option \(arg)", c.line)
             default: words.append(arg)
@@ -458,6 +464,12 @@ enum GrubCommands {
         }
         return .next
     }
+
+    /// `search`'s hint options that take the next word as their value.
+    static let searchHints: Set<String> = [
+        "--hint", "--hint-bios", "--hint-efi", "--hint-baremetal", "--hint-ieee1275", "--hint-arc", "--hint-uboot",
+        "--hint-coreboot", "--hint-qemu",
+    ]
 
     /// `probe [--set VAR] --fs-uuid|--label|--fs DEVICE`.
     static let probe: GrubCommand = { m, c in

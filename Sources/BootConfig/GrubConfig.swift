@@ -148,6 +148,9 @@ enum GrubMenuBuilder {
             run.activeLoops = 0
             run.depth = depth
             run.file = node.origin.file
+            run.recordsOutput = false
+            run.outputText = ""
+            run.echoed = []
             if node.submenu {
                 run.keepOnlyExported()
                 _ = run.run(chunks: node.body)

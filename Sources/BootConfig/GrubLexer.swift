@@ -144,6 +144,12 @@ public enum GrubLexer {
         return output.tokens.map(output.publicToken)
     }
 
+    /// How many tokens `text` has, lexed as `tokens(_:file:)` lexes it but without making the
+    /// public tokens' strings (the benchmark times the lexer alone with it).
+    public static func countTokens(_ text: String, file: Bool = false) -> Int {
+        lex(bytes(of: text, file: file), file: file).tokens.count
+    }
+
     static func lex(_ bytes: [UInt8], file: Bool) -> Output {
         var lexer = State(bytes)
         lexer.skipHashLines = file

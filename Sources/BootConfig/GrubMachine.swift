@@ -176,6 +176,9 @@ struct GrubMachine {
     /// what it yields may change when devices come or go. Shared across copies, like `budget`.
     let deviceUse = DeviceUse()
     var diagnostics: DiagnosticLog
+    /// Whether what commands print is kept. A menu entry's body runs only to learn what it would
+    /// load, and what it prints is never shown, so its machine keeps nothing.
+    var recordsOutput = true
     /// What `echo` and friends printed, as one stream (`echo -n` leaves the line open).
     var outputText = ""
     /// The arguments of every `echo`, for tests that compare them.
@@ -699,7 +702,7 @@ struct GrubMachine {
 
     /// Prints as GRUB's console does (up to a limit: output only matters to tests and logs).
     mutating func print(_ text: String) {
-        guard outputText.utf8.count + text.utf8.count <= limits.textBytes else { return }
+        guard recordsOutput, outputText.utf8.count + text.utf8.count <= limits.textBytes else { return }
         outputText += text
     }
 }

@@ -45,7 +45,8 @@ public enum Path {
     /// The folder holding the path ("/boot/grub" for "/boot/grub/grub.cfg").
     public static func directory(of path: String) -> String {
         let p = normalized(path)
-        guard let slash = p.lastIndex(of: "/"), slash != p.startIndex else { return "/" }
+        // The last `/` byte: a search by Character would pay for grapheme breaking.
+        guard let slash = p.utf8.lastIndex(of: UInt8(ascii: "/")), slash != p.startIndex else { return "/" }
         return String(p[..<slash])
     }
 }

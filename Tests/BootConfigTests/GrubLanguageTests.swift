@@ -55,6 +55,12 @@ import Testing
         ])
     }
 
+    @Test func countingTokensLexesAsTokensDoes() {
+        let text = "menuentry 'a b' {\r\n linux /k $x\\\n y\n#c\n}; && ;;\n"
+        #expect(GrubLexer.countTokens(text, file: true) == GrubLexer.tokens(text, file: true).count)
+        #expect(GrubLexer.countTokens(text) == 16)  // without `file`, the CR is a word of its own
+    }
+
     @Test func carriageReturnsAreFoundAtEveryOffset() {
         // The search looks at eight bytes at a time, then at the rest one by one.
         for length in 0...20 {
