@@ -36,20 +36,61 @@ public enum GrubParser {
         init?(bytes: ArraySlice<UInt8>) {
             // Keywords are 2 to 8 bytes: packed into one integer, a word is compared with the
             // fifteen as integers, with no string made.
-            guard (2...8).contains(bytes.count) else { return nil }
+            guard (2...8).contains(bytes.count), let first = bytes.first, Self.startsSome(first) else { return nil }
             let key = Self.pack(bytes)
             guard let found = Self.packed.first(where: { $0.key == key && $0.count == bytes.count }) else { return nil }
             self = found.keyword
+        }
+
+        /// Whether a keyword starts with `byte` (`c d e f i s t u w`): most words are ruled out here.
+        private static func startsSome(_ byte: UInt8) -> Bool {
+            // Bit n is the letter n after `a`: c, d, e, f, i, s, t, u, w.
+            let letters: UInt32 = 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 8 | 1 << 18 | 1 << 19 | 1 << 20 | 1 << 22
+            return byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") && letters & 1 << UInt32(byte - UInt8(ascii: "a")) != 0
         }
 
         private static func pack(_ bytes: some Collection<UInt8>) -> UInt64 {
             bytes.reduce(0) { $0 << 8 | UInt64($1) }
         }
 
+        /// The keyword's bit in a `KeywordSet`.
+        var bit: UInt32 {
+            switch self {
+            case .if: 1 << 0
+            case .then: 1 << 1
+            case .elif: 1 << 2
+            case .else: 1 << 3
+            case .fi: 1 << 4
+            case .for: 1 << 5
+            case .in: 1 << 6
+            case .do: 1 << 7
+            case .done: 1 << 8
+            case .while: 1 << 9
+            case .until: 1 << 10
+            case .function: 1 << 11
+            case .case: 1 << 12
+            case .esac: 1 << 13
+            case .select: 1 << 14
+            }
+        }
+
         private static let packed = allCases.map { (key: pack($0.rawValue.utf8), count: $0.rawValue.utf8.count, keyword: $0) }
     }
 
     private struct SyntaxError: Error {}
+
+    /// The keywords a list ends at, as bits (an array would be made on every call).
+    private struct KeywordSet {
+        let bits: UInt32
+        static let none = KeywordSet(bits: 0)
+        static let then = KeywordSet(bits: Keyword.then.bit)
+        static let elseOrFi = KeywordSet(bits: Keyword.elif.bit | Keyword.else.bit | Keyword.fi.bit)
+        static let fi = KeywordSet(bits: Keyword.fi.bit)
+        static let `do` = KeywordSet(bits: Keyword.do.bit)
+        static let done = KeywordSet(bits: Keyword.done.bit)
+
+        func contains(_ keyword: Keyword) -> Bool { bits & keyword.bit != 0 }
+    }
 
     private struct State {
         /// The lexer's tokens, and what their words are made from.
@@ -63,6 +104,10 @@ public enum GrubParser {
         var depth = 0
         /// The token at which the last syntax error was found.
         var errorAt = 0
+        /// The statements of the lists being read, innermost last, with the lines each spans: a
+        /// list takes its own from the end as one array of the right size, and regrows none.
+        var stack: [GrubStatement] = []
+        var stackLines: [(first: Int, last: Int)] = []
 
         init(_ out: GrubLexer.Output, text: GrubBlock.Text, file: String) {
             self.out = out
@@ -118,6 +163,9 @@ public enum GrubParser {
 
         /// After a syntax error: GRUB drops the rest of the line the error was found on.
         mutating func recover() {
+            // The lists the error interrupted are dropped with their chunk.
+            stack.removeAll(keepingCapacity: true)
+            stackLines.removeAll(keepingCapacity: true)
             guard errorAt < tokens.count else {
                 position = tokens.count
                 return
@@ -187,26 +235,36 @@ public enum GrubParser {
         }
 
         /// GRUB's `commands1`: one or more commands separated by `;` or newlines, up to one of
-        /// `terminators` or `}`. Says whether the list ended with a delimiter, which most callers need.
-        mutating func list(until terminators: [Keyword]) throws(SyntaxError) -> (statements: [(GrubStatement, Int, Int)], delimited: Bool) {
-            var items: [(GrubStatement, Int, Int)] = []
+        /// `terminators` or `}`, left on `stack` from `base`. Says whether the list ended with a
+        /// delimiter, which most callers need.
+        mutating func list(until terminators: KeywordSet) throws(SyntaxError) -> (base: Int, delimited: Bool) {
+            let base = stack.count
             while currentKind == .newline { position += 1 }
             while true {
                 let firstLine = currentLine ?? 1
                 guard let statement = try statement(topLevel: false) else { throw fail("expected a command") }
-                items.append((statement, firstLine, previousEndLine))
-                guard atDelimiter else { return (items, false) }
+                stack.append(statement)
+                stackLines.append((firstLine, previousEndLine))
+                guard atDelimiter else { return (base, false) }
                 position += 1
                 while currentKind == .newline { position += 1 }
-                if atEnd || currentKind == .rightBrace { return (items, true) }
-                if let keyword, terminators.contains(keyword) { return (items, true) }
+                if atEnd || currentKind == .rightBrace { return (base, true) }
+                if let keyword, terminators.contains(keyword) { return (base, true) }
             }
         }
 
-        mutating func delimitedList(until terminators: [Keyword]) throws(SyntaxError) -> [GrubStatement] {
-            let (items, delimited) = try list(until: terminators)
+        /// The statements on `stack` from `base`, taken off it.
+        mutating func popList(from base: Int) -> [GrubStatement] {
+            let items = Array(stack[base...])
+            stack.removeSubrange(base...)
+            stackLines.removeSubrange(base...)
+            return items
+        }
+
+        mutating func delimitedList(until terminators: KeywordSet) throws(SyntaxError) -> [GrubStatement] {
+            let (base, delimited) = try list(until: terminators)
             guard delimited else { throw fail("expected ';' or a new line, found '\(currentText)'") }
-            return items.map(\.0)
+            return popList(from: base)
         }
 
         mutating func expectKeyword(_ word: Keyword) throws(SyntaxError) {
@@ -227,9 +285,9 @@ public enum GrubParser {
                 var otherwise: [GrubStatement]?
                 p.position += 1  // if
                 while true {
-                    let condition = try p.delimitedList(until: [.then])
+                    let condition = try p.delimitedList(until: .then)
                     try p.expectKeyword(.then)
-                    let body = try p.delimitedList(until: [.elif, .else, .fi])
+                    let body = try p.delimitedList(until: .elseOrFi)
                     clauses.append(GrubClause(condition: condition, body: body))
                     if p.keyword == .elif {
                         p.position += 1
@@ -237,7 +295,7 @@ public enum GrubParser {
                     }
                     if p.keyword == .else {
                         p.position += 1
-                        otherwise = try p.delimitedList(until: [.fi])
+                        otherwise = try p.delimitedList(until: .fi)
                     }
                     try p.expectKeyword(.fi)
                     return .conditional(clauses: clauses, otherwise: otherwise, line: line)
@@ -249,7 +307,7 @@ public enum GrubParser {
             try nested { (p: inout State) throws(SyntaxError) -> GrubStatement in
                 let until = p.keyword == .until
                 p.position += 1
-                let condition = try p.delimitedList(until: [.do])
+                let condition = try p.delimitedList(until: .do)
                 let body = try p.doBlock()
                 return .loop(condition: condition, body: body, until: until, line: line)
             }
@@ -258,7 +316,7 @@ public enum GrubParser {
         /// `do LIST done`, the body of `while`, `until` and `for`.
         mutating func doBlock() throws(SyntaxError) -> [GrubStatement] {
             try expectKeyword(.do)
-            let body = try delimitedList(until: [.done])
+            let body = try delimitedList(until: .done)
             try expectKeyword(.done)
             return body
         }
@@ -300,7 +358,7 @@ public enum GrubParser {
                 }
                 guard p.currentKind == .leftBrace else { throw p.fail("expected '{', found '\(p.currentText)'") }
                 p.position += 1
-                let body = try p.delimitedList(until: [])
+                let body = try p.delimitedList(until: .none)
                 guard p.currentKind == .rightBrace else { throw p.fail("expected '}', found '\(p.currentText)'") }
                 p.position += 1
                 return .function(name: name, body: body, line: line)
@@ -313,19 +371,27 @@ public enum GrubParser {
                 guard !p.atEnd else { throw p.fail("expected '{'") }
                 let openEnd = p.tokens[p.position].end
                 p.position += 1
-                let (items, _) = try p.list(until: [])
+                let (base, _) = try p.list(until: .none)
                 guard p.currentKind == .rightBrace else {
                     throw p.fail(p.atEnd ? "'{' not closed before end of file" : "expected '}', found '\(p.currentText)'")
                 }
                 let closeStart = p.tokens[p.position].start
                 p.position += 1
+                // Statements that start on a line after the previous ones end begin a new chunk.
                 var chunks: [[GrubStatement]] = []
+                var chunkStart = base
                 var chunkEnd = 0
-                for (statement, first, last) in items {
-                    if chunks.isEmpty || first > chunkEnd { chunks.append([]) }
-                    chunks[chunks.count - 1].append(statement)
+                for index in base..<p.stack.count {
+                    let (first, last) = p.stackLines[index]
+                    if index > base, first > chunkEnd {
+                        chunks.append(Array(p.stack[chunkStart..<index]))
+                        chunkStart = index
+                    }
                     chunkEnd = max(chunkEnd, last)
                 }
+                if chunkStart < p.stack.count { chunks.append(Array(p.stack[chunkStart...])) }
+                p.stack.removeSubrange(base...)
+                p.stackLines.removeSubrange(base...)
                 let lower = min(max(openEnd, 0), p.scalars.count)
                 let upper = min(max(closeStart, lower), p.scalars.count)
                 return GrubBlock(text: p.text, range: lower..<upper, chunks: chunks)
