@@ -193,7 +193,15 @@ public enum GrubLexer {
 
         /// Moves `i` to the next newline (or the end).
         mutating func skipToNewline() {
-            while i < s.count, s[i] != Self.newline { i += 1 }
+            i = Self.scan(s, from: i) { $0 != Self.newline }
+        }
+
+        /// Where the run of bytes from `start` that `belongs` accepts ends. The inner loops of
+        /// the lexer, kept to local variables (a loop over `self.i` stores it at every byte).
+        static func scan(_ s: [UInt8], from start: Int, while belongs: (UInt8) -> Bool) -> Int {
+            var j = start
+            while j < s.count, belongs(s[j]) { j += 1 }
+            return j
         }
 
         /// At the start of a line inside a word: GRUB's reader never hands over lines starting with `#`.
@@ -378,16 +386,14 @@ public enum GrubLexer {
                 if !Self.endsPlainText(c), c != Self.hash || inWord {
                     // A run of ordinary bytes is one piece of text (inside a word `#` is ordinary).
                     let start = i
-                    i += 1
-                    while i < s.count, !Self.endsPlainText(s[i]) { i += 1 }
+                    i = Self.scan(s, from: i + 1) { !Self.endsPlainText($0) }
                     addSource(start..<i, quoted: false)
                     continue
                 }
                 switch c {
                 case UInt8(ascii: " "), UInt8(ascii: "\t"):
                     endWord()
-                    i += 1
-                    while i < s.count, s[i] == UInt8(ascii: " ") || s[i] == UInt8(ascii: "\t") { i += 1 }
+                    i = Self.scan(s, from: i + 1) { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
                 case Self.newline:
                     emit(.newline)
                     line += 1
@@ -414,7 +420,7 @@ public enum GrubLexer {
                     // Most quoted texts are one stretch of the source, taken as a range; one that
                     // spans lines is copied, as `#` lines inside it are skipped.
                     let start = i
-                    while i < s.count, s[i] != Self.singleQuote, s[i] != Self.newline { i += 1 }
+                    i = Self.scan(s, from: i) { $0 != Self.singleQuote && $0 != Self.newline }
                     if byte(at: i) == Self.newline {
                         i = start
                         var text: [UInt8] = []
@@ -492,12 +498,7 @@ public enum GrubLexer {
                 } else {
                     // A run of plain text (a lone backslash included), as a range of the source.
                     let start = i
-                    i += 1
-                    while i < s.count {
-                        let e = s[i]
-                        if e == Self.doubleQuote || e == Self.backslash || e == Self.dollar || e == Self.newline { break }
-                        i += 1
-                    }
+                    i = Self.scan(s, from: i + 1) { $0 != Self.doubleQuote && $0 != Self.backslash && $0 != Self.dollar && $0 != Self.newline }
                     addSource(start..<i, quoted: true)
                     producedPart = true
                 }
