@@ -233,7 +233,7 @@ struct GrubMachine {
     // MARK: variables
 
     func value(of name: String) -> String {
-        if let chosen, name == "chosen" { return chosen.value }
+        if name == "chosen", let chosen { return chosen.value }
         return name == "?" ? String(status) : variables[name] ?? ""
     }
 
