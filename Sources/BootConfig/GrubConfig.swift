@@ -149,8 +149,6 @@ enum GrubMenuBuilder {
             run.depth = depth
             run.file = node.origin.file
             run.recordsOutput = false
-            run.outputText = ""
-            run.echoed = []
             if node.submenu {
                 run.keepOnlyExported()
                 _ = run.run(chunks: node.body)

@@ -59,8 +59,9 @@ public enum GrubLexer {
             var range: Range<Int>
         }
 
-        func text(of part: Part) -> String {
-            String(decoding: part.isCopied ? copied[part.range] : bytes[part.range], as: UTF8.self)
+        /// The bytes of a part's text or name, in whichever buffer holds them.
+        func bytes(of part: Part) -> ArraySlice<UInt8> {
+            part.isCopied ? copied[part.range] : bytes[part.range]
         }
 
         /// The word a word token is, its strings made now (the parser asks this of every word it
@@ -87,8 +88,7 @@ public enum GrubLexer {
             guard token.parts.count == 1 else { return false }
             let part = parts[token.parts.lowerBound]
             guard !part.isVariable, !part.quoted, part.range.count == ascii.utf8CodeUnitCount else { return false }
-            let text = part.isCopied ? copied[part.range] : bytes[part.range]
-            return ascii.withUTF8Buffer { text.elementsEqual($0) }
+            return ascii.withUTF8Buffer { bytes(of: part).elementsEqual($0) }
         }
 
         /// The token as the public `GrubToken` (for tests and tools; the parser reads `Output`).
@@ -288,8 +288,8 @@ public enum GrubLexer {
                 guard !part.range.isEmpty else { return }
                 let previous = out.parts[last]
                 let start = out.copied.count
-                out.copied.append(contentsOf: previous.isCopied ? out.copied[previous.range] : s[previous.range])
-                out.copied.append(contentsOf: part.isCopied ? out.copied[part.range] : s[part.range])
+                out.copied.append(contentsOf: out.bytes(of: previous))
+                out.copied.append(contentsOf: out.bytes(of: part))
                 out.parts[last].isCopied = true
                 out.parts[last].range = start..<out.copied.count
             } else if !part.range.isEmpty || quoted {
@@ -307,7 +307,7 @@ public enum GrubLexer {
             if token.kind == .word, token.parts.count == 1 {
                 let part = out.parts[token.parts.lowerBound]
                 if !part.isVariable, !part.quoted {
-                    token.keyword = part.isCopied ? GrubParser.Keyword(bytes: out.copied[part.range]) : GrubParser.Keyword(bytes: s[part.range])
+                    token.keyword = GrubParser.Keyword(bytes: out.bytes(of: part))
                 }
             }
             out.tokens.append(token)

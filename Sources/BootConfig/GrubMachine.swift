@@ -437,11 +437,7 @@ struct GrubMachine {
             value = String(decoding: value.utf8.prefix(limits.valueBytes), as: UTF8.self)
         }
         if name == "chosen" { chosen = nil }
-        if name == "root", value.utf8.count >= 2, value.utf8.first == UInt8(ascii: "("), value.utf8.last == UInt8(ascii: ")") {
-            variables[name] = String(value.dropFirst().dropLast())
-        } else {
-            variables[name] = value
-        }
+        variables[name] = name == "root" ? Self.unparenthesized(value) ?? value : value
     }
 
     /// Sets a variable as a script assignment does (`a=b`, `for a in …`): positional names are refused.
@@ -611,8 +607,7 @@ struct GrubMachine {
     /// The device a GRUB device name refers to: a known device by name, UUID= or LABEL=, or — for
     /// firmware names — the device the configuration came from.
     func deviceReference(_ name: String) -> DeviceReference {
-        let name = name.utf8.count >= 2 && name.utf8.first == UInt8(ascii: "(") && name.utf8.last == UInt8(ascii: ")")
-            ? String(name.dropFirst().dropLast()) : name
+        let name = Self.unparenthesized(name) ?? name
         if name.isEmpty || name == configDevice.name { return .configDevice }
         let reference = resolveDevice(name)
         // `hd0,gpt2` means the config's own device whatever else is present; `vdb1` or `nvme0`
@@ -656,6 +651,13 @@ struct GrubMachine {
             return BootFile(normalized, on: wanted)
         }
         return BootFile(normalized, on: reference)
+    }
+
+    /// The name inside `(…)`, when the whole text is one in parentheses (bytes, as GRUB looks).
+    static func unparenthesized(_ text: String) -> String? {
+        let utf8 = text.utf8
+        guard utf8.count >= 2, utf8.first == UInt8(ascii: "("), utf8.last == UInt8(ascii: ")") else { return nil }
+        return String(text.dropFirst().dropLast())
     }
 
     /// `(device)path` split at the first `)`, looking at bytes as GRUB does (a search by Character

@@ -164,8 +164,7 @@ public enum GrubParser {
         /// After a syntax error: GRUB drops the rest of the line the error was found on.
         mutating func recover() {
             // The lists the error interrupted are dropped with their chunk.
-            stack.removeAll(keepingCapacity: true)
-            stackLines.removeAll(keepingCapacity: true)
+            dropList(from: 0)
             guard errorAt < tokens.count else {
                 position = tokens.count
                 return
@@ -256,9 +255,14 @@ public enum GrubParser {
         /// The statements on `stack` from `base`, taken off it.
         mutating func popList(from base: Int) -> [GrubStatement] {
             let items = Array(stack[base...])
+            dropList(from: base)
+            return items
+        }
+
+        /// Takes the statements from `base` off `stack`, once they have been used.
+        mutating func dropList(from base: Int) {
             stack.removeSubrange(base...)
             stackLines.removeSubrange(base...)
-            return items
         }
 
         mutating func delimitedList(until terminators: KeywordSet) throws(SyntaxError) -> [GrubStatement] {
@@ -390,8 +394,7 @@ public enum GrubParser {
                     chunkEnd = max(chunkEnd, last)
                 }
                 if chunkStart < p.stack.count { chunks.append(Array(p.stack[chunkStart...])) }
-                p.stack.removeSubrange(base...)
-                p.stackLines.removeSubrange(base...)
+                p.dropList(from: base)
                 let lower = min(max(openEnd, 0), p.scalars.count)
                 let upper = min(max(closeStart, lower), p.scalars.count)
                 return GrubBlock(text: p.text, range: lower..<upper, chunks: chunks)

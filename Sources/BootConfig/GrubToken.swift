@@ -34,17 +34,6 @@ public struct GrubWord: Sendable, Hashable, CustomStringConvertible {
         if head == nil { head = part } else { tail.append(part) }
     }
 
-    /// Adds text to the last part, which must be text.
-    mutating func extendLastText(_ more: String) {
-        if tail.isEmpty {
-            guard case .text(let text, let quoted)? = head else { return }
-            head = .text(text + more, quoted: quoted)
-        } else {
-            guard case .text(let text, let quoted) = tail[tail.count - 1] else { return }
-            tail[tail.count - 1] = .text(text + more, quoted: quoted)
-        }
-    }
-
     public struct Parts: RandomAccessCollection, Sendable {
         let word: GrubWord
         public var startIndex: Int { 0 }
