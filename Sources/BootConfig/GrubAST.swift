@@ -1,5 +1,7 @@
 // The syntax tree of a GRUB script: commands (with an optional `{ … }` block, as `menuentry` takes),
-// conditionals, loops and functions, grouped in chunks as GRUB reads and runs them.
+// conditionals, loops and functions, grouped in chunks as GRUB reads and runs them. The parser
+// stores it flat (`GrubProgram`), which the interpreter runs; `GrubStatement` and friends are the
+// same tree as values, made on request for tests and for printing.
 
 public indirect enum GrubStatement: Sendable, Hashable {
     /// A command and its arguments (`linux /vmlinuz ro`, `set a=b`, `[ -f x ]`, `a=b`), and the
@@ -64,10 +66,13 @@ public struct GrubClause: Sendable, Hashable {
 /// A parsed script and the problems found while parsing it. GRUB reads a file one line at a time
 /// (more when a construct or quote is still open), parses that chunk and runs it; a chunk with a
 /// syntax error is dropped whole.
-public struct GrubScript: Sendable, Hashable {
-    public var chunks: [[GrubStatement]]
+public struct GrubScript: Sendable {
+    /// The chunks, in the flat form the interpreter runs.
+    let code: GrubCode
     public var diagnostics: [Diagnostic]
 
+    /// The chunks as a tree of values (for tests and `baton grub-ast`; made when asked).
+    public var chunks: [[GrubStatement]] { code.program.chunkViews(code.chunks) }
     public var statements: [GrubStatement] { chunks.flatMap { $0 } }
 }
 

@@ -40,7 +40,7 @@ enum GrubBLS {
             if let dtb = entry.devicetree { text += "devicetree \(prefix)\(dtb)\n" }
             let script = GrubParser.parseText(text, file: entry.path)
             m.menu.append(GrubMenuNode(
-                title: entry.title ?? entry.id, id: entry.id, extraArguments: [], body: script.chunks, submenu: false,
+                title: entry.title ?? entry.id, id: entry.id, extraArguments: [], body: script.code, submenu: false,
                 origin: SourceLocation(file: entry.path, line: entry.line["linux"] ?? 1), restrictedTo: nil))
         }
         m.status = 0

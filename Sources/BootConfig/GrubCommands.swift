@@ -105,7 +105,7 @@ enum GrubCommands {
             let script = GrubParser.parseText(c.arguments.joined(separator: " "), file: m.file)
             for d in script.diagnostics { m.diagnostics.add(Diagnostic(d.severity, d.message, at: SourceLocation(file: m.file, line: c.line))) }
             m.status = 0
-            return m.run(chunks: script.chunks)
+            return m.run(script.code)
         }
         t["menuentry"] = { m, c in menuEntry(&m, c, submenu: false) }
         t["submenu"] = { m, c in menuEntry(&m, c, submenu: true) }
@@ -252,12 +252,12 @@ enum GrubCommands {
     /// `menuentry`/`submenu TITLE [options] [args] { body }`: the body is kept to run when the menu is built.
     static func menuEntry(_ m: inout GrubMachine, _ c: GrubCommandCall, submenu: Bool) -> GrubFlow {
         var args = c.arguments
-        var body = c.block?.chunks
+        var body = c.block?.code
         if body == nil, let at = args.firstIndex(where: { $0 == "--source" || $0.hasBytePrefix("--source=") }) {
             let joined = args[at].hasBytePrefix("--source=")
             let inline = joined ? String(args[at].dropFirst(9)) : (at + 1 < args.count ? args[at + 1] : "")
             args.removeSubrange(at..<min(args.count, joined ? at + 1 : at + 2))
-            body = GrubParser.parseText(inline, file: m.file).chunks
+            body = GrubParser.parseText(inline, file: m.file).code
         }
         guard let body else {
             m.warn("\(c.name) without a '{ … }' body on the same line; entry not defined", line: c.line)
@@ -349,7 +349,7 @@ enum GrubCommands {
         m.file = target.path
         defer { m.file = savedFile }
         guard newContext else {
-            let flow = m.run(chunks: script.chunks)
+            let flow = m.run(script.code)
             return flow == .exhausted || flow == .returned ? flow : .next
         }
         let savedVariables = m.variables
@@ -358,7 +358,7 @@ enum GrubCommands {
         let savedMenu = m.menu
         m.keepOnlyExported()
         m.menu = []
-        let flow = m.run(chunks: script.chunks)
+        let flow = m.run(script.code)
         let newMenu = m.menu
         m.variables = savedVariables
         m.chosen = savedChosen

@@ -75,7 +75,7 @@ public enum GrubConfig {
         machine.exported = ["root", "prefix", "grub_platform", "grub_cpu", "cmdpath", "config_directory", "config_file", "lang", "locale_dir"]
         let script = GrubParser.parse(text, file: path)
         for d in script.diagnostics { machine.diagnostics.add(d) }
-        _ = machine.run(chunks: script.chunks)
+        _ = machine.run(script.code)
 
         let tree = GrubMenuBuilder.build(machine)
         let flat = GrubMenuBuilder.flatten(tree)
@@ -151,12 +151,12 @@ enum GrubMenuBuilder {
             run.recordsOutput = false
             if node.submenu {
                 run.keepOnlyExported()
-                _ = run.run(chunks: node.body)
+                _ = run.run(node.body)
                 items.append(.submenu(title: node.title, id: node.id, items: build(run, chosenPrefix: chosen.value)))
                 continue
             }
             run.chosen = chosen
-            _ = run.run(chunks: node.body)
+            _ = run.run(node.body)
             if run.loaded.kernel == nil, run.loaded.unbootableReason == nil, !run.menu.isEmpty {
                 // The body defined entries (configfile, nested menuentry): it acts as a submenu.
                 items.append(.submenu(title: node.title, id: node.id, items: build(run, chosenPrefix: chosen.value)))

@@ -7,7 +7,7 @@ struct GrubMenuNode {
     var title: String
     var id: String?
     var extraArguments: [String]
-    var body: [[GrubStatement]]
+    var body: GrubCode
     var submenu: Bool
     var origin: SourceLocation
     var restrictedTo: String?
@@ -156,7 +156,7 @@ struct GrubMachine {
     /// `unset` of `chosen` takes over from it.
     var chosen: GrubChosen?
     var exported: Set<String> = []
-    var functions: [String: [GrubStatement]] = [:]
+    var functions: [String: GrubList] = [:]
     /// The arguments of the running function or menu entry; nil outside any (GRUB's "no scope").
     var positional: [String]?
     var status: Int32 = 0
@@ -297,32 +297,24 @@ struct GrubMachine {
     // MARK: expansion
 
     /// The arguments words expand to, as GRUB builds them.
-    func expand(_ words: [GrubWord]) -> [String] {
+    func expand(_ program: GrubProgram, words: GrubProgram.Span) -> [String] {
         var argv = GrubArgv()
         argv.room = limits.textBytes
         argv.reserve(words.count)
-        for word in words {
+        for word in words.range {
             argv.next()
-            // Most words are one part: taken without going through the parts' collection.
-            if let part = word.onlyPart {
-                expand(part, into: &argv)
-            } else {
-                for part in word.parts { expand(part, into: &argv) }
+            for index in program.words[word].range {
+                let part = program.parts[index]
+                let text = program.strings[Int(part.string)]
+                if part.isVariable {
+                    appendValue(of: text, quoted: part.quoted, to: &argv)
+                } else if part.quoted || !text.isEmpty {
+                    argv.append(text)
+                }
             }
         }
         return argv.finish()
     }
-
-    private func expand(_ part: GrubWordPart, into argv: inout GrubArgv) {
-        switch part {
-        case .text(let text, let quoted):
-            if quoted || !text.isEmpty { argv.append(text) }
-        case .variable(let name, let quoted):
-            appendValue(of: name, quoted: quoted, to: &argv)
-        }
-    }
-
-    func expand(_ word: GrubWord) -> [String] { expand([word]) }
 
     // MARK: execution
 
@@ -344,44 +336,51 @@ struct GrubMachine {
     }
 
     /// Runs chunks as GRUB runs a file: functions defined in a chunk exist before its commands run.
-    mutating func run(chunks: [[GrubStatement]]) -> GrubFlow {
-        for chunk in chunks {
-            for case .function(let name, let body, _) in chunk { functions[name] = body }
-            let flow = run(chunk)
+    mutating func run(_ code: GrubCode) -> GrubFlow {
+        let program = code.program
+        for chunk in program.chunks[code.chunks.range] {
+            for index in chunk.range where program.statements[index].kind == .function {
+                let function = program.statements[index]
+                functions[program.strings[Int(function.index)]] = GrubList(program: program, statements: function.second)
+            }
+            let flow = run(program, list: chunk)
             if flow == .exhausted || flow == .returned { return flow }
         }
         return .next
     }
 
     /// A list of commands (GRUB's cmdlist).
-    mutating func run(_ statements: [GrubStatement]) -> GrubFlow {
-        guard enter(line: statements.first?.line ?? 0) else { return .next }
+    mutating func run(_ program: GrubProgram, list: GrubProgram.Span) -> GrubFlow {
+        guard enter(line: list.isEmpty ? 0 : Int(program.statements[Int(list.start)].line)) else { return .next }
         defer { depth -= 1 }
-        for statement in statements {
-            let flow = run(statement)
+        for index in list.range {
+            let flow = run(program, statement: index)
             if flow != .next { return flow }
         }
         return .next
     }
 
-    mutating func run(_ statement: GrubStatement) -> GrubFlow {
-        if case .function = statement { return .next }
+    mutating func run(_ program: GrubProgram, statement index: Int) -> GrubFlow {
+        let statement = program.statements[index]
+        if statement.kind == .function { return .next }
+        let line = Int(statement.line)
         guard spend() else { return .exhausted }
-        guard enter(line: statement.line) else { return .next }
+        guard enter(line: line) else { return .next }
         defer { depth -= 1 }
-        switch statement {
-        case .command(let words, let block, let line):
-            return command(words, block: block, line: line)
-        case .conditional(let clauses, let otherwise, _):
-            return conditional(clauses[...], otherwise: otherwise)
-        case .loop(let condition, let body, let until, _):
+        switch statement.kind {
+        case .command:
+            return command(program, words: statement.first, block: Int(statement.index), line: line)
+        case .conditional:
+            return conditional(program, clauses: statement.first, otherwise: statement.flag ? statement.second : nil)
+        case .loop:
             activeLoops += 1
             defer { activeLoops -= 1 }
+            let until = statement.flag
             while true {
-                let flow = run(condition)
+                let flow = run(program, list: statement.first)
                 if flow != .next { return flow == .exhausted || flow == .returned ? flow : .next }
                 if (status == 0) == until { return .next }
-                switch run(body) {
+                switch run(program, list: statement.second) {
                 case .next, .continueLoop(1): continue
                 case .breakLoop(1): return .next
                 case .breakLoop(let n): return .breakLoop(n - 1)
@@ -390,14 +389,15 @@ struct GrubMachine {
                 case .exhausted: return .exhausted
                 }
             }
-        case .forEach(let variable, let items, let body, let line):
+        case .forEach:
             activeLoops += 1
             defer { activeLoops -= 1 }
             var flowOut = GrubFlow.next
             status = 0
-            for item in expand(items) {
+            let variable = program.strings[Int(statement.index)]
+            for item in expand(program, words: statement.first) {
                 assign(variable, item, line: line)
-                switch run(body) {
+                switch run(program, list: statement.second) {
                 case .next, .continueLoop(1): continue
                 case .breakLoop(1): return .next
                 case .breakLoop(let n): flowOut = .breakLoop(n - 1)
@@ -414,17 +414,20 @@ struct GrubMachine {
     }
 
     /// `if`: each `elif` is a nested `if` in GRUB, one level deeper.
-    mutating func conditional(_ clauses: ArraySlice<GrubClause>, otherwise: [GrubStatement]?) -> GrubFlow {
-        guard let clause = clauses.first else { return .next }
-        let flow = run(clause.condition)
+    mutating func conditional(_ program: GrubProgram, clauses: GrubProgram.Span, otherwise: GrubProgram.Span?) -> GrubFlow {
+        guard !clauses.isEmpty else { return .next }
+        let clause = program.clauses[Int(clauses.start)]
+        let flow = run(program, list: clause.condition)
         if flow == .exhausted || flow == .returned { return flow }
-        if status == 0 { return run(clause.body) }
+        if status == 0 { return run(program, list: clause.body) }
         if clauses.count > 1 {
-            guard enter(line: clauses.dropFirst().first?.condition.first?.line ?? 0) else { return .next }
+            let rest = GrubProgram.Span(Int(clauses.start) + 1, Int(clauses.end))
+            let condition = program.clauses[Int(rest.start)].condition
+            guard enter(line: condition.isEmpty ? 0 : Int(program.statements[Int(condition.start)].line)) else { return .next }
             defer { depth -= 1 }
-            return conditional(clauses.dropFirst(), otherwise: otherwise)
+            return conditional(program, clauses: rest, otherwise: otherwise)
         }
-        if let otherwise { return run(otherwise) }
+        if let otherwise { return run(program, list: otherwise) }
         status = 0
         return .next
     }
@@ -450,8 +453,8 @@ struct GrubMachine {
     }
 
     /// Runs one command line: `!` inverts, then commands, functions, and `name=value` assignments.
-    mutating func command(_ words: [GrubWord], block: GrubBlock?, line: Int) -> GrubFlow {
-        var argv = expand(words)
+    mutating func command(_ program: GrubProgram, words: GrubProgram.Span, block index: Int, line: Int) -> GrubFlow {
+        var argv = expand(program, words: words)
         // Long arguments cost work in proportion: a step per 256 bytes.
         let bytes = argv.reduce(0) { $0 + $1.utf8.count }
         if bytes >= 256 {
@@ -475,6 +478,7 @@ struct GrubMachine {
         }
         argv.removeFirst()  // in place: the arguments need no array of their own
         let arguments = argv
+        let block = index < 0 ? nil : GrubBlockReference(program: program, index: index)
         let flow: GrubFlow
         if let implementation = GrubCommands.table[name] {
             let withBlock = block.map { GrubCommands.takesBlock.contains(name) ? arguments : arguments + ["{\($0.source)}"] } ?? arguments
@@ -497,18 +501,18 @@ struct GrubMachine {
         return flow
     }
 
-    mutating func call(_ body: [GrubStatement], arguments: [String], line: Int) -> GrubFlow {
+    mutating func call(_ body: GrubList, arguments: [String], line: Int) -> GrubFlow {
         let savedPositional = positional
         let savedLoops = activeLoops
         positional = arguments
         activeLoops = 0
-        let flow = run(body)
+        let flow = run(body.program, list: body.statements)
         positional = savedPositional
         activeLoops = savedLoops
         return flow == .exhausted ? .exhausted : .next
     }
 
-    mutating func defineMenuEntry(_ argv: [String], body: [[GrubStatement]], submenu: Bool, line: Int) {
+    mutating func defineMenuEntry(_ argv: [String], body: GrubCode, submenu: Bool, line: Int) {
         var title: String?
         var hotkey: Character?
         var id: String?
@@ -713,6 +717,6 @@ struct GrubMachine {
 struct GrubCommandCall {
     var name: String
     var arguments: [String]
-    var block: GrubBlock?
+    var block: GrubBlockReference?
     var line: Int
 }

@@ -11,8 +11,8 @@ public enum GrubParser {
     /// Parses text as given (a menu entry body, `eval`'s words), or as GRUB reads a file.
     static func parseText(_ text: String, file: String, asFile: Bool = false) -> GrubScript {
         let bytes = GrubLexer.bytes(of: text, file: asFile)
-        var parser = State(GrubLexer.lex(bytes, file: asFile), text: GrubBlock.Text(bytes), file: file)
-        var chunks: [[GrubStatement]] = []
+        var parser = State(GrubLexer.lex(bytes, file: asFile), file: file)
+        var chunks: [GrubProgram.Span] = []
         while !parser.atEnd {
             if parser.currentKind == .newline {
                 parser.position += 1
@@ -24,7 +24,13 @@ public enum GrubParser {
                 parser.recover()
             }
         }
-        return GrubScript(chunks: chunks, diagnostics: parser.diagnostics)
+        // The file's chunks go last, after those of its blocks, so that they too are one run.
+        let first = parser.chunks.count
+        parser.chunks += chunks
+        let program = GrubProgram(
+            bytes: bytes, statements: parser.statements, words: parser.words, parts: parser.parts, strings: parser.strings,
+            blocks: parser.blocks, clauses: parser.clauses, chunks: parser.chunks)
+        return GrubScript(code: GrubCode(program: program, chunks: GrubProgram.Span(first, parser.chunks.count)), diagnostics: parser.diagnostics)
     }
 
     /// Reserved words of GRUB's lexer. They end lists where the grammar expects them, are
@@ -92,12 +98,13 @@ public enum GrubParser {
         func contains(_ keyword: Keyword) -> Bool { bits & keyword.bit != 0 }
     }
 
+    private typealias Statement = GrubProgram.Statement
+    private typealias Span = GrubProgram.Span
+
     private struct State {
         /// The lexer's tokens, and what their words are made from.
         let out: GrubLexer.Output
         var tokens: [GrubLexer.Output.Token] { out.tokens }
-        let text: GrubBlock.Text
-        var scalars: [UInt8] { text.bytes }
         let file: String
         var position = 0
         var diagnostics: [Diagnostic] = []
@@ -105,13 +112,22 @@ public enum GrubParser {
         /// The token at which the last syntax error was found.
         var errorAt = 0
         /// The statements of the lists being read, innermost last, with the lines each spans: a
-        /// list takes its own from the end as one array of the right size, and regrows none.
-        var stack: [GrubStatement] = []
+        /// finished list moves from the end of it to `statements` as one run.
+        var stack: [Statement] = []
         var stackLines: [(first: Int, last: Int)] = []
 
-        init(_ out: GrubLexer.Output, text: GrubBlock.Text, file: String) {
+        // The program being built (see `GrubProgram`). What a chunk with a syntax error had
+        // already stored stays, unreachable.
+        var statements: [Statement] = []
+        var words: [Span] = []
+        var parts: [GrubProgram.Part] = []
+        var strings: [String] = []
+        var blocks: [GrubProgram.Block] = []
+        var clauses: [GrubProgram.Clause] = []
+        var chunks: [Span] = []
+
+        init(_ out: GrubLexer.Output, file: String) {
             self.out = out
-            self.text = text
             self.file = file
         }
 
@@ -153,6 +169,30 @@ public enum GrubParser {
             return isStart(first) && text.unicodeScalars.allSatisfy { isStart($0) || ($0 >= "0" && $0 <= "9") } ? text : nil
         }
 
+        /// Stores a word token's parts, their strings made now.
+        mutating func addWord(_ token: GrubLexer.Output.Token) {
+            let first = parts.count
+            let out = self.out
+            out.bytes.withUnsafeBufferPointer { source in
+                out.copied.withUnsafeBufferPointer { copied in
+                    for index in token.parts where out.parts.indices.contains(index) {
+                        let part = out.parts[index]
+                        let buffer = part.isCopied ? copied : source
+                        // Ranges come from the lexer and always fit; checked all the same.
+                        let text = part.range.upperBound <= buffer.count
+                            ? String(decoding: UnsafeBufferPointer(rebasing: buffer[part.range]), as: UTF8.self) : ""
+                        parts.append(GrubProgram.Part(isVariable: part.isVariable, quoted: part.quoted, string: addString(text)))
+                    }
+                }
+            }
+            words.append(Span(first, parts.count))
+        }
+
+        mutating func addString(_ text: String) -> Int32 {
+            strings.append(text)
+            return Int32(truncatingIfNeeded: strings.count - 1)
+        }
+
         mutating func fail(_ message: String) -> SyntaxError {
             errorAt = position
             let line = currentLine ?? tokens.last?.endLine ?? 1
@@ -174,23 +214,30 @@ public enum GrubParser {
             while let current = currentLine, current <= line { position += 1 }
         }
 
+        /// Puts a statement read on `stack`, with the lines it spans.
+        mutating func push(_ statement: Statement, firstLine: Int) {
+            stack.append(statement)
+            stackLines.append((firstLine, previousEndLine))
+        }
+
         /// One chunk: statements, each ending with `;` or a newline, up to the end of a line.
-        mutating func chunk() throws(SyntaxError) -> [GrubStatement] {
-            var statements: [GrubStatement] = []
+        mutating func chunk() throws(SyntaxError) -> Span {
+            let base = stack.count
             while true {
-                if let statement = try statement(topLevel: true) { statements.append(statement) }
+                let firstLine = currentLine ?? 1
+                if let statement = try statement(topLevel: true) { push(statement, firstLine: firstLine) }
                 switch currentKind {
                 case nil:
-                    return statements
+                    return popList(from: base)
                 case .newline?:
                     position += 1
-                    return statements
+                    return popList(from: base)
                 case .semicolon?:
                     position += 1
-                    if atEnd { return statements }
+                    if atEnd { return popList(from: base) }
                     if currentKind == .newline {
                         position += 1
-                        return statements
+                        return popList(from: base)
                     }
                 default:
                     throw fail("unexpected '\(currentText)'")
@@ -199,7 +246,7 @@ public enum GrubParser {
         }
 
         /// A command, or at the top level of a chunk also a function definition.
-        mutating func statement(topLevel: Bool) throws(SyntaxError) -> GrubStatement? {
+        mutating func statement(topLevel: Bool) throws(SyntaxError) -> Statement? {
             let line = currentLine ?? 1
             switch keyword {
             case .if?: return try conditional(line)
@@ -210,21 +257,21 @@ public enum GrubParser {
             case nil: break
             }
             guard currentKind == .word else { throw fail("unexpected '\(currentText)'") }
-            var end = position
-            while end < tokens.count, tokens[end].kind == .word { end += 1 }
-            var words: [GrubWord] = []
-            words.reserveCapacity(end - position)
+            let first = words.count
             while true {
                 switch currentKind {
                 case .word?:
                     let token = tokens[position]
                     if isRejected(token) { throw fail("unexpected '\(currentText)'") }
-                    words.append(out.word(token))
+                    addWord(token)
                     position += 1
                 case .leftBrace?:
-                    return .command(words: words, block: try block(), line: line)
+                    // The block's own words follow these.
+                    let own = Span(first, words.count)
+                    let block = try block()
+                    return Statement(kind: .command, flag: false, line: Int32(truncatingIfNeeded: line), first: own, second: .empty, index: Int32(truncatingIfNeeded: block))
                 case .newline?, .semicolon?, .rightBrace?, nil:
-                    return .command(words: words, block: nil, line: line)
+                    return Statement(kind: .command, flag: false, line: Int32(truncatingIfNeeded: line), first: Span(first, words.count), second: .empty, index: -1)
                 case .unsupported?:
                     throw fail("'\(currentText)' is not part of GRUB's script language")
                 case .invalid?:
@@ -242,8 +289,7 @@ public enum GrubParser {
             while true {
                 let firstLine = currentLine ?? 1
                 guard let statement = try statement(topLevel: false) else { throw fail("expected a command") }
-                stack.append(statement)
-                stackLines.append((firstLine, previousEndLine))
+                push(statement, firstLine: firstLine)
                 guard atDelimiter else { return (base, false) }
                 position += 1
                 while currentKind == .newline { position += 1 }
@@ -252,11 +298,12 @@ public enum GrubParser {
             }
         }
 
-        /// The statements on `stack` from `base`, taken off it.
-        mutating func popList(from base: Int) -> [GrubStatement] {
-            let items = Array(stack[base...])
+        /// Moves the statements on `stack` from `base` to `statements`, as one run.
+        mutating func popList(from base: Int) -> Span {
+            let first = statements.count
+            statements += stack[base...]
             dropList(from: base)
-            return items
+            return Span(first, statements.count)
         }
 
         /// Takes the statements from `base` off `stack`, once they have been used.
@@ -265,7 +312,7 @@ public enum GrubParser {
             stackLines.removeSubrange(base...)
         }
 
-        mutating func delimitedList(until terminators: KeywordSet) throws(SyntaxError) -> [GrubStatement] {
+        mutating func delimitedList(until terminators: KeywordSet) throws(SyntaxError) -> Span {
             let (base, delimited) = try list(until: terminators)
             guard delimited else { throw fail("expected ';' or a new line, found '\(currentText)'") }
             return popList(from: base)
@@ -283,16 +330,16 @@ public enum GrubParser {
             return try body(&self)
         }
 
-        mutating func conditional(_ line: Int) throws(SyntaxError) -> GrubStatement {
-            try nested { (p: inout State) throws(SyntaxError) -> GrubStatement in
-                var clauses: [GrubClause] = []
-                var otherwise: [GrubStatement]?
+        mutating func conditional(_ line: Int) throws(SyntaxError) -> Statement {
+            try nested { (p: inout State) throws(SyntaxError) -> Statement in
+                var arms: [GrubProgram.Clause] = []
+                var otherwise: Span?
                 p.position += 1  // if
                 while true {
                     let condition = try p.delimitedList(until: .then)
                     try p.expectKeyword(.then)
                     let body = try p.delimitedList(until: .elseOrFi)
-                    clauses.append(GrubClause(condition: condition, body: body))
+                    arms.append(GrubProgram.Clause(condition: condition, body: body))
                     if p.keyword == .elif {
                         p.position += 1
                         continue
@@ -302,55 +349,59 @@ public enum GrubParser {
                         otherwise = try p.delimitedList(until: .fi)
                     }
                     try p.expectKeyword(.fi)
-                    return .conditional(clauses: clauses, otherwise: otherwise, line: line)
+                    let first = p.clauses.count
+                    p.clauses += arms
+                    return Statement(kind: .conditional, flag: otherwise != nil, line: Int32(truncatingIfNeeded: line),
+                                     first: Span(first, p.clauses.count), second: otherwise ?? .empty, index: -1)
                 }
             }
         }
 
-        mutating func loop(_ line: Int) throws(SyntaxError) -> GrubStatement {
-            try nested { (p: inout State) throws(SyntaxError) -> GrubStatement in
+        mutating func loop(_ line: Int) throws(SyntaxError) -> Statement {
+            try nested { (p: inout State) throws(SyntaxError) -> Statement in
                 let until = p.keyword == .until
                 p.position += 1
                 let condition = try p.delimitedList(until: .do)
                 let body = try p.doBlock()
-                return .loop(condition: condition, body: body, until: until, line: line)
+                return Statement(kind: .loop, flag: until, line: Int32(truncatingIfNeeded: line), first: condition, second: body, index: -1)
             }
         }
 
         /// `do LIST done`, the body of `while`, `until` and `for`.
-        mutating func doBlock() throws(SyntaxError) -> [GrubStatement] {
+        mutating func doBlock() throws(SyntaxError) -> Span {
             try expectKeyword(.do)
             let body = try delimitedList(until: .done)
             try expectKeyword(.done)
             return body
         }
 
-        mutating func forEach(_ line: Int) throws(SyntaxError) -> GrubStatement {
-            try nested { (p: inout State) throws(SyntaxError) -> GrubStatement in
+        mutating func forEach(_ line: Int) throws(SyntaxError) -> Statement {
+            try nested { (p: inout State) throws(SyntaxError) -> Statement in
                 p.position += 1
                 guard let name = p.currentName else {
                     throw p.fail("expected a variable name after 'for', found '\(p.currentText)'")
                 }
                 p.position += 1
                 try p.expectKeyword(.in)
-                var items: [GrubWord] = []
+                let first = p.words.count
                 while let token = p.current, token.kind == .word {
                     if p.isRejected(token) { throw p.fail("unexpected '\(p.currentText)'") }
-                    items.append(p.out.word(token))
+                    p.addWord(token)
                     p.position += 1
                 }
+                let items = Span(first, p.words.count)
                 guard p.atDelimiter else {
                     throw p.fail("expected ';' or a new line, found '\(p.currentText)'")
                 }
                 p.position += 1
                 while p.currentKind == .newline { p.position += 1 }
                 let body = try p.doBlock()
-                return .forEach(variable: name, items: items, body: body, line: line)
+                return Statement(kind: .forEach, flag: false, line: Int32(truncatingIfNeeded: line), first: items, second: body, index: p.addString(name))
             }
         }
 
-        mutating func function(_ line: Int) throws(SyntaxError) -> GrubStatement {
-            try nested { (p: inout State) throws(SyntaxError) -> GrubStatement in
+        mutating func function(_ line: Int) throws(SyntaxError) -> Statement {
+            try nested { (p: inout State) throws(SyntaxError) -> Statement in
                 p.position += 1
                 guard let name = p.currentName else {
                     throw p.fail("expected a function name, found '\(p.currentText)'")
@@ -365,13 +416,14 @@ public enum GrubParser {
                 let body = try p.delimitedList(until: .none)
                 guard p.currentKind == .rightBrace else { throw p.fail("expected '}', found '\(p.currentText)'") }
                 p.position += 1
-                return .function(name: name, body: body, line: line)
+                return Statement(kind: .function, flag: false, line: Int32(truncatingIfNeeded: line), first: .empty, second: body, index: p.addString(name))
             }
         }
 
-        /// `{ commands }` ending a command; its text is kept, and its commands grouped by line.
-        mutating func block() throws(SyntaxError) -> GrubBlock {
-            try nested { (p: inout State) throws(SyntaxError) -> GrubBlock in
+        /// `{ commands }` ending a command: its text is kept, and its commands grouped by line
+        /// into chunks. Gives the block's index.
+        mutating func block() throws(SyntaxError) -> Int {
+            try nested { (p: inout State) throws(SyntaxError) -> Int in
                 guard !p.atEnd else { throw p.fail("expected '{'") }
                 let openEnd = p.tokens[p.position].end
                 p.position += 1
@@ -382,22 +434,26 @@ public enum GrubParser {
                 let closeStart = p.tokens[p.position].start
                 p.position += 1
                 // Statements that start on a line after the previous ones end begin a new chunk.
-                var chunks: [[GrubStatement]] = []
+                // They move to `statements` in order, from `first` on.
+                let first = p.statements.count - base
+                let firstChunk = p.chunks.count
                 var chunkStart = base
                 var chunkEnd = 0
                 for index in base..<p.stack.count {
-                    let (first, last) = p.stackLines[index]
-                    if index > base, first > chunkEnd {
-                        chunks.append(Array(p.stack[chunkStart..<index]))
+                    let (firstLine, lastLine) = p.stackLines[index]
+                    if index > base, firstLine > chunkEnd {
+                        p.chunks.append(Span(first + chunkStart, first + index))
                         chunkStart = index
                     }
-                    chunkEnd = max(chunkEnd, last)
+                    chunkEnd = max(chunkEnd, lastLine)
                 }
-                if chunkStart < p.stack.count { chunks.append(Array(p.stack[chunkStart...])) }
-                p.dropList(from: base)
-                let lower = min(max(openEnd, 0), p.scalars.count)
-                let upper = min(max(closeStart, lower), p.scalars.count)
-                return GrubBlock(text: p.text, range: lower..<upper, chunks: chunks)
+                if chunkStart < p.stack.count { p.chunks.append(Span(first + chunkStart, first + p.stack.count)) }
+                _ = p.popList(from: base)
+                let size = p.out.bytes.count
+                let lower = min(max(openEnd, 0), size)
+                let upper = min(max(closeStart, lower), size)
+                p.blocks.append(GrubProgram.Block(text: Span(lower, upper), chunks: Span(firstChunk, p.chunks.count)))
+                return p.blocks.count - 1
             }
         }
     }
