@@ -79,7 +79,7 @@ public enum GrubConfig {
 
         let tree = GrubMenuBuilder.build(machine)
         let flat = GrubMenuBuilder.flatten(tree)
-        var selection = GrubDefaultSelection(tree: tree, flat: flat)
+        var selection = GrubDefaultSelection(tree: tree, entryCount: flat.count)
         let defaultIndex = selection.index(for: machine.value(of: "default"), what: "default") ?? 0
         let fallbackIndex = machine.variables["fallback"].flatMap { fallback -> Int? in
             guard let first = fallback.split(separator: " ").first else { return nil }
@@ -96,7 +96,7 @@ public enum GrubConfig {
         }()
         let style = BootConfiguration.TimeoutStyle(rawValue: machine.value(of: "timeout_style")) ?? .menu
         var configuration = BootConfiguration(
-            path: path, entries: flat.map(\.entry), defaultIndex: defaultIndex, timeout: timeout,
+            path: path, entries: flat, defaultIndex: defaultIndex, timeout: timeout,
             diagnostics: machine.diagnostics.all, timeoutStyle: style, fallbackIndex: fallbackIndex)
         configuration.consultsOtherDevices = machine.deviceUse.consultedOthers
         return Evaluation(configuration: configuration, machine: machine, tree: tree)
@@ -173,27 +173,25 @@ enum GrubMenuBuilder {
         return items
     }
 
-    struct FlatEntry {
-        var entry: BootEntry
-        var indexPath: [Int]
+    /// Entries in menu order, titles prefixed with their submenus' ("Advanced > Debian, with Linux…").
+    static func flatten(_ items: [GrubMenuItem]) -> [BootEntry] {
+        var out: [BootEntry] = []
+        out.reserveCapacity(GrubDefaultSelection.entryCount(items))
+        flatten(items, prefix: "", into: &out)
+        return out
     }
 
-    /// Entries in menu order, titles prefixed with their submenus' ("Advanced > Debian, with Linux…").
-    static func flatten(_ items: [GrubMenuItem], titles: [String] = [], indexPath: [Int] = []) -> [FlatEntry] {
-        var out: [FlatEntry] = []
-        out.reserveCapacity(items.count)
-        // The submenus' titles, joined once for all their entries.
-        let prefix = titles.isEmpty ? "" : titles.joined(separator: " > ") + " > "
-        for (n, item) in items.enumerated() {
+    /// `prefix` is the submenus' titles, joined once for all their entries.
+    private static func flatten(_ items: [GrubMenuItem], prefix: String, into out: inout [BootEntry]) {
+        for item in items {
             switch item {
             case .entry(var entry, _):
                 if !prefix.isEmpty { entry.title = prefix + entry.title }
-                out.append(FlatEntry(entry: entry, indexPath: indexPath + [n]))
+                out.append(entry)
             case .submenu(let title, _, let children):
-                out += flatten(children, titles: titles + [title], indexPath: indexPath + [n])
+                flatten(children, prefix: prefix + title + " > ", into: &out)
             }
         }
-        return out
     }
 }
 
@@ -202,8 +200,19 @@ enum GrubMenuBuilder {
 /// first `>` chooses inside it (`>>` is a literal `>`). What names nothing means the first entry.
 struct GrubDefaultSelection {
     let tree: [GrubMenuItem]
-    let flat: [GrubMenuBuilder.FlatEntry]
+    /// How many entries the flattened menu has.
+    let entryCount: Int
     var problems: [String] = []
+
+    /// How many entries items hold, submenus' included.
+    static func entryCount(_ items: [GrubMenuItem]) -> Int {
+        items.reduce(0) { count, item in
+            switch item {
+            case .entry: count + 1
+            case .submenu(_, _, let children): count + entryCount(children)
+            }
+        }
+    }
 
     /// Whether `title` is what `spec` names up to its first unescaped `>`.
     static func names(_ title: String, _ spec: Substring) -> Bool {
@@ -237,9 +246,12 @@ struct GrubDefaultSelection {
     }
 
     mutating func index(for spec: String, what: String) -> Int? {
-        guard !spec.isEmpty else { return flat.isEmpty ? nil : 0 }
+        guard !spec.isEmpty else { return entryCount == 0 ? nil : 0 }
         var items = tree
-        var path: [Int] = []
+        var topLevel = true
+        // Entries before the item chosen so far, in the flattened menu; whether it holds any.
+        var before = 0
+        var holdsEntries = false
         var remaining: Substring? = spec[...]
         while let part = remaining {
             let number = GrubTest.strtoul(part)
@@ -249,15 +261,21 @@ struct GrubDefaultSelection {
             } else {
                 chosen = items.firstIndex { Self.names($0.title, part) || Self.names($0.id ?? $0.title, part) }
             }
-            if chosen == nil, path.isEmpty { problems.append("\(what) '\(spec)' names no menu entry; the first is used") }
+            if chosen == nil, topLevel { problems.append("\(what) '\(spec)' names no menu entry; the first is used") }
+            topLevel = false
             let index = chosen ?? 0
             guard items.indices.contains(index) else { break }
-            path.append(index)
-            guard case .submenu(_, _, let children) = items[index] else { break }
+            before += Self.entryCount(Array(items[..<index]))
+            guard case .submenu(_, _, let children) = items[index] else {
+                holdsEntries = true
+                break
+            }
+            // A submenu as the default: its first entry.
+            holdsEntries = Self.entryCount(children) > 0
             items = children
             remaining = Self.rest(part)
         }
-        // A submenu as the default: its first entry.
-        return flat.firstIndex { $0.indexPath.starts(with: path) } ?? (flat.isEmpty ? nil : 0)
+        guard holdsEntries else { return entryCount == 0 ? nil : 0 }
+        return before
     }
 }

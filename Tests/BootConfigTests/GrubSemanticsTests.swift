@@ -181,6 +181,22 @@ private func printed(_ config: String, files: [String: String] = [:]) -> String 
         #expect(Grub.run(config).defaultIndex == index)
     }
 
+    /// A default naming a submenu means its first entry, however deep; an empty submenu has none,
+    /// and the first entry of the menu is used.
+    @Test(arguments: [("Empty", 0), ("1", 0), ("1>0", 0), ("Outer", 1), ("2>0>0", 1), ("Outer>Inner", 1), ("3", 2), ("Last", 2)])
+    func defaultsThroughSubmenus(spec: String, index: Int) {
+        let config = """
+            set default="\(spec)"
+            menuentry First { linux /k }
+            submenu Empty { true }
+            submenu Outer { submenu Inner { menuentry Deep { linux /k } } }
+            menuentry Last { linux /k }
+            """
+        let run = Grub.run(config)
+        #expect(run.entries.map(\.title) == ["First", "Outer > Inner > Deep", "Last"])
+        #expect(run.defaultIndex == index)
+    }
+
     @Test func chosenIsTheIdPath() {
         let config = """
             menuentry Plain { linux /k "$chosen" }
