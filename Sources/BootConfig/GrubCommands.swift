@@ -5,8 +5,8 @@
 typealias GrubCommand = @Sendable (inout GrubMachine, GrubCommandCall) -> GrubFlow
 
 enum GrubCommands {
-    /// Commands that take the `{ … }` block as a body rather than as a text argument.
-    static let takesBlock: Set<String> = ["menuentry", "submenu"]
+    /// Whether a command takes the `{ … }` block as a body rather than as a text argument.
+    static func takesBlock(_ name: String) -> Bool { name == "menuentry" || name == "submenu" }
 
     static let table: [String: GrubCommand] = {
         var t: [String: GrubCommand] = [:]
@@ -170,7 +170,7 @@ enum GrubCommands {
                 guard let file = m.file(path) else { return invalidName(&m, path, c.line) }
                 m.loaded.kernel = file
             }
-            m.loaded.arguments = Array(args.dropFirst())
+            m.loaded.arguments = args.dropFirst()
             m.loaded.unbootableReason = reason
             m.status = 0
             return .next
@@ -273,7 +273,7 @@ enum GrubCommands {
         guard let path = c.arguments.first else { return usage(&m, "\(c.name) needs a kernel file", c.line) }
         guard let file = m.file(path) else { return invalidName(&m, path, c.line) }
         m.loaded.kernel = file
-        m.loaded.arguments = Array(c.arguments.dropFirst())
+        m.loaded.arguments = c.arguments.dropFirst()
         m.status = 0
         return .next
     }
@@ -300,7 +300,7 @@ enum GrubCommands {
 
     /// The kernel command line GRUB hands the kernel (grub-core/lib/cmdline.c): arguments joined
     /// by spaces, `\`, `'` and `"` escaped with a backslash, an argument holding a space quoted.
-    static func kernelCommandLine(_ arguments: [String]) -> String {
+    static func kernelCommandLine(_ arguments: some Collection<String>) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(arguments.reduce(arguments.count) { $0 + $1.utf8.count })
         for (n, argument) in arguments.enumerated() {

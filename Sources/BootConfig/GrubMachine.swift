@@ -17,7 +17,7 @@ struct GrubMenuNode {
 /// What the loader commands of an entry's body asked for.
 struct GrubLoadedBoot {
     var kernel: BootFile?
-    var arguments: [String] = []
+    var arguments: ArraySlice<String> = []
     var initrds: [BootFile] = []
     var devicetree: BootFile?
     var unbootableReason: String?
@@ -481,7 +481,7 @@ struct GrubMachine {
         let block = index < 0 ? nil : GrubBlockReference(program: program, index: index)
         let flow: GrubFlow
         if let implementation = GrubCommands.table[name] {
-            let withBlock = block.map { GrubCommands.takesBlock.contains(name) ? arguments : arguments + ["{\($0.source)}"] } ?? arguments
+            let withBlock = block.map { GrubCommands.takesBlock(name) ? arguments : arguments + ["{\($0.source)}"] } ?? arguments
             flow = implementation(&self, GrubCommandCall(name: name, arguments: withBlock, block: block, line: line))
         } else if let body = functions[name] {
             flow = call(body, arguments: arguments + (block.map { ["{\($0.source)}"] } ?? []), line: line)
