@@ -28,7 +28,7 @@ public enum GrubParser {
         let first = parser.chunks.count
         parser.chunks += chunks
         let program = GrubProgram(
-            bytes: bytes, statements: parser.statements, words: parser.words, parts: parser.parts, strings: parser.strings,
+            bytes: bytes, statements: parser.statements, words: parser.store.words, parts: parser.store.parts, strings: parser.store.strings,
             blocks: parser.blocks, clauses: parser.clauses, chunks: parser.chunks)
         return GrubScript(code: GrubCode(program: program, chunks: GrubProgram.Span(first, parser.chunks.count)), diagnostics: parser.diagnostics)
     }
@@ -98,6 +98,36 @@ public enum GrubParser {
         func contains(_ keyword: Keyword) -> Bool { bits & keyword.bit != 0 }
     }
 
+    /// The words of a program being built, and their parts and strings.
+    private struct WordStore {
+        var words: [Span] = []
+        var parts: [GrubProgram.Part] = []
+        var strings: [String] = []
+
+        /// Stores a word token's parts, their strings made now.
+        mutating func add(_ token: GrubLexer.Output.Token, from out: GrubLexer.Output) {
+            let first = parts.count
+            out.bytes.withUnsafeBufferPointer { source in
+                out.copied.withUnsafeBufferPointer { copied in
+                    for index in token.parts where out.parts.indices.contains(index) {
+                        let part = out.parts[index]
+                        let buffer = part.isCopied ? copied : source
+                        // Ranges come from the lexer and always fit; checked all the same.
+                        let text = part.range.upperBound <= buffer.count
+                            ? String(decoding: UnsafeBufferPointer(rebasing: buffer[part.range]), as: UTF8.self) : ""
+                        parts.append(GrubProgram.Part(isVariable: part.isVariable, quoted: part.quoted, string: add(text)))
+                    }
+                }
+            }
+            words.append(Span(first, parts.count))
+        }
+
+        mutating func add(_ text: String) -> Int32 {
+            strings.append(text)
+            return Int32(truncatingIfNeeded: strings.count - 1)
+        }
+    }
+
     private typealias Statement = GrubProgram.Statement
     private typealias Span = GrubProgram.Span
 
@@ -119,9 +149,7 @@ public enum GrubParser {
         // The program being built (see `GrubProgram`). What a chunk with a syntax error had
         // already stored stays, unreachable.
         var statements: [Statement] = []
-        var words: [Span] = []
-        var parts: [GrubProgram.Part] = []
-        var strings: [String] = []
+        var store = WordStore()
         var blocks: [GrubProgram.Block] = []
         var clauses: [GrubProgram.Clause] = []
         var chunks: [Span] = []
@@ -167,30 +195,6 @@ public enum GrubParser {
                   let first = text.unicodeScalars.first else { return nil }
             let isStart = { (c: Unicode.Scalar) in (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_" }
             return isStart(first) && text.unicodeScalars.allSatisfy { isStart($0) || ($0 >= "0" && $0 <= "9") } ? text : nil
-        }
-
-        /// Stores a word token's parts, their strings made now.
-        mutating func addWord(_ token: GrubLexer.Output.Token) {
-            let first = parts.count
-            let out = self.out
-            out.bytes.withUnsafeBufferPointer { source in
-                out.copied.withUnsafeBufferPointer { copied in
-                    for index in token.parts where out.parts.indices.contains(index) {
-                        let part = out.parts[index]
-                        let buffer = part.isCopied ? copied : source
-                        // Ranges come from the lexer and always fit; checked all the same.
-                        let text = part.range.upperBound <= buffer.count
-                            ? String(decoding: UnsafeBufferPointer(rebasing: buffer[part.range]), as: UTF8.self) : ""
-                        parts.append(GrubProgram.Part(isVariable: part.isVariable, quoted: part.quoted, string: addString(text)))
-                    }
-                }
-            }
-            words.append(Span(first, parts.count))
-        }
-
-        mutating func addString(_ text: String) -> Int32 {
-            strings.append(text)
-            return Int32(truncatingIfNeeded: strings.count - 1)
         }
 
         mutating func fail(_ message: String) -> SyntaxError {
@@ -257,21 +261,21 @@ public enum GrubParser {
             case nil: break
             }
             guard currentKind == .word else { throw fail("unexpected '\(currentText)'") }
-            let first = words.count
+            let first = store.words.count
             while true {
                 switch currentKind {
                 case .word?:
                     let token = tokens[position]
                     if isRejected(token) { throw fail("unexpected '\(currentText)'") }
-                    addWord(token)
+                    store.add(token, from: out)
                     position += 1
                 case .leftBrace?:
                     // The block's own words follow these.
-                    let own = Span(first, words.count)
+                    let own = Span(first, store.words.count)
                     let block = try block()
                     return Statement(kind: .command, flag: false, line: Int32(truncatingIfNeeded: line), first: own, second: .empty, index: Int32(truncatingIfNeeded: block))
                 case .newline?, .semicolon?, .rightBrace?, nil:
-                    return Statement(kind: .command, flag: false, line: Int32(truncatingIfNeeded: line), first: Span(first, words.count), second: .empty, index: -1)
+                    return Statement(kind: .command, flag: false, line: Int32(truncatingIfNeeded: line), first: Span(first, store.words.count), second: .empty, index: -1)
                 case .unsupported?:
                     throw fail("'\(currentText)' is not part of GRUB's script language")
                 case .invalid?:
@@ -383,20 +387,20 @@ public enum GrubParser {
                 }
                 p.position += 1
                 try p.expectKeyword(.in)
-                let first = p.words.count
+                let first = p.store.words.count
                 while let token = p.current, token.kind == .word {
                     if p.isRejected(token) { throw p.fail("unexpected '\(p.currentText)'") }
-                    p.addWord(token)
+                    p.store.add(token, from: p.out)
                     p.position += 1
                 }
-                let items = Span(first, p.words.count)
+                let items = Span(first, p.store.words.count)
                 guard p.atDelimiter else {
                     throw p.fail("expected ';' or a new line, found '\(p.currentText)'")
                 }
                 p.position += 1
                 while p.currentKind == .newline { p.position += 1 }
                 let body = try p.doBlock()
-                return Statement(kind: .forEach, flag: false, line: Int32(truncatingIfNeeded: line), first: items, second: body, index: p.addString(name))
+                return Statement(kind: .forEach, flag: false, line: Int32(truncatingIfNeeded: line), first: items, second: body, index: p.store.add(name))
             }
         }
 
@@ -416,7 +420,7 @@ public enum GrubParser {
                 let body = try p.delimitedList(until: .none)
                 guard p.currentKind == .rightBrace else { throw p.fail("expected '}', found '\(p.currentText)'") }
                 p.position += 1
-                return Statement(kind: .function, flag: false, line: Int32(truncatingIfNeeded: line), first: .empty, second: body, index: p.addString(name))
+                return Statement(kind: .function, flag: false, line: Int32(truncatingIfNeeded: line), first: .empty, second: body, index: p.store.add(name))
             }
         }
 
