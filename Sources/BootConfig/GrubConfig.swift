@@ -139,16 +139,21 @@ enum GrubMenuBuilder {
         // GRUB appends to a `chosen` the configuration left set, as it does inside submenus.
         let inherited = machine.value(of: "chosen")
         let prefix = chosenPrefix ?? (inherited.isEmpty ? nil : inherited)
+        // What every entry starts from, made once: copying it for each entry copies no menu,
+        // output or loaded files.
+        var template = machine
+        template.menu = []
+        template.loaded = GrubLoadedBoot()
+        template.activeLoops = 0
+        template.depth = depth
+        template.recordsOutput = false
+        template.outputText = ""
+        template.echoed = []
         for node in machine.menu {
             let chosen = GrubChosen(prefix: prefix, name: node.id ?? node.title)
-            var run = machine
-            run.menu = []
-            run.loaded = GrubLoadedBoot()
+            var run = template
             run.positional = [node.title] + node.extraArguments
-            run.activeLoops = 0
-            run.depth = depth
             run.file = node.origin.file
-            run.recordsOutput = false
             if node.submenu {
                 run.keepOnlyExported()
                 _ = run.run(node.body)

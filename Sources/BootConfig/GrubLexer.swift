@@ -306,7 +306,10 @@ public enum GrubLexer {
                 start: wordStart, end: i, parts: wordParts..<out.parts.count)
             if token.kind == .word, token.parts.count == 1 {
                 let part = out.parts[token.parts.lowerBound]
-                if !part.isVariable, !part.quoted {
+                // Keywords are 2 to 8 bytes and start with one of a few letters: most words are
+                // ruled out before their bytes are taken as a slice.
+                if !part.isVariable, !part.quoted, (2...8).contains(part.range.count),
+                   GrubParser.Keyword.startsSome(part.isCopied ? out.copied[part.range.lowerBound] : s[part.range.lowerBound]) {
                     token.keyword = GrubParser.Keyword(bytes: out.bytes(of: part))
                 }
             }
@@ -386,6 +389,7 @@ public enum GrubLexer {
                 if !Self.endsPlainText(c), c != Self.hash || inWord {
                     // A run of ordinary bytes is one piece of text (inside a word `#` is ordinary).
                     let start = i
+                    startWord()
                     i = Self.scan(s, from: i + 1) { !Self.endsPlainText($0) }
                     addSource(start..<i, quoted: false)
                     continue

@@ -49,7 +49,7 @@ public enum GrubParser {
         }
 
         /// Whether a keyword starts with `byte` (`c d e f i s t u w`): most words are ruled out here.
-        private static func startsSome(_ byte: UInt8) -> Bool {
+        static func startsSome(_ byte: UInt8) -> Bool {
             // Bit n is the letter n after `a`: c, d, e, f, i, s, t, u, w.
             let letters: UInt32 = 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 8 | 1 << 18 | 1 << 19 | 1 << 20 | 1 << 22
             return byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") && letters & 1 << UInt32(byte - UInt8(ascii: "a")) != 0
@@ -157,6 +157,12 @@ public enum GrubParser {
         init(_ out: GrubLexer.Output, file: String) {
             self.out = out
             self.file = file
+            // No more words, parts or statements than the lexer found words and parts: room for
+            // them all at once rather than regrowing.
+            store.words.reserveCapacity(out.tokens.count)
+            store.parts.reserveCapacity(out.parts.count)
+            store.strings.reserveCapacity(out.parts.count)
+            statements.reserveCapacity(out.tokens.count / 2)
         }
 
         var atEnd: Bool { position >= tokens.count }

@@ -24,6 +24,13 @@ import Testing
         #expect(kinds[2] == .leftBrace && kinds[4] == .semicolon && kinds[6] == .rightBrace && kinds[7] == .newline)
     }
 
+    /// A token's offsets span it as written, from its first byte, whatever starts it.
+    @Test func tokenOffsetsSpanTheWordAsWritten() {
+        let text = "plain 'q'x \\e $v ${w}z {"
+        let spans = GrubLexer.tokens(text).map { String(decoding: Array(text.utf8)[$0.start..<$0.end], as: UTF8.self) }
+        #expect(spans == ["plain", "'q'x", "\\e", "$v", "${w}z", "{"])
+    }
+
     @Test func commentsOnlyAtWordStartAndContinuations() {
         #expect(words("a#b # c\nd \\\n e") == [[.text("a#b", quoted: false)], [.text("d", quoted: false)], [.text("e", quoted: false)]])
         #expect(GrubLexer.tokens("a \\\n b\nc").last?.line == 3)
