@@ -40,6 +40,8 @@ public enum GrubLexer {
             var problem: Problem?
             /// The reserved word a word is, when it is one (plain unquoted text only, as in GRUB).
             var keyword: GrubParser.Keyword?
+            /// Whether the word is plain `[[` or `]]`, which GRUB's lexer makes tokens no rule accepts.
+            var isDoubleBracket = false
             /// The line the token starts on, and the line it ends on (a quoted word may span lines).
             var line: Int
             var endLine: Int
@@ -81,14 +83,6 @@ public enum GrubLexer {
                 }
             }
             return word
-        }
-
-        /// Whether a word is plain unquoted text equal to `ascii`.
-        func isBare(_ token: Token, _ ascii: StaticString) -> Bool {
-            guard token.parts.count == 1 else { return false }
-            let part = parts[token.parts.lowerBound]
-            guard !part.isVariable, !part.quoted, part.range.count == ascii.utf8CodeUnitCount else { return false }
-            return ascii.withUTF8Buffer { bytes(of: part).elementsEqual($0) }
         }
 
         /// The token as the public `GrubToken` (for tests and tools; the parser reads `Output`).
@@ -308,9 +302,13 @@ public enum GrubLexer {
                 let part = out.parts[token.parts.lowerBound]
                 // Keywords are 2 to 8 bytes and start with one of a few letters: most words are
                 // ruled out before their bytes are taken as a slice.
-                if !part.isVariable, !part.quoted, (2...8).contains(part.range.count),
-                   GrubParser.Keyword.startsSome(part.isCopied ? out.copied[part.range.lowerBound] : s[part.range.lowerBound]) {
-                    token.keyword = GrubParser.Keyword(bytes: out.bytes(of: part))
+                if !part.isVariable, !part.quoted, (2...8).contains(part.range.count) {
+                    let first = part.isCopied ? out.copied[part.range.lowerBound] : s[part.range.lowerBound]
+                    if GrubParser.Keyword.startsSome(first) {
+                        token.keyword = GrubParser.Keyword(bytes: out.bytes(of: part))
+                    } else if part.range.count == 2, first == UInt8(ascii: "[") || first == UInt8(ascii: "]") {
+                        token.isDoubleBracket = out.bytes(of: part).last == first
+                    }
                 }
             }
             out.tokens.append(token)

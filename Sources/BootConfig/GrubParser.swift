@@ -191,9 +191,7 @@ public enum GrubParser {
         var keyword: Keyword? { atEnd ? nil : tokens[position].keyword }
 
         /// Lexed by GRUB as tokens no rule accepts.
-        func isRejected(_ token: GrubLexer.Output.Token) -> Bool {
-            out.isBare(token, "[[") || out.isBare(token, "]]")
-        }
+        func isRejected(_ token: GrubLexer.Output.Token) -> Bool { token.isDoubleBracket }
 
         /// The current word when it is a name (`for NAME`, `function NAME`): plain text, no keyword.
         var currentName: String? {
