@@ -152,7 +152,7 @@ enum GrubMenuBuilder {
         for node in machine.menu {
             let chosen = GrubChosen(prefix: prefix, name: node.id ?? node.title)
             var run = template
-            run.positional = [node.title] + node.extraArguments
+            run.positional = node.extraArguments.isEmpty ? [node.title] : [node.title] + node.extraArguments
             run.file = node.origin.file
             if node.submenu {
                 run.keepOnlyExported()
