@@ -210,7 +210,7 @@ struct GrubDefaultSelection {
     var problems: [String] = []
 
     /// How many entries items hold, submenus' included.
-    static func entryCount(_ items: [GrubMenuItem]) -> Int {
+    static func entryCount(_ items: some Collection<GrubMenuItem>) -> Int {
         items.reduce(0) { count, item in
             switch item {
             case .entry: count + 1
@@ -270,7 +270,7 @@ struct GrubDefaultSelection {
             topLevel = false
             let index = chosen ?? 0
             guard items.indices.contains(index) else { break }
-            before += Self.entryCount(Array(items[..<index]))
+            before += Self.entryCount(items[..<index])
             guard case .submenu(_, _, let children) = items[index] else {
                 holdsEntries = true
                 break

@@ -24,9 +24,6 @@ public struct GrubWord: Sendable, Hashable, CustomStringConvertible {
         tail = []
     }
 
-    /// The word's only part, when it has exactly one (most words).
-    var onlyPart: GrubWordPart? { tail.isEmpty ? head : nil }
-
     /// The parts in order.
     public var parts: Parts { Parts(word: self) }
 
