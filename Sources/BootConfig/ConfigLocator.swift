@@ -29,28 +29,29 @@ public enum ConfigLocator {
         var kernel: BootFile?
         var initrds: [BootFile]
         var commandLine: String
+
+        init(_ entry: BootEntry) {
+            kernel = entry.kernel
+            initrds = entry.initrds
+            commandLine = entry.commandLine
+        }
     }
 
     static func removingRepeatedEntries(_ configurations: [BootConfiguration]) -> [BootConfiguration] {
         var seen: Set<EntryKey> = []
         var result: [BootConfiguration] = []
         for (n, var config) in configurations.enumerated() {
-            // The first configuration repeats none before it, and the last needs no keys kept:
-            // a device with one configuration (the usual case) hashes no entry.
-            let isLast = n == configurations.count - 1
             if !config.entries.indices.contains(config.defaultIndex) { config.defaultIndex = 0 }
-            guard !seen.isEmpty || !isLast else {
-                if !config.entries.isEmpty { result.append(config) }
-                continue
-            }
-            let defaultEntry = config.entries.indices.contains(config.defaultIndex) ? config.entries[config.defaultIndex] : nil
-            // Within one configuration repeats stay, as its own boot loader would show them.
-            let keys = config.entries.map { EntryKey(kernel: $0.kernel, initrds: $0.initrds, commandLine: $0.commandLine) }
+            // Only what an earlier configuration offers is dropped: within one configuration
+            // repeats stay, as its own boot loader would show them. The first configuration has
+            // nothing to drop and the last leaves no keys to keep, so a device with one
+            // configuration (the usual case) hashes no entry.
             if !seen.isEmpty {
-                config.entries = zip(config.entries, keys).filter { entry, key in entry.kernel == nil || !seen.contains(key) }.map(\.0)
+                let defaultEntry = config.entries.isEmpty ? nil : config.entries[config.defaultIndex]
+                config.entries = config.entries.filter { $0.kernel == nil || !seen.contains(EntryKey($0)) }
                 config.defaultIndex = defaultEntry.flatMap { d in config.entries.firstIndex { $0 == d } } ?? 0
             }
-            if !isLast { seen.formUnion(keys) }
+            if n < configurations.count - 1 { seen.formUnion(config.entries.map(EntryKey.init)) }
             if !config.entries.isEmpty { result.append(config) }
         }
         // A configuration without entries still tells the user what is wrong with it.

@@ -228,7 +228,6 @@ enum GrubCommands {
             }
         }
         m.print(newline ? text + "\n" : text)
-        m.status = 0
         return .next
     }
 
@@ -416,7 +415,7 @@ enum GrubCommands {
             }
             // Hints are most of a generated `search` line, and change nothing here: the hint
             // options named alone take the next word; `--hint…=VALUE` takes none.
-            if arg.hasBytePrefix("--hint") {
+            if arg == "-h" || arg.hasBytePrefix("--hint") {
                 if Self.searchHints.contains(arg) { _ = rest.popFirst() }
                 continue
             }
@@ -427,8 +426,6 @@ enum GrubCommands {
             case "-s", "--set":
                 if let next = rest.first, !next.startsWithDash { variable = rest.popFirst() } else { variable = "root" }
             case "-n", "--no-floppy", "--efidisk-only": break
-            case "-h":
-                _ = rest.popFirst()
             case _ where arg.hasBytePrefix("--set="): variable = String(arg.dropFirst(6))
             case _ where arg.utf8.count > 1:
                 return usage(&m, "search: unknown option \(arg)", c.line)
@@ -467,7 +464,7 @@ enum GrubCommands {
 
     /// `search`'s hint options that take the next word as their value.
     static let searchHints: Set<String> = [
-        "--hint", "--hint-bios", "--hint-efi", "--hint-baremetal", "--hint-ieee1275", "--hint-arc", "--hint-uboot",
+        "-h", "--hint", "--hint-bios", "--hint-efi", "--hint-baremetal", "--hint-ieee1275", "--hint-arc", "--hint-uboot",
         "--hint-coreboot", "--hint-qemu",
     ]
 

@@ -66,20 +66,28 @@ public enum GrubLexer {
             part.isCopied ? copied[part.range] : bytes[part.range]
         }
 
-        /// The word a word token is, its strings made now (the parser asks this of every word it
-        /// keeps, so it reads the buffers directly rather than through slices of them).
+        /// Runs `body` with both buffers a part's text may lie in, read directly rather than
+        /// through slices (the parser makes the strings of every word it keeps this way).
+        func withBuffers<R>(_ body: (_ source: UnsafeBufferPointer<UInt8>, _ copied: UnsafeBufferPointer<UInt8>) -> R) -> R {
+            bytes.withUnsafeBufferPointer { source in copied.withUnsafeBufferPointer { copied in body(source, copied) } }
+        }
+
+        /// A part's text, or variable name, as a string, from whichever of the buffers holds it.
+        static func text(of part: Part, source: UnsafeBufferPointer<UInt8>, copied: UnsafeBufferPointer<UInt8>) -> String {
+            let buffer = part.isCopied ? copied : source
+            // Ranges come from the lexer and always fit; checked all the same.
+            guard part.range.upperBound <= buffer.count else { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[part.range]), as: UTF8.self)
+        }
+
+        /// The word a word token is, as the public `GrubWord`.
         func word(_ token: Token) -> GrubWord {
             var word = GrubWord()
-            bytes.withUnsafeBufferPointer { source in
-                copied.withUnsafeBufferPointer { copied in
-                    for index in token.parts where parts.indices.contains(index) {
-                        let part = parts[index]
-                        let buffer = part.isCopied ? copied : source
-                        // Ranges come from the lexer and always fit; checked all the same.
-                        let text = part.range.upperBound <= buffer.count
-                            ? String(decoding: UnsafeBufferPointer(rebasing: buffer[part.range]), as: UTF8.self) : ""
-                        word.append(part.isVariable ? .variable(text, quoted: part.quoted) : .text(text, quoted: part.quoted))
-                    }
+            withBuffers { source, copied in
+                for index in token.parts where parts.indices.contains(index) {
+                    let part = parts[index]
+                    let text = Self.text(of: part, source: source, copied: copied)
+                    word.append(part.isVariable ? .variable(text, quoted: part.quoted) : .text(text, quoted: part.quoted))
                 }
             }
             return word

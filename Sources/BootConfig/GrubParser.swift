@@ -107,16 +107,11 @@ public enum GrubParser {
         /// Stores a word token's parts, their strings made now.
         mutating func add(_ token: GrubLexer.Output.Token, from out: GrubLexer.Output) {
             let first = parts.count
-            out.bytes.withUnsafeBufferPointer { source in
-                out.copied.withUnsafeBufferPointer { copied in
-                    for index in token.parts where out.parts.indices.contains(index) {
-                        let part = out.parts[index]
-                        let buffer = part.isCopied ? copied : source
-                        // Ranges come from the lexer and always fit; checked all the same.
-                        let text = part.range.upperBound <= buffer.count
-                            ? String(decoding: UnsafeBufferPointer(rebasing: buffer[part.range]), as: UTF8.self) : ""
-                        parts.append(GrubProgram.Part(isVariable: part.isVariable, quoted: part.quoted, string: add(text)))
-                    }
+            out.withBuffers { source, copied in
+                for index in token.parts where out.parts.indices.contains(index) {
+                    let part = out.parts[index]
+                    let text = GrubLexer.Output.text(of: part, source: source, copied: copied)
+                    parts.append(GrubProgram.Part(isVariable: part.isVariable, quoted: part.quoted, string: add(text)))
                 }
             }
             words.append(Span(first, parts.count))
@@ -190,9 +185,6 @@ public enum GrubParser {
         /// The reserved word at the current position, when it is one (only unquoted words count).
         var keyword: Keyword? { atEnd ? nil : tokens[position].keyword }
 
-        /// Lexed by GRUB as tokens no rule accepts.
-        func isRejected(_ token: GrubLexer.Output.Token) -> Bool { token.isDoubleBracket }
-
         /// The current word when it is a name (`for NAME`, `function NAME`): plain text, no keyword.
         var currentName: String? {
             guard let token = current, token.kind == .word, token.keyword == nil, let text = out.word(token).bareText,
@@ -233,7 +225,7 @@ public enum GrubParser {
             let base = stack.count
             while true {
                 let firstLine = currentLine ?? 1
-                if let statement = try statement(topLevel: true) { push(statement, firstLine: firstLine) }
+                push(try statement(topLevel: true), firstLine: firstLine)
                 switch currentKind {
                 case nil:
                     return popList(from: base)
@@ -254,7 +246,7 @@ public enum GrubParser {
         }
 
         /// A command, or at the top level of a chunk also a function definition.
-        mutating func statement(topLevel: Bool) throws(SyntaxError) -> Statement? {
+        mutating func statement(topLevel: Bool) throws(SyntaxError) -> Statement {
             let line = currentLine ?? 1
             switch keyword {
             case .if?: return try conditional(line)
@@ -270,7 +262,7 @@ public enum GrubParser {
                 switch currentKind {
                 case .word?:
                     let token = tokens[position]
-                    if isRejected(token) { throw fail("unexpected '\(currentText)'") }
+                    if token.isDoubleBracket { throw fail("unexpected '\(currentText)'") }
                     store.add(token, from: out)
                     position += 1
                 case .leftBrace?:
@@ -296,8 +288,7 @@ public enum GrubParser {
             while currentKind == .newline { position += 1 }
             while true {
                 let firstLine = currentLine ?? 1
-                guard let statement = try statement(topLevel: false) else { throw fail("expected a command") }
-                push(statement, firstLine: firstLine)
+                push(try statement(topLevel: false), firstLine: firstLine)
                 guard atDelimiter else { return (base, false) }
                 position += 1
                 while currentKind == .newline { position += 1 }
@@ -393,7 +384,7 @@ public enum GrubParser {
                 try p.expectKeyword(.in)
                 let first = p.store.words.count
                 while let token = p.current, token.kind == .word {
-                    if p.isRejected(token) { throw p.fail("unexpected '\(p.currentText)'") }
+                    if token.isDoubleBracket { throw p.fail("unexpected '\(p.currentText)'") }
                     p.store.add(token, from: p.out)
                     p.position += 1
                 }

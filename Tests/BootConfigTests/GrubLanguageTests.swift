@@ -274,6 +274,17 @@ import Testing
         #expect(Grub.run(config, others: [other]).entries[0].commandLine == "vdb1 vdb1 sda1")
     }
 
+    /// Hints say where to look first and change nothing here: `-h` and the `--hint…` options
+    /// named alone take the next word; `--hint…=VALUE` takes none.
+    @Test func searchSkipsItsHints() {
+        let other = GrubDevice(name: "vdb1", uuid: "1234-abcd", files: MemoryFileView([:]))
+        let config = """
+            search --no-floppy --fs-uuid --set=a -h hd0 --hint hd1 --hint-bios=hd0,gpt2 --hint-efi hd2 1234-abcd
+            menuentry a { linux /k $a }
+            """
+        #expect(Grub.run(config, others: [other]).entries[0].commandLine == "vdb1")
+    }
+
     @Test func loadEnvReadsGrubenvWithWhitelist() {
         let env = "# GRUB Environment Block\nsaved_entry=two\nkernelopts=root=/dev/x ro\nother=1\n" + String(repeating: "#", count: 900)
         let second = "# GRUB Environment Block\nkernelopts=changed\nextra=no\n"
