@@ -299,28 +299,64 @@ enum GrubCommands {
 
     /// The kernel command line GRUB hands the kernel (grub-core/lib/cmdline.c): arguments joined
     /// by spaces, `\`, `'` and `"` escaped with a backslash, an argument holding a space quoted.
-    static func kernelCommandLine(_ arguments: some Collection<String>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(arguments.reduce(arguments.count) { $0 + $1.utf8.count })
-        for (n, argument) in arguments.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: " ")) }
-            var argument = argument
-            argument.withUTF8 { bytes in
-                let quote = bytes.contains(UInt8(ascii: " "))
-                // Most arguments need neither quotes nor escapes: copied whole.
-                guard quote || bytes.contains(where: isEscaped) else {
-                    out.append(contentsOf: bytes)
-                    return
-                }
-                if quote { out.append(UInt8(ascii: "\"")) }
-                for byte in bytes {
-                    if isEscaped(byte) { out.append(UInt8(ascii: "\\")) }
-                    out.append(byte)
-                }
-                if quote { out.append(UInt8(ascii: "\"")) }
-            }
+    static func kernelCommandLine(_ arguments: ArraySlice<String>) -> String {
+        // Measured first, so that the line is written once, straight into the string's storage.
+        var size = max(0, arguments.count - 1)
+        for argument in arguments {
+            size += withBytes(of: argument) { $0.count + addedBytes($0) }
         }
-        return String(decoding: out, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: size) { out in
+            var n = 0
+            for (index, argument) in zip(arguments.indices, arguments) {
+                if index != arguments.startIndex {
+                    out[n] = UInt8(ascii: " ")
+                    n += 1
+                }
+                withBytes(of: argument) { bytes in
+                    // Most arguments need neither quotes nor escapes: copied whole.
+                    guard addedBytes(bytes) > 0 else {
+                        _ = UnsafeMutableBufferPointer(rebasing: out[n...]).initialize(fromContentsOf: bytes)
+                        n += bytes.count
+                        return
+                    }
+                    let quote = bytes.contains(UInt8(ascii: " "))
+                    if quote {
+                        out[n] = UInt8(ascii: "\"")
+                        n += 1
+                    }
+                    for byte in bytes {
+                        if isEscaped(byte) {
+                            out[n] = UInt8(ascii: "\\")
+                            n += 1
+                        }
+                        out[n] = byte
+                        n += 1
+                    }
+                    if quote {
+                        out[n] = UInt8(ascii: "\"")
+                        n += 1
+                    }
+                }
+            }
+            return n
+        }
+    }
+
+    /// How many bytes quoting and escaping add to an argument: a backslash per escaped byte, two
+    /// quotes when it holds a space.
+    private static func addedBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var escapes = 0
+        var quote = false
+        for byte in bytes {
+            if byte == UInt8(ascii: " ") { quote = true } else if isEscaped(byte) { escapes += 1 }
+        }
+        return escapes + (quote ? 2 : 0)
+    }
+
+    /// Runs `body` on a string's UTF-8 bytes, read in place (without the copy of the string that
+    /// `withUTF8` needs, and the reference counting that comes with it).
+    private static func withBytes<R>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        text.utf8.withContiguousStorageIfAvailable(body) ?? Array(text.utf8).withUnsafeBufferPointer(body)
     }
 
     /// The bytes GRUB escapes with a backslash on a kernel command line.

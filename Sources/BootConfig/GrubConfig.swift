@@ -77,8 +77,8 @@ public enum GrubConfig {
         for d in script.diagnostics { machine.diagnostics.add(d) }
         _ = machine.run(script.code)
 
-        let tree = GrubMenuBuilder.build(machine)
-        let flat = GrubMenuBuilder.flatten(tree)
+        var flat: [BootEntry] = []
+        let tree = GrubMenuBuilder.build(machine, into: &flat)
         var selection = GrubDefaultSelection(tree: tree, entryCount: flat.count)
         let defaultIndex = selection.index(for: machine.value(of: "default"), what: "default") ?? 0
         let fallbackIndex = machine.variables["fallback"].flatMap { fallback -> Int? in
@@ -109,15 +109,15 @@ public enum GrubConfig {
     }
 }
 
-/// A built menu: entries, and submenus holding more.
-indirect enum GrubMenuItem {
-    case entry(BootEntry, id: String?)
+/// A built menu's shape: the titles and ids of its entries and submenus, which a default names by
+/// path. The entries themselves go straight to the flat menu (see `GrubMenuBuilder.build`).
+enum GrubMenuItem {
+    case entry(title: String, id: String?)
     case submenu(title: String, id: String?, items: [GrubMenuItem])
 
     var title: String {
         switch self {
-        case .entry(let entry, _): entry.title
-        case .submenu(let title, _, _): title
+        case .entry(let title, _), .submenu(let title, _, _): title
         }
     }
 
@@ -131,8 +131,12 @@ indirect enum GrubMenuItem {
 enum GrubMenuBuilder {
     /// Runs every entry's body in a copy of the final state, as GRUB does when the entry is chosen
     /// (with the entry's title and extra arguments as `$1…`, and `$chosen` its id path);
-    /// submenus run in a new context that keeps only exported variables.
-    static func build(_ machine: GrubMachine, chosenPrefix: String? = nil) -> [GrubMenuItem] {
+    /// submenus run in a new context that keeps only exported variables. Entries are appended to
+    /// `entries` in menu order, their titles after their submenus' (`titlePrefix`, e.g.
+    /// "Advanced options for Debian > "); what is returned is the menu's shape.
+    static func build(
+        _ machine: GrubMachine, chosenPrefix: String? = nil, titlePrefix: String = "", into entries: inout [BootEntry]
+    ) -> [GrubMenuItem] {
         // GRUB runs entries from its menu, outside whatever nesting the configuration ran in.
         let depth = chosenPrefix == nil ? machine.depth - machine.limits.initialDepth : machine.depth
         var items: [GrubMenuItem] = []
@@ -157,46 +161,28 @@ enum GrubMenuBuilder {
             if node.submenu {
                 run.keepOnlyExported()
                 _ = run.run(node.body)
-                items.append(.submenu(title: node.title, id: node.id, items: build(run, chosenPrefix: chosen.value)))
+                let children = build(run, chosenPrefix: chosen.value, titlePrefix: titlePrefix + node.title + " > ", into: &entries)
+                items.append(.submenu(title: node.title, id: node.id, items: children))
                 continue
             }
             run.chosen = chosen
             _ = run.run(node.body)
             if run.loaded.kernel == nil, run.loaded.unbootableReason == nil, !run.menu.isEmpty {
                 // The body defined entries (configfile, nested menuentry): it acts as a submenu.
-                items.append(.submenu(title: node.title, id: node.id, items: build(run, chosenPrefix: chosen.value)))
+                let children = build(run, chosenPrefix: chosen.value, titlePrefix: titlePrefix + node.title + " > ", into: &entries)
+                items.append(.submenu(title: node.title, id: node.id, items: children))
                 continue
             }
             let loaded = run.loaded
             var reason = loaded.unbootableReason
             if reason == nil, loaded.kernel == nil { reason = "it loads no Linux kernel" }
-            items.append(.entry(BootEntry(
-                title: node.title, id: node.id, kernel: loaded.kernel, initrds: loaded.initrds, devicetree: loaded.devicetree,
-                commandLine: GrubCommands.kernelCommandLine(loaded.arguments), origin: node.origin, unbootableReason: reason,
-                hotkey: node.hotkey), id: node.id))
+            entries.append(BootEntry(
+                title: titlePrefix.isEmpty ? node.title : titlePrefix + node.title, id: node.id, kernel: loaded.kernel,
+                initrds: loaded.initrds, devicetree: loaded.devicetree, commandLine: GrubCommands.kernelCommandLine(loaded.arguments),
+                origin: node.origin, unbootableReason: reason, hotkey: node.hotkey))
+            items.append(.entry(title: node.title, id: node.id))
         }
         return items
-    }
-
-    /// Entries in menu order, titles prefixed with their submenus' ("Advanced > Debian, with Linux…").
-    static func flatten(_ items: [GrubMenuItem]) -> [BootEntry] {
-        var out: [BootEntry] = []
-        out.reserveCapacity(GrubDefaultSelection.entryCount(items))
-        flatten(items, prefix: "", into: &out)
-        return out
-    }
-
-    /// `prefix` is the submenus' titles, joined once for all their entries.
-    private static func flatten(_ items: [GrubMenuItem], prefix: String, into out: inout [BootEntry]) {
-        for item in items {
-            switch item {
-            case .entry(var entry, _):
-                if !prefix.isEmpty { entry.title = prefix + entry.title }
-                out.append(entry)
-            case .submenu(let title, _, let children):
-                flatten(children, prefix: prefix + title + " > ", into: &out)
-            }
-        }
     }
 }
 

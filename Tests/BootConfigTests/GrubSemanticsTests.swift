@@ -65,9 +65,13 @@ private func printed(_ config: String, files: [String: String] = [:]) -> String 
         (["a b", "c"], "\"a b\" c"),
         (["it's", "say=\"x\"", "back\\slash"], "it\\'s say=\\\"x\\\" back\\\\slash"),
         (["x", ""], "x "),
+        (["", "x"], " x"),
+        ([], ""),
+        (["a \"b\"", "root=UUID=0123456789abcdef-long"], "\"a \\\"b\\\"\" root=UUID=0123456789abcdef-long"),
+        (["title=café au lait", "ü"], "\"title=café au lait\" ü"),
     ])
     func grubQuotesAndEscapes(args: [String], line: String) {
-        #expect(GrubCommands.kernelCommandLine(args) == line)
+        #expect(GrubCommands.kernelCommandLine(args[...]) == line)
     }
 }
 

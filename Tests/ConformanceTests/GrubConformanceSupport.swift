@@ -300,7 +300,7 @@ struct OracleBoot: Equatable {
     }
 
     /// The kernel command line GRUB builds from the arguments.
-    var commandLine: String { GrubCommands.kernelCommandLine(arguments) }
+    var commandLine: String { GrubCommands.kernelCommandLine(arguments[...]) }
 }
 
 extension BootEntry {

@@ -43,7 +43,7 @@ import Testing
     static func paths(_ items: [GrubMenuItem], prefix: [String] = []) -> [[String]] {
         items.flatMap { item -> [[String]] in
             switch item {
-            case .entry(let entry, _): [prefix + [entry.title]]
+            case .entry(let title, _): [prefix + [title]]
             case .submenu(let title, _, let children): paths(children, prefix: prefix + [title])
             }
         }
