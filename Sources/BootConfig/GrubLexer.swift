@@ -161,6 +161,8 @@ public enum GrubLexer {
 
     private struct State {
         let s: [UInt8]
+        /// `ByteClass.table`, held here so that the inner loops do not ask for the global each time.
+        let classes = ByteClass.table
         var out: Output
         var i = 0
         var line = 1
@@ -195,15 +197,22 @@ public enum GrubLexer {
 
         /// Moves `i` to the next newline (or the end).
         mutating func skipToNewline() {
-            i = Self.scan(s, from: i) { $0 != Self.newline }
+            i = scan(from: i, until: ByteClass.newline)
         }
 
-        /// Where the run of bytes from `start` that `belongs` accepts ends. The inner loops of
-        /// the lexer, kept to local variables (a loop over `self.i` stores it at every byte).
-        static func scan(_ s: [UInt8], from start: Int, while belongs: (UInt8) -> Bool) -> Int {
-            var j = start
-            while j < s.count, belongs(s[j]) { j += 1 }
-            return j
+        /// Where the run of bytes from `start` ends at a byte of one of the classes `stops`
+        /// (`ByteClass` bits), or the end. The inner loops of the lexer: a table lookup per byte,
+        /// kept to local variables (a loop over `self.i` stores it at every byte).
+        func scan(from start: Int, until stops: UInt8) -> Int {
+            s.withUnsafeBufferPointer { bytes in
+                classes.withUnsafeBufferPointer { classes in
+                    // `classes` has an entry for every byte value.
+                    guard classes.count == 256 else { return start }
+                    var j = start
+                    while j < bytes.count, classes[Int(bytes[j])] & stops == 0 { j += 1 }
+                    return j
+                }
+            }
         }
 
         /// At the start of a line inside a word: GRUB's reader never hands over lines starting with `#`.
@@ -269,6 +278,30 @@ public enum GrubLexer {
             let low: UInt64 = 1 << 9 | 1 << 10 | 1 << 32 | 1 << 34 | 1 << 36 | 1 << 38 | 1 << 39 | 1 << 59 | 1 << 60 | 1 << 62
             let high: UInt64 = 1 << (92 - 64) | 1 << (123 - 64) | 1 << (124 - 64) | 1 << (125 - 64)
             return c < 64 ? (low >> UInt64(c)) & 1 != 0 : c < 128 && (high >> UInt64(c - 64)) & 1 != 0
+        }
+
+        /// The bytes that end the runs the lexer scans, as bits of a table with an entry per byte.
+        enum ByteClass {
+            /// See `endsPlainText`.
+            static let endsPlainText: UInt8 = 1
+            /// `"`, `\`, `$` and newline, inside double quotes.
+            static let endsDoubleQuoted: UInt8 = 2
+            /// `'` and newline, inside single quotes.
+            static let endsSingleQuoted: UInt8 = 4
+            static let newline: UInt8 = 8
+            /// Every byte but a space or a tab.
+            static let notBlank: UInt8 = 16
+
+            static let table: [UInt8] = (0...255).map { (byte: Int) -> UInt8 in
+                let c = UInt8(byte)
+                var bits: UInt8 = 0
+                if State.endsPlainText(c) { bits |= endsPlainText }
+                if c == State.doubleQuote || c == State.backslash || c == State.dollar || c == State.newline { bits |= endsDoubleQuoted }
+                if c == State.singleQuote || c == State.newline { bits |= endsSingleQuoted }
+                if c == State.newline { bits |= newline }
+                if c != UInt8(ascii: " "), c != UInt8(ascii: "\t") { bits |= notBlank }
+                return bits
+            }
         }
 
         /// Ends the text part being collected: merged with the previous part when quoting is the
@@ -396,14 +429,14 @@ public enum GrubLexer {
                     // A run of ordinary bytes is one piece of text (inside a word `#` is ordinary).
                     let start = i
                     startWord()
-                    i = Self.scan(s, from: i + 1) { !Self.endsPlainText($0) }
+                    i = scan(from: i + 1, until: ByteClass.endsPlainText)
                     addSource(start..<i, quoted: false)
                     continue
                 }
                 switch c {
                 case UInt8(ascii: " "), UInt8(ascii: "\t"):
                     endWord()
-                    i = Self.scan(s, from: i + 1) { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+                    i = scan(from: i + 1, until: ByteClass.notBlank)
                 case Self.newline:
                     emit(.newline)
                     line += 1
@@ -430,7 +463,7 @@ public enum GrubLexer {
                     // Most quoted texts are one stretch of the source, taken as a range; one that
                     // spans lines is copied, as `#` lines inside it are skipped.
                     let start = i
-                    i = Self.scan(s, from: i) { $0 != Self.singleQuote && $0 != Self.newline }
+                    i = scan(from: i, until: ByteClass.endsSingleQuoted)
                     if byte(at: i) == Self.newline {
                         i = start
                         var text: [UInt8] = []
@@ -508,7 +541,7 @@ public enum GrubLexer {
                 } else {
                     // A run of plain text (a lone backslash included), as a range of the source.
                     let start = i
-                    i = Self.scan(s, from: i + 1) { $0 != Self.doubleQuote && $0 != Self.backslash && $0 != Self.dollar && $0 != Self.newline }
+                    i = scan(from: i + 1, until: ByteClass.endsDoubleQuoted)
                     addSource(start..<i, quoted: true)
                     producedPart = true
                 }
