@@ -19,3 +19,29 @@ extension StringProtocol {
     /// Whether the text starts with `-`: an option, to GRUB's commands.
     var startsWithDash: Bool { utf8.first == UInt8(ascii: "-") }
 }
+
+extension String {
+    /// Where `byte` first is in the text's UTF-8, the bytes read in place (`utf8.firstIndex(of:)`
+    /// steps through the view an index at a time).
+    func firstIndex(ofByte byte: UInt8) -> String.Index? {
+        let found = utf8.withContiguousStorageIfAvailable { $0.firstIndex(of: byte) }
+        guard let offset = found ?? utf8.firstIndex(of: byte).map({ utf8.distance(from: utf8.startIndex, to: $0) }) else { return nil }
+        return utf8.index(utf8.startIndex, offsetBy: offset)
+    }
+
+    /// Whether two texts are the same but for the case of ASCII letters, as GRUB compares UUIDs
+    /// (`grub_strcasecmp`): byte by byte, with no string made.
+    func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        guard utf8.count == other.utf8.count else { return false }
+        return zip(utf8, other.utf8).allSatisfy { a, b in a == b || Self.asciiLowercased(a) == Self.asciiLowercased(b) }
+    }
+
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+    }
+
+    /// Whether a byte of the text's UTF-8 passes `test`, the bytes read in place.
+    func containsByte(where test: (UInt8) -> Bool) -> Bool {
+        utf8.withContiguousStorageIfAvailable { $0.contains(where: test) } ?? utf8.contains(where: test)
+    }
+}

@@ -472,15 +472,16 @@ enum GrubCommands {
         guard let target = words.first else { return usage(&m, "search: no name to look for", c.line) }
         guard let kind else { return usage(&m, "search: say --file, --label or --fs-uuid", c.line) }
         m.deviceUse.consultedOthers = true
-        let ordered = [m.configDevice] + m.devices.filter { $0.name != m.configDevice.name }
-        let uuid = kind == .uuid ? target.lowercased() : target
-        let found = ordered.first { device in
+        let matches = { (device: GrubDevice) -> Bool in
             switch kind {
-            case .uuid: device.uuid?.lowercased() == uuid
+            case .uuid: device.uuid?.equalsIgnoringASCIICase(target) ?? false
             case .label: device.label == target
-            case .file: target.hasPrefix("/") && device.files.exists(target)
+            case .file: target.hasBytePrefix("/") && device.files.exists(target)
             }
         }
+        // The configuration's own device first.
+        let configDevice = m.configDevice
+        let found = matches(configDevice) ? configDevice : m.devices.first { $0.name != configDevice.name && matches($0) }
         if let found {
             if let variable {
                 m.setVariable(variable, found.name)

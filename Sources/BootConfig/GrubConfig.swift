@@ -140,6 +140,9 @@ enum GrubMenuBuilder {
         // GRUB runs entries from its menu, outside whatever nesting the configuration ran in.
         let depth = chosenPrefix == nil ? machine.depth - machine.limits.initialDepth : machine.depth
         var items: [GrubMenuItem] = []
+        items.reserveCapacity(machine.menu.count)
+        // Room for this level's entries (a submenu's make more room when built).
+        entries.reserveCapacity(entries.count + machine.menu.count)
         // GRUB appends to a `chosen` the configuration left set, as it does inside submenus.
         let inherited = machine.value(of: "chosen")
         let prefix = chosenPrefix ?? (inherited.isEmpty ? nil : inherited)

@@ -93,7 +93,7 @@ struct GrubArgv {
     mutating func appendValue(_ value: String, quoted: Bool) {
         guard !value.isEmpty else { return }
         // Most values hold no blank: they are their one field, with no copy.
-        guard !quoted, value.utf8.contains(where: Self.isBlank) else {
+        guard !quoted, value.containsByte(where: Self.isBlank) else {
             append(value)
             return
         }
@@ -113,9 +113,9 @@ struct GrubArgv {
     /// The text before and after the first `byte` (ASCII), as GRUB splits bytes; nil without it.
     /// (A search by Character would cost grapheme breaking, and miss a byte a combining mark follows.)
     static func split(_ text: String, at byte: UInt8) -> (String, String)? {
-        let utf8 = text.utf8
-        guard let at = utf8.firstIndex(of: byte) else { return nil }
-        return (String(decoding: utf8[..<at], as: UTF8.self), String(decoding: utf8[utf8.index(after: at)...], as: UTF8.self))
+        guard let at = text.firstIndex(ofByte: byte) else { return nil }
+        // An ASCII byte starts a character of its own: both sides are whole text, taken as they are.
+        return (String(text[..<at]), String(text[text.utf8.index(after: at)...]))
     }
 
     /// The blank-separated fields of a value (blanks are ASCII, so bytes are enough and fast).
@@ -595,7 +595,7 @@ struct GrubMachine {
     /// Device names firmware gives (GRUB's `hd0,gpt2`, `lvm/vg-root`…): Baton takes them to mean
     /// the device the configuration came from.
     static func isFirmwareName(_ name: String) -> Bool {
-        if name.utf8.contains(UInt8(ascii: ",")) { return true }
+        if name.firstIndex(ofByte: UInt8(ascii: ",")) != nil { return true }
         for prefix in diskPrefixes where name.hasBytePrefix(prefix) {
             let rest = name.utf8.dropFirst(prefix.utf8CodeUnitCount)
             if rest.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { return true }
@@ -626,7 +626,7 @@ struct GrubMachine {
         if devices.contains(where: { $0.name == name }) { return .named(name) }
         if name.hasBytePrefix("UUID=") {
             let uuid = String(name.dropFirst(5))
-            if let device = devices.first(where: { $0.uuid?.lowercased() == uuid.lowercased() }) {
+            if let device = devices.first(where: { $0.uuid?.equalsIgnoringASCIICase(uuid) ?? false }) {
                 return device.name == configDevice.name ? .configDevice : .named(device.name)
             }
             return .uuid(uuid)
@@ -670,7 +670,7 @@ struct GrubMachine {
     static func splitDevice(_ argument: String) -> (device: String?, path: Substring)? {
         let utf8 = argument.utf8
         guard utf8.first == UInt8(ascii: "(") else { return (nil, Substring(argument)) }
-        guard let close = utf8.firstIndex(of: UInt8(ascii: ")")) else { return nil }
+        guard let close = argument.firstIndex(ofByte: UInt8(ascii: ")")) else { return nil }
         return (String(argument[utf8.index(after: utf8.startIndex)..<close]), argument[utf8.index(after: close)...])
     }
 

@@ -369,4 +369,21 @@ private func printed(_ config: String, files: [String: String] = [:]) -> String 
         #expect(GrubArgv.split("plain", at: UInt8(ascii: "=")) == nil)
         #expect(Grub.commandLines("v=\u{301}x\nmenuentry A { linux /k \"$v\" }") == ["\u{301}x"])
     }
+
+    @Test func bytesAreFoundInPlace() {
+        let long = "ümlaut-and-more-than-fifteen-bytes=value"
+        #expect(long.firstIndex(ofByte: UInt8(ascii: "=")).map { String(long[..<$0]) } == "ümlaut-and-more-than-fifteen-bytes")
+        #expect("short=x".firstIndex(ofByte: UInt8(ascii: "=")).map { "short=x".utf8.distance(from: "short=x".startIndex, to: $0) } == 5)
+        #expect("none".firstIndex(ofByte: UInt8(ascii: "=")) == nil)
+        #expect("a\tb".containsByte(where: GrubArgv.isBlank) && !"ab".containsByte(where: GrubArgv.isBlank))
+    }
+
+    @Test func uuidsCompareAsGrubDoesIgnoringASCIICase() {
+        #expect("E3E409B8-b160".equalsIgnoringASCIICase("e3e409b8-B160"))
+        #expect(!"e3e409b8".equalsIgnoringASCIICase("e3e409b9") && !"abc".equalsIgnoringASCIICase("abcd"))
+        // grub_strcasecmp folds ASCII letters only.
+        #expect(!"É".equalsIgnoringASCIICase("é"))
+        let other = GrubDevice(name: "vdb1", uuid: "ABCD-1234", files: MemoryFileView(["/vmlinuz": "k"]))
+        #expect(Grub.run("search --fs-uuid --set=root abcd-1234\nmenuentry A { linux /vmlinuz }\n", others: [other]).entries.first?.kernel == BootFile("/vmlinuz", on: .named("vdb1")))
+    }
 }
