@@ -1,5 +1,6 @@
-// Prefix tests on UTF-8 bytes, as GRUB's C code makes them: `String.hasPrefix` compares Characters,
-// which costs grapheme breaking on every call, and the interpreter asks it of most arguments.
+// Prefix tests, searches and comparisons on UTF-8 bytes, as GRUB's C code makes them:
+// `String.hasPrefix` and friends compare Characters, which costs grapheme breaking on every call,
+// and the interpreter asks them of most arguments.
 
 extension StringProtocol {
     /// Whether the text starts with the bytes of `prefix`.
@@ -21,11 +22,16 @@ extension StringProtocol {
 }
 
 extension String {
-    /// Where `byte` first is in the text's UTF-8, the bytes read in place (`utf8.firstIndex(of:)`
-    /// steps through the view an index at a time).
+    /// Runs `body` on the text's UTF-8 bytes, read in place: without stepping through `utf8` an
+    /// index at a time, and without the copy of the string (and its reference counting) that
+    /// `withUTF8` needs.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        utf8.withContiguousStorageIfAvailable(body) ?? Array(utf8).withUnsafeBufferPointer(body)
+    }
+
+    /// Where `byte` first is in the text's UTF-8.
     func firstIndex(ofByte byte: UInt8) -> String.Index? {
-        let found = utf8.withContiguousStorageIfAvailable { $0.firstIndex(of: byte) }
-        guard let offset = found ?? utf8.firstIndex(of: byte).map({ utf8.distance(from: utf8.startIndex, to: $0) }) else { return nil }
+        guard let offset = withBytes({ $0.firstIndex(of: byte) }) else { return nil }
         return utf8.index(utf8.startIndex, offsetBy: offset)
     }
 
@@ -40,8 +46,8 @@ extension String {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
     }
 
-    /// Whether a byte of the text's UTF-8 passes `test`, the bytes read in place.
+    /// Whether a byte of the text's UTF-8 passes `test`.
     func containsByte(where test: (UInt8) -> Bool) -> Bool {
-        utf8.withContiguousStorageIfAvailable { $0.contains(where: test) } ?? utf8.contains(where: test)
+        withBytes { $0.contains(where: test) }
     }
 }

@@ -303,7 +303,7 @@ enum GrubCommands {
         // Measured first, so that the line is written once, straight into the string's storage.
         var size = max(0, arguments.count - 1)
         for argument in arguments {
-            size += withBytes(of: argument) { $0.count + addedBytes($0) }
+            size += argument.withBytes { $0.count + addedBytes($0) }
         }
         return String(unsafeUninitializedCapacity: size) { out in
             var n = 0
@@ -312,7 +312,7 @@ enum GrubCommands {
                     out[n] = UInt8(ascii: " ")
                     n += 1
                 }
-                withBytes(of: argument) { bytes in
+                argument.withBytes { bytes in
                     // Most arguments need neither quotes nor escapes: copied whole.
                     guard addedBytes(bytes) > 0 else {
                         _ = UnsafeMutableBufferPointer(rebasing: out[n...]).initialize(fromContentsOf: bytes)
@@ -351,12 +351,6 @@ enum GrubCommands {
             if byte == UInt8(ascii: " ") { quote = true } else if isEscaped(byte) { escapes += 1 }
         }
         return escapes + (quote ? 2 : 0)
-    }
-
-    /// Runs `body` on a string's UTF-8 bytes, read in place (without the copy of the string that
-    /// `withUTF8` needs, and the reference counting that comes with it).
-    private static func withBytes<R>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        text.utf8.withContiguousStorageIfAvailable(body) ?? Array(text.utf8).withUnsafeBufferPointer(body)
     }
 
     /// The bytes GRUB escapes with a backslash on a kernel command line.

@@ -141,8 +141,10 @@ enum GrubMenuBuilder {
         let depth = chosenPrefix == nil ? machine.depth - machine.limits.initialDepth : machine.depth
         var items: [GrubMenuItem] = []
         items.reserveCapacity(machine.menu.count)
-        // Room for this level's entries (a submenu's make more room when built).
-        entries.reserveCapacity(entries.count + machine.menu.count)
+        // Room for this level's entries, at least doubling as appending would: an exact
+        // reservation per submenu would copy every entry so far for each of many small submenus.
+        let needed = entries.count + machine.menu.count
+        if entries.capacity < needed { entries.reserveCapacity(max(needed, 2 * entries.capacity)) }
         // GRUB appends to a `chosen` the configuration left set, as it does inside submenus.
         let inherited = machine.value(of: "chosen")
         let prefix = chosenPrefix ?? (inherited.isEmpty ? nil : inherited)

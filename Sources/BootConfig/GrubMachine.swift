@@ -114,7 +114,7 @@ struct GrubArgv {
     /// (A search by Character would cost grapheme breaking, and miss a byte a combining mark follows.)
     static func split(_ text: String, at byte: UInt8) -> (String, String)? {
         guard let at = text.firstIndex(ofByte: byte) else { return nil }
-        // An ASCII byte starts a character of its own: both sides are whole text, taken as they are.
+        // An ASCII byte is a Unicode scalar of its own, so the text is sliced around it as it is.
         return (String(text[..<at]), String(text[text.utf8.index(after: at)...]))
     }
 
