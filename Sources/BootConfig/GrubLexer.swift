@@ -307,6 +307,11 @@ public enum GrubLexer {
         /// Ends the text part being collected: merged with the previous part when quoting is the
         /// same; an empty quoted text is still a part ('' is an argument).
         mutating func flushText() {
+            // Most calls find nothing to end: that test is kept apart, where it can be inlined.
+            if pendingQuoted != nil { endText() }
+        }
+
+        mutating func endText() {
             guard let quoted = pendingQuoted else { return }
             pendingQuoted = nil
             var part = Output.Part(isVariable: false, quoted: quoted, isCopied: false, range: 0..<0)
@@ -334,7 +339,11 @@ public enum GrubLexer {
         }
 
         mutating func endWord() {
-            guard inWord else { return }
+            // As in `flushText`: most calls come between words.
+            if inWord { finishWord() }
+        }
+
+        mutating func finishWord() {
             flushText()
             var token = Output.Token(
                 kind: wordProblem == nil ? .word : .invalid, problem: wordProblem, line: wordLine, endLine: line,

@@ -43,9 +43,25 @@ public enum GrubParser {
             // Keywords are 2 to 8 bytes: packed into one integer, a word is compared with the
             // fifteen as integers, with no string made.
             guard (2...8).contains(bytes.count), let first = bytes.first, Self.startsSome(first) else { return nil }
-            let key = Self.pack(bytes)
-            guard let found = Self.packed.first(where: { $0.key == key && $0.count == bytes.count }) else { return nil }
-            self = found.keyword
+            // The words' ASCII bytes, big-endian (letters are never 0, so the key holds the length).
+            switch Self.pack(bytes) {
+            case 0x6966: self = .if
+            case 0x7468_656E: self = .then
+            case 0x656C_6966: self = .elif
+            case 0x656C_7365: self = .else
+            case 0x6669: self = .fi
+            case 0x66_6F72: self = .for
+            case 0x696E: self = .in
+            case 0x646F: self = .do
+            case 0x646F_6E65: self = .done
+            case 0x77_6869_6C65: self = .while
+            case 0x75_6E74_696C: self = .until
+            case 0x6675_6E63_7469_6F6E: self = .function
+            case 0x6361_7365: self = .case
+            case 0x6573_6163: self = .esac
+            case 0x7365_6C65_6374: self = .select
+            default: return nil
+            }
         }
 
         /// Whether a keyword starts with `byte` (`c d e f i s t u w`): most words are ruled out here.
@@ -55,7 +71,7 @@ public enum GrubParser {
             return byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") && letters & 1 << UInt32(byte - UInt8(ascii: "a")) != 0
         }
 
-        private static func pack(_ bytes: some Collection<UInt8>) -> UInt64 {
+        static func pack(_ bytes: some Collection<UInt8>) -> UInt64 {
             bytes.reduce(0) { $0 << 8 | UInt64($1) }
         }
 
@@ -80,7 +96,6 @@ public enum GrubParser {
             }
         }
 
-        private static let packed = allCases.map { (key: pack($0.rawValue.utf8), count: $0.rawValue.utf8.count, keyword: $0) }
     }
 
     private struct SyntaxError: Error {}

@@ -91,6 +91,18 @@ import Testing
         #expect("-n".startsWithDash && !"".startsWithDash && !"n-".startsWithDash)
     }
 
+    @Test func keywordsAreKnownByTheirBytesOnly() {
+        for keyword in GrubParser.Keyword.allCases {
+            let bytes = Array(keyword.rawValue.utf8)
+            #expect(GrubParser.Keyword(bytes: bytes[...]) == keyword)
+            // One letter more, one less, or another last letter: not a keyword.
+            #expect(GrubParser.Keyword(bytes: (bytes + [UInt8(ascii: "s")])[...]) == nil)
+            #expect(GrubParser.Keyword(bytes: bytes.dropLast()) == nil)
+            #expect(GrubParser.Keyword(bytes: (bytes.dropLast() + [UInt8(ascii: "X")])[...]) == nil)
+        }
+        #expect(GrubParser.Keyword(bytes: Array("If".utf8)[...]) == nil && GrubParser.Keyword(bytes: Array("functions".utf8)[...]) == nil)
+    }
+
     @Test func emptyQuotesAreAnEmptyWord() {
         #expect(words("'' \"\"") == [[.text("", quoted: true)], [.text("", quoted: true)]])
     }
