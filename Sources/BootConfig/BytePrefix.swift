@@ -21,6 +21,12 @@ extension StringProtocol {
     var startsWithDash: Bool { utf8.first == UInt8(ascii: "-") }
 }
 
+extension UInt8 {
+    /// The byte with an ASCII capital made small, as C's `tolower` does in the C locale (the boot
+    /// loaders compare names this way; other letters are left as they are).
+    var asciiLowercased: UInt8 { (0x41...0x5A).contains(self) ? self | 0x20 : self }
+}
+
 extension String {
     /// Runs `body` on the text's UTF-8 bytes, read in place: without stepping through `utf8` an
     /// index at a time, and without the copy of the string (and its reference counting) that
@@ -38,12 +44,7 @@ extension String {
     /// Whether two texts are the same but for the case of ASCII letters, as GRUB compares UUIDs
     /// (`grub_strcasecmp`): byte by byte, with no string made.
     func equalsIgnoringASCIICase(_ other: String) -> Bool {
-        guard utf8.count == other.utf8.count else { return false }
-        return zip(utf8, other.utf8).allSatisfy { a, b in a == b || Self.asciiLowercased(a) == Self.asciiLowercased(b) }
-    }
-
-    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+        utf8.count == other.utf8.count && zip(utf8, other.utf8).allSatisfy { $0.asciiLowercased == $1.asciiLowercased }
     }
 
     /// Whether a byte of the text's UTF-8 passes `test`.

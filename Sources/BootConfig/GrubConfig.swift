@@ -163,17 +163,11 @@ enum GrubMenuBuilder {
             var run = template
             run.positional = node.extraArguments.isEmpty ? [node.title] : [node.title] + node.extraArguments
             run.file = node.origin.file
-            if node.submenu {
-                run.keepOnlyExported()
-                _ = run.run(node.body)
-                let children = build(run, chosenPrefix: chosen.value, titlePrefix: titlePrefix + node.title + " > ", into: &entries)
-                items.append(.submenu(title: node.title, id: node.id, items: children))
-                continue
-            }
-            run.chosen = chosen
+            if node.submenu { run.keepOnlyExported() } else { run.chosen = chosen }
             _ = run.run(node.body)
-            if run.loaded.kernel == nil, run.loaded.unbootableReason == nil, !run.menu.isEmpty {
-                // The body defined entries (configfile, nested menuentry): it acts as a submenu.
+            // An entry whose body defined entries (configfile, nested menuentry) and loads nothing
+            // acts as a submenu.
+            if node.submenu || run.loaded.kernel == nil && run.loaded.unbootableReason == nil && !run.menu.isEmpty {
                 let children = build(run, chosenPrefix: chosen.value, titlePrefix: titlePrefix + node.title + " > ", into: &entries)
                 items.append(.submenu(title: node.title, id: node.id, items: children))
                 continue

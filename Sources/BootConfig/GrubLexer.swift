@@ -82,15 +82,13 @@ public enum GrubLexer {
 
         /// The word a word token is, as the public `GrubWord`.
         func word(_ token: Token) -> GrubWord {
-            var word = GrubWord()
-            withBuffers { source, copied in
-                for index in token.parts where parts.indices.contains(index) {
+            GrubWord(withBuffers { source, copied in
+                token.parts.clamped(to: parts.indices).map { index in
                     let part = parts[index]
                     let text = Self.text(of: part, source: source, copied: copied)
-                    word.append(part.isVariable ? .variable(text, quoted: part.quoted) : .text(text, quoted: part.quoted))
+                    return part.isVariable ? .variable(text, quoted: part.quoted) : .text(text, quoted: part.quoted)
                 }
-            }
-            return word
+            })
         }
 
         /// The token as the public `GrubToken` (for tests and tools; the parser reads `Output`).
@@ -110,9 +108,7 @@ public enum GrubLexer {
 
     /// The bytes a text is lexed from: its UTF-8, without carriage returns when read as a file.
     static func bytes(of text: String, file: Bool) -> [UInt8] {
-        // A native string's bytes are copied at once; others byte by byte.
-        var text = text
-        var bytes = text.withUTF8 { Array($0) }
+        var bytes = text.withBytes { Array($0) }
         if file, contains(bytes, UInt8(ascii: "\r")) { bytes.removeAll { $0 == UInt8(ascii: "\r") } }
         return bytes
     }

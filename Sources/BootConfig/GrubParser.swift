@@ -38,12 +38,12 @@ public enum GrubParser {
     enum Keyword: String, CaseIterable {
         case `if`, then, elif, `else`, fi, `for`, `in`, `do`, done, `while`, until, function, `case`, esac, select
 
-        /// The keyword plain text is, from its bytes (the lexer asks this of every word).
+        /// The keyword plain text is, from its bytes (the lexer asks this of its words).
         init?(bytes: ArraySlice<UInt8>) {
-            // Keywords are 2 to 8 bytes: packed into one integer, a word is compared with the
-            // fifteen as integers, with no string made.
+            // Keywords are 2 to 8 bytes: packed big-endian into one integer, a word is compared
+            // with the fifteen as integers, with no string made (letters are never 0, so the
+            // integer holds the length too).
             guard (2...8).contains(bytes.count), let first = bytes.first, Self.startsSome(first) else { return nil }
-            // The words' ASCII bytes, big-endian (letters are never 0, so the key holds the length).
             switch Self.pack(bytes) {
             case 0x6966: self = .if
             case 0x7468_656E: self = .then
@@ -71,7 +71,7 @@ public enum GrubParser {
             return byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") && letters & 1 << UInt32(byte - UInt8(ascii: "a")) != 0
         }
 
-        static func pack(_ bytes: some Collection<UInt8>) -> UInt64 {
+        private static func pack(_ bytes: some Collection<UInt8>) -> UInt64 {
             bytes.reduce(0) { $0 << 8 | UInt64($1) }
         }
 
@@ -95,7 +95,6 @@ public enum GrubParser {
             case .select: 1 << 14
             }
         }
-
     }
 
     private struct SyntaxError: Error {}

@@ -7,54 +7,20 @@ public enum GrubWordPart: Sendable, Hashable {
     case variable(String, quoted: Bool)
 }
 
-/// A word as written: adjacent parts with no blank between them (`"$a"b'c'`). Most words have one
-/// part, kept inline so a word costs no allocation of its own.
+/// A word as written: adjacent parts with no blank between them (`"$a"b'c'`). The interpreter runs
+/// words in the flat form the parser stores (`GrubProgram`); this one is for tests, tools and BLS.
 public struct GrubWord: Sendable, Hashable, CustomStringConvertible {
-    private var head: GrubWordPart?
-    private var tail: [GrubWordPart]
+    /// The parts in order.
+    public var parts: [GrubWordPart]
 
     public init(_ parts: [GrubWordPart]) {
-        head = parts.first
-        tail = Array(parts.dropFirst())
-    }
-
-    /// A word with no parts yet.
-    init() {
-        head = nil
-        tail = []
-    }
-
-    /// The parts in order.
-    public var parts: Parts { Parts(word: self) }
-
-    mutating func append(_ part: GrubWordPart) {
-        if head == nil { head = part } else { tail.append(part) }
-    }
-
-    public struct Parts: RandomAccessCollection, Sendable {
-        let word: GrubWord
-        public var startIndex: Int { 0 }
-        public var endIndex: Int { word.head == nil ? 0 : 1 + word.tail.count }
-        public subscript(position: Int) -> GrubWordPart {
-            // `head` is present whenever the index is valid.
-            position == 0 ? word.head ?? word.tail[0] : word.tail[position - 1]
-        }
+        self.parts = parts
     }
 
     /// The word's text when it is plain unquoted text only (keywords, `{`, function names).
     public var bareText: String? {
-        guard tail.isEmpty, case .text(let text, quoted: false)? = head else { return nil }
+        guard parts.count == 1, case .text(let text, quoted: false) = parts[0] else { return nil }
         return text
-    }
-
-    /// The word's literal text when it holds no variable (quotes removed).
-    public var literal: String? {
-        var out = ""
-        for part in parts {
-            guard case .text(let text, _) = part else { return nil }
-            out += text
-        }
-        return out
     }
 
     /// The word as GRUB source, for printing the AST.

@@ -18,8 +18,7 @@ public enum Path {
     /// Whether the path is already absolute with no empty, "." or ".." component and no
     /// trailing slash — most paths in configurations are.
     static func isNormalized(_ path: String) -> Bool {
-        var path = path
-        return path.withUTF8(isNormalized)
+        path.withBytes(isNormalized)
     }
 
     static func isNormalized(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

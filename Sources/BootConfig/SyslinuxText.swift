@@ -38,7 +38,7 @@ enum SyslinuxText {
     }
 
     static func lowercasedASCII(_ s: String) -> String {
-        String(decoding: s.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        String(decoding: s.utf8.map(\.asciiLowercased), as: UTF8.self)
     }
 
     /// C's atoi: blanks, an optional sign, then digits; 0 when there are none. Clamped, never traps.
