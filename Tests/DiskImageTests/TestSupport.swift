@@ -24,7 +24,7 @@ enum Tool {
         for directory in searchPath where FileManager.default.isExecutableFile(atPath: directory + "/" + name) {
             return directory + "/" + name
         }
-        let package = packages[name].map { " (install it: sudo apt-get install \($0))" } ?? ""
+        let package = packages[name].map { " (install it: sudo apt-get install \($0); scripts/test installs every package in scripts/lib/packages)" } ?? " (scripts/lib/packages lists what the tests need)"
         throw ToolError(description: "required host tool `\(name)` is missing\(package)")
     }
 

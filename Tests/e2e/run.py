@@ -38,8 +38,6 @@ ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()*
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # all but tab and newline, CR included
 CURSOR_QUERY = b"\x1b[6n"
 CURSOR_REPLY = b"\x1b[24;80R"  # what an 80x24 terminal answers when the cursor is parked far down-right
-PACKAGES = ["qemu-system-x86", "e2fsprogs", "dosfstools", "mtools", "xorriso", "fdisk", "tmux", "xfsprogs", "btrfs-progs", "f2fs-tools", "qemu-utils",
-            "genisoimage", "cryptsetup-bin"]
 DOWN, ENTER = b"\x1b[B", b"\r"
 TITLES = ["E2E Alpha", "E2E Bravo", "E2E Charlie"]
 
@@ -1113,9 +1111,10 @@ def main():
     logs = REPO / ".build-out" / "e2e"
     logs.mkdir(parents=True, exist_ok=True)
     env = {"logs": logs}
-    # Installed here, once, rather than by scenarios racing for apt's lock.
-    subprocess.run(["bash", "-c", 'source scripts/lib/common.sh && need_packages "$@"', "-",
-                    *PACKAGES], cwd=REPO, check=True)
+    # The tests' one package list (scripts/lib/packages), installed here once rather than by
+    # scenarios racing for apt's lock; a no-op when scripts/test has installed it already.
+    subprocess.run(["bash", "-c", "source scripts/lib/common.sh && need_listed_packages test"],
+                   cwd=REPO, check=True)
     env["kernel"] = os.environ.get("BATON_KERNEL") or last_line("scripts/kernel")
     env["target"] = last_line("scripts/target-initrd")
     env["initramfs"] = os.environ.get("BATON_INITRAMFS") or last_line("scripts/initramfs")

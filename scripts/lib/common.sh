@@ -29,3 +29,18 @@ need_packages() {
   apt_lists_fresh
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
+
+# listed_packages USE: the packages scripts/lib/packages marks for USE (demo or test).
+listed_packages() {
+  awk -v use="$1" '!/^#/ && NF { for (i = 2; i <= NF && $i ~ /^(demo|test)$/; i++) if ($i == use) { print $1; break } }' \
+    "$(dirname "${BASH_SOURCE[0]}")/packages"
+}
+
+# need_listed_packages USE: installs what scripts/lib/packages lists for USE and is missing.
+need_listed_packages() {
+  local packages
+  packages=$(listed_packages "$1")
+  [ -n "$packages" ] || die "scripts/lib/packages lists nothing for '$1'"
+  # shellcheck disable=SC2086  # one word per package
+  need_packages $packages
+}
