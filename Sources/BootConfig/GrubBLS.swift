@@ -21,6 +21,8 @@ enum GrubBLS {
                 break
             }
         }
+        // Each entry file read and parsed costs ten steps, whether or not it becomes an entry.
+        guard m.spend(units: found.count * 10 * GrubMachine.unitsPerStep) else { return .exhausted }
         // Fedora sorts by the entry's name-version-release, newest first.
         found.sort { a, b in
             let c = VersionCompare.compare(a.version ?? a.id, b.version ?? b.id)
@@ -28,6 +30,10 @@ enum GrubBLS {
         }
         let prefix = root.isEmpty ? "" : "(\(root))"
         for entry in found {
+            guard m.menu.count < m.limits.menuEntries else {
+                m.warn("more than \(m.limits.menuEntries) menu entries; BLS entry \(entry.path) and those after it are not shown", line: line)
+                break
+            }
             guard let kernel = entry.linux else {
                 m.warn("BLS entry \(entry.path) has no 'linux' line; skipped", line: line)
                 continue

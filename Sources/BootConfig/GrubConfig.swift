@@ -134,9 +134,17 @@ enum GrubMenuBuilder {
     /// submenus run in a new context that keeps only exported variables. Entries are appended to
     /// `entries` in menu order, their titles after their submenus' (`titlePrefix`, e.g.
     /// "Advanced options for Debian > "); what is returned is the menu's shape.
+    /// Deepest submenu shown: an entry whose body reads its own configuration again would
+    /// otherwise nest without end (GRUB only nests as far as the user chooses).
+    static let maxSubmenuDepth = 16
+
     static func build(
-        _ machine: GrubMachine, chosenPrefix: String? = nil, titlePrefix: String = "", into entries: inout [BootEntry]
+        _ machine: GrubMachine, chosenPrefix: String? = nil, titlePrefix: String = "", level: Int = 0, into entries: inout [BootEntry]
     ) -> [GrubMenuItem] {
+        guard level <= maxSubmenuDepth else {
+            machine.warn("submenus nested deeper than \(maxSubmenuDepth) levels are not shown ('\(titlePrefix.dropLast(3))')", line: 0)
+            return []
+        }
         // GRUB runs entries from its menu, outside whatever nesting the configuration ran in.
         let depth = chosenPrefix == nil ? machine.depth - machine.limits.initialDepth : machine.depth
         var items: [GrubMenuItem] = []
@@ -168,7 +176,7 @@ enum GrubMenuBuilder {
             // An entry whose body defined entries (configfile, nested menuentry) and loads nothing
             // acts as a submenu.
             if node.submenu || run.loaded.kernel == nil && run.loaded.unbootableReason == nil && !run.menu.isEmpty {
-                let children = build(run, chosenPrefix: chosen.value, titlePrefix: titlePrefix + node.title + " > ", into: &entries)
+                let children = build(run, chosenPrefix: chosen.value, titlePrefix: titlePrefix + node.title + " > ", level: level + 1, into: &entries)
                 items.append(.submenu(title: node.title, id: node.id, items: children))
                 continue
             }

@@ -318,6 +318,18 @@ struct GrubMachine {
 
     // MARK: execution
 
+    /// Work units (one step of the regular-expression matcher, say) that make a step of the budget.
+    static let unitsPerStep = 16  // measured: a step of plain commands takes about as long as 12 units
+
+    /// The budget left, in work units.
+    var unitsLeft: Int { max(0, budget.steps) * Self.unitsPerStep }
+
+    /// Charges work done inside one command, in units; false when the budget ran out.
+    mutating func spend(units: Int) -> Bool {
+        budget.steps -= units / Self.unitsPerStep
+        return spend()
+    }
+
     mutating func spend() -> Bool {
         budget.steps -= 1
         if budget.steps <= 0 { fail("work limit reached (\(limits.steps) steps); the rest of the configuration was not run", line: 0) }
@@ -377,6 +389,8 @@ struct GrubMachine {
             defer { activeLoops -= 1 }
             let until = statement.flag
             while true {
+                // Every round costs a step, even one whose lists are refused for depth.
+                guard spend() else { return .exhausted }
                 let flow = run(program, list: statement.first)
                 if flow != .next { return flow == .exhausted || flow == .returned ? flow : .next }
                 if (status == 0) == until { return .next }

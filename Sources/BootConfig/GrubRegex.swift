@@ -1,9 +1,41 @@
 // POSIX extended regular expressions for GRUB's `regexp` command, matched by a Pike VM: work grows
-// with pattern size times text size, never exponentially, so no expression can hang the menu.
+// with pattern size times text size, never exponentially, and every match is metered, so the
+// caller can charge it to its work budget and stop one that would cost more than it has left.
 
 struct GrubRegex {
+    /// The characters one position may match: ranges of Unicode scalar values (a bracket range is
+    /// two numbers however wide it is) and the few characters made of several scalars.
+    struct CharacterClass: Sendable {
+        var ranges: [ClosedRange<UInt32>] = []
+        var clusters: [Character] = []
+        var negated = false
+
+        mutating func insert(_ c: Character) {
+            if let v = c.singleScalarValue { ranges.append(v...v) } else { clusters.append(c) }
+        }
+
+        mutating func formUnion(_ other: CharacterClass) {
+            ranges += other.ranges
+            clusters += other.clusters
+        }
+
+        func contains(_ c: Character) -> Bool {
+            let hit: Bool
+            if let v = c.singleScalarValue {
+                hit = ranges.contains { $0.contains(v) }
+            } else {
+                hit = clusters.contains(c)
+            }
+            return hit != negated
+        }
+
+        /// Work to test one character: one unit per range or cluster looked at.
+        var cost: Int { 1 + ranges.count + clusters.count }
+    }
+
     private enum Instruction {
-        case char(Set<Character>, negated: Bool)
+        case char(Character)
+        case set(CharacterClass)
         case any
         case split(Int, Int)
         case jump(Int)
@@ -13,16 +45,30 @@ struct GrubRegex {
         case match
     }
 
+    /// What a metered match found.
+    enum Outcome: Equatable {
+        /// The leftmost match's groups (nil for groups that took no part).
+        case matched([String?])
+        case noMatch
+        /// The match would have cost more than the work it was given.
+        case tooCostly
+    }
+
     private let program: [Instruction]
     /// Number of groups, the whole match being group 0.
     let groupCount: Int
+    /// Work the compilation took, in the units `match` counts.
+    let compileCost: Int
 
-    static let maxPatternLength = 1_000
+    static let maxPatternLength = 4_096  // bytes
     static let maxProgramLength = 20_000
     static let maxTextLength = 10_000
+    /// The largest count a `{m,n}` interval may give (gnulib allows 32 767; an interval is
+    /// compiled as that many copies of its atom, so Baton allows fewer).
+    static let maxRepeat = 100
 
     init?(_ pattern: String) {
-        guard pattern.count <= Self.maxPatternLength else { return nil }
+        guard pattern.utf8.count <= Self.maxPatternLength else { return nil }
         var parser = Parser(Array(pattern))
         guard let node = parser.alternation(), parser.atEnd else { return nil }
         var compiler = Compiler()
@@ -33,18 +79,35 @@ struct GrubRegex {
         guard compiler.code.count <= Self.maxProgramLength else { return nil }
         program = compiler.code
         groupCount = parser.groups + 1
+        compileCost = parser.p.count + compiler.cost
     }
 
-    /// The leftmost match's groups (nil for groups that took no part), or nil when nothing matches.
+    /// The leftmost match's groups (nil for groups that took no part), or nil when nothing
+    /// matches; unmetered, for tests and callers without a budget.
     func match(_ text: String) -> [String?]? {
+        var work = Int.max
+        if case .matched(let groups) = match(text, work: &work) { return groups }
+        return nil
+    }
+
+    /// Matches with at most `work` units (a unit is one step of one thread: a jump, split, save,
+    /// anchor or character test); `work` is left with what was not spent.
+    func match(_ text: String, work: inout Int) -> Outcome {
         let chars = Array(text.prefix(Self.maxTextLength))
         typealias Thread = (pc: Int, saves: [Int?])
+        var exhausted = false
+        /// Which list last took each instruction: a thread per instruction and list, the first
+        /// (highest-priority) one.
+        var taken = [Int](repeating: -1, count: program.count)
         /// Follows jumps, splits, saves and anchors from `pc`, adding the threads that wait on a
-        /// character (or have matched) to `list` in priority order.
-        func add(_ list: inout [Thread], _ seen: inout Set<Int>, _ pc: Int, _ saves: [Int?], _ at: Int) {
+        /// character (or have matched) to `list` (numbered `listNumber`) in priority order.
+        func add(_ list: inout [Thread], _ listNumber: Int, _ pc: Int, _ saves: [Int?], _ at: Int) {
             var stack: [(Int, [Int?])] = [(pc, saves)]
             while let (pc, saves) = stack.popLast() {
-                guard pc < program.count, seen.insert(pc).inserted else { continue }
+                guard pc < program.count, taken[pc] != listNumber else { continue }
+                taken[pc] = listNumber
+                work -= 1
+                if work < 0 { exhausted = true; return }
                 switch program[pc] {
                 case .jump(let to): stack.append((to, saves))
                 case .split(let a, let b):
@@ -56,47 +119,56 @@ struct GrubRegex {
                     stack.append((pc + 1, s))
                 case .lineStart: if at == 0 { stack.append((pc + 1, saves)) }
                 case .lineEnd: if at == chars.count { stack.append((pc + 1, saves)) }
-                case .char, .any, .match: list.append((pc, saves))
+                case .char, .set, .any, .match: list.append((pc, saves))
                 }
             }
         }
         let empty = [Int?](repeating: nil, count: groupCount * 2)
         var current: [Thread] = []
-        var seen: Set<Int> = []
         var found: [Int?]?
+        // The list for position `at` is number `at`.
         for at in 0...chars.count {
-            if found == nil { add(&current, &seen, 0, empty, at) }
+            if found == nil { add(&current, at, 0, empty, at) }
             var next: [Thread] = []
-            var nextSeen: Set<Int> = []
             threads: for thread in current {
+                guard !exhausted else { break }
+                let step: Bool
                 switch program[thread.pc] {
                 case .match:
                     found = thread.saves
                     break threads
-                case .char(let set, let negated):
-                    if at < chars.count, set.contains(chars[at]) != negated { add(&next, &nextSeen, thread.pc + 1, thread.saves, at + 1) }
+                case .char(let c):
+                    work -= 1
+                    step = at < chars.count && chars[at] == c
+                case .set(let set):
+                    work -= set.cost
+                    step = at < chars.count && set.contains(chars[at])
                 case .any:
-                    if at < chars.count, chars[at] != "\n" { add(&next, &nextSeen, thread.pc + 1, thread.saves, at + 1) }
+                    work -= 1
+                    step = at < chars.count && chars[at] != "\n"
                 default:
-                    break
+                    step = false
                 }
+                if work < 0 { exhausted = true }
+                if step { add(&next, at + 1, thread.pc + 1, thread.saves, at + 1) }
             }
+            if exhausted { work = 0; return .tooCostly }
             current = next
-            seen = nextSeen
             if current.isEmpty, found != nil { break }
         }
-        guard let saves = found else { return nil }
-        return (0..<groupCount).map { g in
+        guard let saves = found else { return .noMatch }
+        return .matched((0..<groupCount).map { g in
             guard let a = saves[2 * g], let b = saves[2 * g + 1], a <= b else { return nil }
             return String(chars[a..<b])
-        }
+        })
     }
 
     // MARK: parsing
 
     private indirect enum Node {
         case empty
-        case chars(Set<Character>, negated: Bool)
+        case char(Character)
+        case set(CharacterClass)
         case any
         case lineStart, lineEnd
         case group(Node, Int)
@@ -151,13 +223,21 @@ struct GrubRegex {
                 while i < p.count, p[i] != "}" { text.append(p[i]); i += 1 }
                 guard i < p.count else { return nil }
                 i += 1
-                let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-                guard let lo = Int(parts.first ?? ""), lo <= 100 else { return nil }
+                // Digits only, as POSIX says: no sign, no blanks; `{,n}` is `{0,n}` as in gnulib.
+                let parts = text.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
+                guard !text.isEmpty, let lo = Self.count(parts[0].isEmpty && parts.count == 2 ? "0" : parts[0]) else { return nil }
                 if parts.count == 1 { return (lo, lo) }
                 if parts[1].isEmpty { return (lo, nil) }
-                guard let hi = Int(parts[1]), hi >= lo, hi <= 100 else { return nil }
+                guard let hi = Self.count(parts[1]), hi >= lo else { return nil }
                 return (lo, hi)
             }
+        }
+
+        /// An interval's bound: decimal digits, at most `maxRepeat`.
+        static func count<S: StringProtocol>(_ text: S) -> Int? {
+            guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                  text.utf8.count <= 3, let n = Int(text), n <= GrubRegex.maxRepeat else { return nil }
+            return n
         }
 
         mutating func atom() -> Node? {
@@ -177,23 +257,22 @@ struct GrubRegex {
             case "\\":
                 guard i < p.count else { return nil }
                 i += 1
-                return .chars([p[i - 1]], negated: false)
-            case "*", "+", "?": return nil
-            default: return .chars([c], negated: false)
+                return .char(p[i - 1])
+            case "*", "+", "?", "{": return nil
+            default: return .char(c)
             }
         }
 
         mutating func bracket() -> Node? {
-            var set: Set<Character> = []
-            var negated = false
-            if i < p.count, p[i] == "^" { negated = true; i += 1 }
+            var set = CharacterClass()
+            if i < p.count, p[i] == "^" { set.negated = true; i += 1 }
             var first = true
             while i < p.count, p[i] != "]" || first {
                 first = false
                 if p[i] == "[", i + 1 < p.count, p[i + 1] == ":" {
-                    guard let close = (i + 2..<p.count).first(where: { p[$0] == ":" && $0 + 1 < p.count && p[$0 + 1] == "]" }) else { return nil }
-                    let name = String(p[(i + 2)..<close])
-                    set.formUnion(Self.characterClass(name))
+                    guard let close = (i + 2..<p.count).first(where: { p[$0] == ":" && $0 + 1 < p.count && p[$0 + 1] == "]" }),
+                          let named = Self.characterClass(String(p[(i + 2)..<close])) else { return nil }
+                    set.formUnion(named)
                     i = close + 2
                     continue
                 }
@@ -202,30 +281,38 @@ struct GrubRegex {
                 if i + 1 < p.count, p[i] == "-", p[i + 1] != "]" {
                     let hi = p[i + 1]
                     i += 2
-                    guard let a = lo.unicodeScalars.first?.value, let b = hi.unicodeScalars.first?.value, a <= b, b - a < 0x1_0000 else { return nil }
-                    for v in a...b { if let s = Unicode.Scalar(v) { set.insert(Character(s)) } }
+                    // A range runs between two single scalars, upwards; anything else is an error.
+                    guard let a = lo.singleScalarValue, let b = hi.singleScalarValue, a <= b else { return nil }
+                    set.ranges.append(a...b)
                 } else {
                     set.insert(lo)
                 }
             }
             guard i < p.count else { return nil }
             i += 1
-            return .chars(set, negated: negated)
+            return .set(set)
         }
 
-        static func characterClass(_ name: String) -> Set<Character> {
-            let ascii = (0..<128).compactMap { Unicode.Scalar($0) }.map(Character.init)
+        /// A POSIX class by name, over ASCII as GRUB (which has no locale) sees it; nil for an
+        /// unknown name, which gnulib refuses.
+        static func characterClass(_ name: String) -> CharacterClass? {
+            func of(_ ranges: [ClosedRange<UInt8>]) -> CharacterClass {
+                CharacterClass(ranges: ranges.map { UInt32($0.lowerBound)...UInt32($0.upperBound) })
+            }
             switch name {
-            case "alpha": return Set(ascii.filter(\.isLetter))
-            case "digit": return Set(ascii.filter(\.isNumber))
-            case "alnum": return Set(ascii.filter { $0.isLetter || $0.isNumber })
-            case "upper": return Set(ascii.filter(\.isUppercase))
-            case "lower": return Set(ascii.filter(\.isLowercase))
-            case "space": return [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}"]
-            case "blank": return [" ", "\t"]
-            case "punct": return Set(ascii.filter(\.isPunctuation)).union(ascii.filter(\.isSymbol))
-            case "xdigit": return Set(ascii.filter(\.isHexDigit))
-            default: return []
+            case "alpha": return of([0x41...0x5A, 0x61...0x7A])
+            case "digit": return of([0x30...0x39])
+            case "alnum": return of([0x30...0x39, 0x41...0x5A, 0x61...0x7A])
+            case "upper": return of([0x41...0x5A])
+            case "lower": return of([0x61...0x7A])
+            case "space": return of([0x09...0x0D, 0x20...0x20])
+            case "blank": return of([0x09...0x09, 0x20...0x20])
+            case "punct": return of([0x21...0x2F, 0x3A...0x40, 0x5B...0x60, 0x7B...0x7E])
+            case "xdigit": return of([0x30...0x39, 0x41...0x46, 0x61...0x66])
+            case "cntrl": return of([0x00...0x1F, 0x7F...0x7F])
+            case "print": return of([0x20...0x7E])
+            case "graph": return of([0x21...0x7E])
+            default: return nil
             }
         }
     }
@@ -234,14 +321,20 @@ struct GrubRegex {
 
     private struct Compiler {
         var code: [Instruction] = []
+        /// Work done: one unit per instruction emitted (a character class is shared, not copied).
+        var cost = 0
 
-        mutating func emit(_ i: Instruction) { code.append(i) }
+        mutating func emit(_ i: Instruction) {
+            code.append(i)
+            cost += 1
+        }
 
         mutating func compile(_ node: Node) -> Bool {
             guard code.count <= GrubRegex.maxProgramLength else { return false }
             switch node {
             case .empty: return true
-            case .chars(let set, let negated): emit(.char(set, negated: negated))
+            case .char(let c): emit(.char(c))
+            case .set(let set): emit(.set(set))
             case .any: emit(.any)
             case .lineStart: emit(.lineStart)
             case .lineEnd: emit(.lineEnd)
@@ -286,5 +379,14 @@ struct GrubRegex {
             }
             return true
         }
+    }
+}
+
+extension Character {
+    /// The scalar value of a character made of one Unicode scalar; nil for a cluster of several.
+    var singleScalarValue: UInt32? {
+        let scalars = unicodeScalars
+        guard let first = scalars.first, scalars.index(after: scalars.startIndex) == scalars.endIndex else { return nil }
+        return first.value
     }
 }

@@ -324,6 +324,124 @@ private func printed(_ config: String, files: [String: String] = [:]) -> String 
     }
 }
 
+/// Hostile `regexp` lines: each one trapped the reader or ran for seconds before its fix.
+@Suite struct GrubRegexHostileTests {
+    private func run(_ config: String, steps: Int = GrubLimits().steps) -> GrubConfig.Evaluation {
+        var options = GrubOptions()
+        options.limits.steps = steps
+        let device = GrubDevice(name: "hd0", files: MemoryFileView(["/boot/grub/grub.cfg": config]))
+        return GrubConfig.run(config, path: "/boot/grub/grub.cfg", device: device, options: options)
+    }
+
+    @Test(arguments: [
+        // A negative, non-numeric or huge group number: GRUB refuses it (status 18), never indexes with it.
+        ("regexp --set -1:x a a\necho $?", "18\n"),
+        ("regexp --set=-1:x a a\necho $?", "18\n"),
+        ("regexp --set x:q a a\necho $?", "18\n"),
+        ("regexp --set 99999999999999999999999:y a a\necho $?", "18\n"),
+        // A group the expression does not have, or that took no part, unsets the variable (as GRUB).
+        ("set z=keep\nregexp --set 2:z '(a)' a\necho \"$? [$z]\"", "0 []\n"),
+        ("set q=keep\nregexp --set 1:q '(b)?a' a\necho \"$? [$q]\"", "0 []\n"),
+        // Bad intervals are bad expressions: a failed test (status 1), as gnulib's regcomp makes it.
+        ("regexp 'a{-1}' a\necho $?", "1\n"),
+        ("regexp 'a{2,1}' aa\necho $?", "1\n"),
+        ("regexp 'a{}' a\necho $?", "1\n"),
+        ("regexp 'a{1' a\necho $?", "1\n"),
+        ("regexp 'a{+1}' a\necho $?", "1\n"),
+        ("regexp 'a{ 1}' a\necho $?", "1\n"),
+        ("regexp '[b-a]' a\necho $?", "1\n"),
+        ("regexp '[[:nosuch:]]' a\necho $?", "1\n"),
+        ("regexp --set 0:w 'a{,2}' aa\necho \"$? $w\"", "0 aa\n"),
+        ("regexp --set 0:w 'a{0}b' b\necho \"$? $w\"", "0 b\n"),
+    ])
+    func refusedOrAnsweredAsGrubDoes(config: String, output: String) {
+        #expect(run(config).machine.outputText == output)
+    }
+
+    @Test func wideBracketRangesAreTwoNumbers() throws {
+        // 190 ranges of 36 000 characters each: they were inserted into a set one by one.
+        let ranges = (0..<190).map { i in "[\(Character(Unicode.Scalar(0x100 + i)!))-\(Character(Unicode.Scalar(0x9000 - i)!))]" }.joined()
+        let regex = try #require(GrubRegex(ranges))
+        let text = String(repeating: "\u{4E00}", count: 190)
+        #expect(regex.match(text) != nil)
+        #expect(regex.match(String(repeating: "a", count: 190)) == nil)
+        #expect(regex.compileCost < 2_000)
+    }
+
+    @Test func matchingIsChargedToTheBudget() {
+        // A 300-instruction program over a 9 000-character text, 200 times: billions of steps
+        // unmetered. Metered, the budget runs out and the rest of the configuration is not run.
+        let text = String(repeating: "a", count: 9_000) + "!"
+        let config = """
+            for i in 1 2 3 4 5 6 7 8 9 10; do for j in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+            regexp '([a-z]{1,100})([a-z]{1,100})([a-z]{1,100})$' '\(text)'
+            done; done
+            echo finished
+            """
+        let evaluation = run(config)
+        #expect(!evaluation.machine.outputText.contains("finished"))
+        #expect(evaluation.machine.diagnostics.all.contains { $0.message.contains("work limit reached") })
+        // The same expression on a short text is cheap and runs to the end.
+        #expect(run(config.replacingOccurrences(of: text, with: "abc")).machine.outputText == "finished\n")
+    }
+
+    @Test func meteredMatchStopsWhenItsWorkRunsOut() throws {
+        let regex = try #require(GrubRegex("(a|aa)*b"))
+        var work = 100
+        #expect(regex.match(String(repeating: "a", count: 5_000), work: &work) == .tooCostly)
+        #expect(work == 0)
+        var plenty = Int.max
+        #expect(regex.match("aab", work: &plenty) == .matched(["aab", "a"]))
+    }
+}
+
+/// Configurations that ran without end or overflowed the stack before their fixes.
+@Suite struct GrubWorkBoundTests {
+    private func run(_ config: String, files: [String: String] = [:]) -> GrubConfig.Evaluation {
+        let device = GrubDevice(name: "hd0", files: MemoryFileView(files.merging(["/boot/grub/grub.cfg": config]) { a, _ in a }))
+        return GrubConfig.run(config, path: "/boot/grub/grub.cfg", device: device)
+    }
+
+    @Test func aLoopAtTheNestingLimitStillSpendsItsBudget() {
+        // The loop's condition and body are refused for depth, status stays 0: it spun forever.
+        let evaluation = run("function f { f; while true; do true; done; }\nf\necho after")
+        #expect(evaluation.machine.diagnostics.all.contains { $0.message.contains("work limit reached") })
+    }
+
+    @Test func anEntryThatReadsItsOwnConfigurationAgainNestsABoundedDepth() {
+        let config = "menuentry 'Back to the main menu' { configfile /boot/grub/grub.cfg }\nmenuentry Linux { linux /vmlinuz }"
+        let evaluation = run(config)
+        #expect(evaluation.machine.diagnostics.all.contains { $0.message.contains("submenus nested deeper than 16 levels") })
+        #expect(evaluation.configuration.entries.contains { $0.title == "Linux" })
+    }
+
+    @Test func blscfgInALoopStopsAtTheEntryLimit() {
+        var files: [String: String] = [:]
+        for n in 0..<50 { files["/loader/entries/\(n).conf"] = "title E\(n)\nlinux /vmlinuz\n" }
+        var options = GrubOptions()
+        options.limits.menuEntries = 200
+        options.limits.steps = 20_000
+        let config = "while true; do blscfg; done"
+        let device = GrubDevice(name: "hd0", files: MemoryFileView(files.merging(["/boot/grub/grub.cfg": config]) { a, _ in a }))
+        let evaluation = GrubConfig.run(config, path: "/boot/grub/grub.cfg", device: device, options: options)
+        #expect(evaluation.configuration.entries.count <= 200)
+        #expect(evaluation.machine.diagnostics.all.contains { $0.message.contains("more than 200 menu entries") })
+    }
+
+    @Test func sourcingABigFileCostsItsSize() {
+        // 100 KB parsed per step of the loop: charged by its bytes, the budget ends it within
+        // a few rounds.
+        let big = "if false; then\n" + String(repeating: "a\n", count: 50_000) + "fi\n"
+        let config = "while true; do source /boot/grub/big.cfg; echo round; done"
+        var options = GrubOptions()
+        options.limits.steps = 20_000
+        let device = GrubDevice(name: "hd0", files: MemoryFileView(["/boot/grub/grub.cfg": config, "/boot/grub/big.cfg": big]))
+        let evaluation = GrubConfig.run(config, path: "/boot/grub/grub.cfg", device: device, options: options)
+        #expect(evaluation.machine.diagnostics.all.contains { $0.message.contains("work limit reached") })
+        #expect(evaluation.machine.outputText.split(separator: "\n").count < 10)
+    }
+}
+
 @Suite struct EntryLimitTests {
     @Test func grubStopsDefiningEntriesAtTheLimitAndSaysSoOnce() {
         var options = GrubOptions()
