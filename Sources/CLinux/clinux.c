@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/eventfd.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -210,3 +211,10 @@ long clinux_tty_baud(int fd) {
     default: return 0;
     }
 }
+
+int clinux_set_limit(int pid, int resource, unsigned long soft, unsigned long hard) {
+    struct rlimit limit = { .rlim_cur = soft, .rlim_max = hard };
+    return prlimit(pid, resource, &limit, NULL);
+}
+
+int clinux_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }

@@ -46,7 +46,7 @@ public struct DeviceScanner {
 
     /// Mounts a device read-only (`ro,nosuid,nodev,noexec`, with the options that stop journal
     /// replay), after marking the device itself read-only in the kernel. Returns the mount point.
-    public func mount(_ device: BlockDevice, coldplug: Coldplug?) -> String? {
+    public func mount(_ device: BlockDevice, coldplug: () -> Coldplug?) -> String? {
         let decision = MountPolicy.decide(type: device.probe.type, usage: device.probe.usage, partitionTable: device.probe.partitionTable)
         guard case .mount(let type, let options) = decision else {
             if case .skip(let reason) = decision, device.probe.partitionTable == nil || device.isPartition { log("\(device.name): skipped: \(reason)") }
@@ -71,7 +71,7 @@ public struct DeviceScanner {
                 try Mounts.mount(device.devicePath, on: target, type: type, flags: Mounts.readOnlyFlags, options: options)
             } catch where error.errno == ENODEV {
                 // The filesystem driver is a module not loaded yet: load it by its fs- alias and retry.
-                _ = coldplug?.load(modules: ["fs-" + type] + Self.filesystemHelpers(type))
+                _ = coldplug()?.load(modules: ["fs-" + type] + Self.filesystemHelpers(type))
                 try Mounts.mount(device.devicePath, on: target, type: type, flags: Mounts.readOnlyFlags, options: options)
             }
             return target

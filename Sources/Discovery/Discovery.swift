@@ -37,6 +37,9 @@ public final class DeviceInventory {
         /// which would race for its mount point.
         case examining(generation: Int, since: Int, late: Bool, outdated: Bool)
         case examined
+        /// Its examination crashed, ran out of time or failed to start: it is left alone, also
+        /// when it reports a change, until it is removed or the user rescans.
+        case failed
     }
 
     struct FoundConfigurations {
@@ -159,7 +162,8 @@ public final class DeviceInventory {
             if event.action == "add", let alias = event.modalias { aliases.append(alias) }
             if event.subsystem == "block", let name = event.deviceName {
                 blockChanged = true
-                if event.action == "change" || event.action == "remove", forget(name) { sourcesChanged = true }
+                let leftAlone = if case .failed = states[name] { event.action == "change" } else { false }
+                if event.action == "change" || event.action == "remove", !leftAlone, forget(name) { sourcesChanged = true }
                 log("\(name): \(event.action)")
             }
         }
@@ -206,8 +210,16 @@ public final class DeviceInventory {
         }
         report.log.forEach(log)
         if late { log("\(report.name): answered after \(report.milliseconds) ms") }
+        // A device read again (its configurations consult others) replaces what it had.
+        let hadMount = mounts.contains { $0.device.name == report.name }
+        mounts.removeAll { $0.device.name == report.name }
+        found[report.name] = nil
+        if report.failure != nil {
+            states[report.name] = .failed
+            return hadMount
+        }
         states[report.name] = .examined
-        guard let mount = report.mount else { return false }
+        guard let mount = report.mount else { return hadMount }
         mounts.append(mount)
         mounts.sort { $0.device.name < $1.device.name }
         found[report.name] = FoundConfigurations(configurations: report.configurations, readWith: report.readWith)
@@ -217,16 +229,17 @@ public final class DeviceInventory {
 
     /// Reads again the configurations that looked at other devices when those have changed
     /// since, and puts every device's configurations together in device order.
+    /// Reading again happens in an examination child, as the first reading did; until it
+    /// answers, the device keeps what it had.
     private func rebuildSources() {
         let present = Set(mounts.map(\.device.name))
-        let grubDevices = mounts.map(\.grubDevice)
         for mount in mounts {
-            guard let previous = found[mount.device.name], previous.readWith != present,
-                  previous.configurations.contains(where: \.consultsOtherDevices) else { continue }
-            let configurations = ConfigLocator.loadConfigurations(from: mount.grubDevice, devices: grubDevices)
-            found[mount.device.name] = FoundConfigurations(configurations: configurations, readWith: present)
-            log("\(mount.device.name): read again, as the devices changed")
-            DeviceScanner.describe(configurations, on: mount.device).forEach(log)
+            let name = mount.device.name
+            guard let previous = found[name], previous.readWith != present,
+                  previous.configurations.contains(where: \.consultsOtherDevices),
+                  case .examined = states[name] else { continue }
+            log("\(name): read again, as the devices changed")
+            examine(name)
         }
         sources = mounts.flatMap { mount in
             (found[mount.device.name]?.configurations ?? []).map { BootSource(mount: mount, configuration: $0) }
@@ -280,7 +293,7 @@ public final class DeviceInventory {
     private func examine(_ name: String) -> Bool {
         generation += 1
         let job = DeviceJob(
-            name: name, generation: generation, mountRoot: scanner.mountRoot, coldplug: coldplug, known: mounts, grub: GrubOptions())
+            name: name, generation: generation, mountRoot: scanner.mountRoot, known: mounts, grubPlatform: GrubOptions().platform)
         states[name] = .examining(generation: generation, since: Processes.monotonicMilliseconds(), late: false, outdated: false)
         if let reports {
             do {

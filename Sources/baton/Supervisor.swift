@@ -2,6 +2,7 @@
 // reaping every child. It never exits: PID 1 exiting panics the kernel.
 
 import BootConfig
+import Discovery
 import Glibc
 import LinuxPlatform
 
@@ -18,6 +19,11 @@ enum Supervisor {
         if let level = Console.kernelMessageLevel() { setenv("BATON_CONSOLE_LOGLEVEL", String(level), 1) }
         if !options.debug { Console.setKernelMessageLevel(1) }
         if options.stages { setenv(StageLog.environmentName, "1", 1) }
+        // baton.test-examine-trap=TITLE (tests of the isolation): examination children trap on
+        // reading an entry of that title.
+        if let title = KernelCommandLine(FileSystem.text("/proc/cmdline") ?? "").value(of: "baton.test-examine-trap") {
+            setenv(Examination.testTrapVariable, title, 1)
+        }
         StageLog.mark("init", at: started)
         if Processes.earlyInitStatus & 3 != 3 { Console.write("baton: early mounts incomplete (status \(Processes.earlyInitStatus))") }
 

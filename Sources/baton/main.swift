@@ -1,5 +1,6 @@
 // Baton's entry point: PID 1 supervisor, menu worker, the kernel's modprobe helper, or a host tool.
 
+import Discovery
 import Glibc
 import LinuxPlatform
 
@@ -12,6 +13,8 @@ if invokedAs == "modprobe" {
     Supervisor.run()
 } else if arguments.dropFirst().first == MenuWorker.argument {
     MenuWorker.run()
+} else if arguments.dropFirst().first == Examination.argument {
+    exit(Examination.childMain())
 } else {
     exit(HostCommand.run(arguments: Array(arguments.dropFirst())))
 }

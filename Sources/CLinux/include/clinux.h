@@ -16,6 +16,10 @@ long clinux_finit_module(int fd, const char *params, int flags);
 int clinux_reboot_kexec(void);
 int clinux_reboot_restart(void);
 int clinux_reboot_power_off(void);
+/// Sets resource limit `resource` (RLIMIT_CPU, RLIMIT_AS…) of process `pid`; 0 or -1 with errno.
+int clinux_set_limit(int pid, int resource, unsigned long soft, unsigned long hard);
+/// pipe2(fds, O_CLOEXEC).
+int clinux_pipe_cloexec(int fds[2]);
 int clinux_klog_console_level(int level);
 int clinux_memfd_create(const char *name);
 

@@ -1,0 +1,144 @@
+// The examination child's side (`baton examine`): it reads a request on standard input, examines
+// the device, and writes its report on standard output; and how the worker reads how a child
+// ended. Requests and reports cross the pipe in the wire form of BootConfig.
+
+import BootConfig
+import Glibc
+import LinuxPlatform
+
+public enum Examination {
+    /// The command-line word that starts Baton's binary as an examination child.
+    public static let argument = "examine"
+    /// For tests of the isolation (`baton.test-examine-trap=TITLE` sets it in PID 1 mode): a
+    /// child that read an entry of this title traps, as a reader with a bug would.
+    public static let testTrapVariable = "BATON_TEST_EXAMINE_TRAP"
+
+    /// The child's main: returns its exit status.
+    public static func childMain() -> Int32 {
+        var reader = WireReader(IsolatedChild.readStandardInput())
+        let request: ExaminationRequest
+        do {
+            request = try ExaminationRequest(from: &reader)
+        } catch {
+            let text = "baton examine: unreadable request: \(error)\n"
+            _ = text.withCString { write(2, $0, strlen($0)) }
+            return 2
+        }
+        let report = request.job.examineHere()
+        var wire = WireWriter()
+        report.write(to: &wire)
+        IsolatedChild.writeStandardOutput(wire.bytes)
+        return 0
+    }
+
+    /// The report for how a child ended: its own when it answered, else one that says why not.
+    static func report(for outcome: ChildOutcome, job: DeviceJob) -> DeviceReport {
+        var report = DeviceReport(name: job.name, generation: job.generation)
+        switch outcome {
+        case .exited(0, let output, let errors):
+            var reader = WireReader(output)
+            if let answer = try? DeviceReport(from: &reader), reader.isAtEnd, answer.name == job.name {
+                return answer
+            }
+            report.failure = "its configuration could not be read (the reader's answer was unreadable\(lastLine(errors)))"
+        case .exited(let status, _, let errors):
+            report.failure = "its configuration could not be read (the reader exited with status \(status)\(lastLine(errors)))"
+        case .signaled(let signal, let errors):
+            let why = signal == SIGXCPU || signal == SIGKILL ? "ran out of CPU time (\(job.limits.cpuSeconds) s)" : "crashed: \(signalName(signal))"
+            report.failure = "its configuration could not be read (the reader \(why)\(lastLine(errors)))"
+        case .killedAfter(_, let errors):
+            report.failure = "its configuration could not be read (the reader ran past \(job.limits.wallMilliseconds / 1000) s\(lastLine(errors)))"
+        }
+        return report
+    }
+
+    static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGILL: "SIGILL, a trap"
+        case SIGTRAP: "SIGTRAP, a trap"
+        case SIGABRT: "SIGABRT"
+        case SIGSEGV: "SIGSEGV"
+        case SIGBUS: "SIGBUS"
+        default: "signal \(signal)"
+        }
+    }
+
+    /// ": <the last line the child wrote on standard error>", or nothing.
+    static func lastLine(_ errors: String) -> String {
+        guard let line = errors.split(separator: "\n").last(where: { !$0.allSatisfy { $0 == " " } }) else { return "" }
+        return ": " + String(line.prefix(160))
+    }
+}
+
+/// What the worker asks of a child: the job, less what only the worker needs.
+struct ExaminationRequest: WireCodable {
+    var job: DeviceJob
+
+    init(job: DeviceJob) { self.job = job }
+
+    func write(to wire: inout WireWriter) {
+        wire.write(job.name)
+        wire.write(job.generation)
+        wire.write(job.mountRoot)
+        wire.write(job.known)
+        wire.write(job.grubPlatform)
+        wire.write(job.directory)
+    }
+
+    init(from wire: inout WireReader) throws(WireError) {
+        job = DeviceJob(
+            name: try wire.readString(), generation: try wire.readInt(), mountRoot: try wire.readString(),
+            known: try wire.readArray(), grubPlatform: try wire.readString())
+        job.directory = try wire.readOptionalString()
+    }
+}
+
+extension DeviceReport: WireCodable {
+    func write(to wire: inout WireWriter) {
+        wire.write(name)
+        wire.write(generation)
+        wire.write(mount)
+        wire.write(configurations)
+        wire.write(readWith.sorted())
+        wire.write(log)
+        wire.write(failure)
+    }
+
+    init(from wire: inout WireReader) throws(WireError) {
+        self.init(name: try wire.readString(), generation: try wire.readInt())
+        mount = try wire.readOptional()
+        configurations = try wire.readArray()
+        readWith = Set(try wire.readStrings())
+        log = try wire.readStrings()
+        failure = try wire.readOptionalString()
+    }
+}
+
+extension BlockProbeResult: WireCodable {
+    public func write(to wire: inout WireWriter) {
+        for field in [type, uuid, label, partitionTable, partUUID, usage] { wire.write(field) }
+    }
+
+    public init(from wire: inout WireReader) throws(WireError) {
+        self.init(
+            type: try wire.readOptionalString(), uuid: try wire.readOptionalString(), label: try wire.readOptionalString(),
+            partitionTable: try wire.readOptionalString(), partUUID: try wire.readOptionalString(), usage: try wire.readOptionalString())
+    }
+}
+
+extension MountedDevice: WireCodable {
+    /// Only a mounted device's facts cross: files read from a disk image stay in host mode.
+    public func write(to wire: inout WireWriter) {
+        wire.write(device.name)
+        wire.write(device.isPartition)
+        wire.write(device.probe)
+        wire.write(root)
+    }
+
+    public init(from wire: inout WireReader) throws(WireError) {
+        let name = try wire.readString()
+        let isPartition = try wire.readBool()
+        let probe: BlockProbeResult = try wire.read()
+        self.init(device: BlockDevice(name: name, isPartition: isPartition, probe: probe), root: try wire.readString())
+    }
+}

@@ -1,0 +1,115 @@
+// The examination child end to end on the host: Baton's own binary (built beside this test
+// bundle) in its examine mode, fed a directory as a device, answering over a pipe — and a child
+// that traps, runs past its wall clock or its CPU time costing only its own report.
+
+import BootConfig
+import Foundation
+import LinuxPlatform
+import Testing
+@testable import Discovery
+
+@Suite struct ExaminationTests {
+    /// The `baton` executable that `swift build` puts beside the test bundle.
+    static func baton() throws -> String {
+        let bundle = try #require(try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        var directory = URL(fileURLWithPath: bundle).deletingLastPathComponent()
+        // The test runner may sit inside the .xctest bundle's own folder.
+        for _ in 0..<3 {
+            let candidate = directory.appendingPathComponent("baton").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        Issue.record("no baton executable near \(bundle): build it with `swift build` before `swift test`")
+        throw CancellationError()
+    }
+
+    static func tree(_ files: [String: String]) throws -> String {
+        let root = NSTemporaryDirectory() + "baton-examine-" + UUID().uuidString
+        for (path, text) in files {
+            let url = URL(fileURLWithPath: root + path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+
+    func job(_ root: String, limits: ChildLimits = ExaminationLimits.standard) throws -> DeviceJob {
+        var job = DeviceJob(name: "vdb", generation: 7, mountRoot: "/nonexistent-baton-test", known: [], grubPlatform: "pc")
+        job.executable = try Self.baton()
+        job.directory = root
+        job.limits = limits
+        return job
+    }
+
+    @Test func aChildReadsTheDeviceAndAnswersAsData() throws {
+        let root = try Self.tree(["/boot/grub/grub.cfg": "set timeout=3\nmenuentry 'Isolated' --id iso { linux /vmlinuz quiet\n initrd /initrd.img }\n"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let report = try job(root).run()
+        #expect(report.failure == nil)
+        #expect(report.generation == 7)
+        #expect(report.mount?.root == root)
+        let configuration = try #require(report.configurations.first)
+        #expect(configuration.path == "/boot/grub/grub.cfg")
+        #expect(configuration.timeout == 3)
+        #expect(configuration.entries.map(\.title) == ["Isolated"])
+        #expect(configuration.entries.first?.commandLine == "quiet")
+        #expect(configuration.entries.first?.initrds == [BootFile("/initrd.img")])
+    }
+
+    @Test func aTrappingReaderCostsOnlyItsDevice() throws {
+        let root = try Self.tree(["/boot/grub/grub.cfg": "menuentry 'Trap here' { linux /vmlinuz }\n"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        setenv(Examination.testTrapVariable, "Trap here", 1)
+        defer { unsetenv(Examination.testTrapVariable) }
+        let report = try job(root).run()
+        let failure = try #require(report.failure)
+        #expect(failure.contains("the reader crashed"), "\(failure)")
+        #expect(report.configurations.isEmpty && report.mount == nil)
+        #expect(report.log.last == "vdb: \(failure); skipped")
+    }
+
+    @Test func aReaderPastItsWallClockIsKilled() throws {
+        // A configuration whose work budget takes far longer than 50 ms (a debug build, 200 000 steps).
+        let root = try Self.tree(["/boot/grub/grub.cfg": "while true; do x=1; done\nmenuentry Late { linux /vmlinuz }\n"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let started = ContinuousClock.now
+        let report = try job(root, limits: ChildLimits(cpuSeconds: 60, addressSpaceBytes: 1 << 30, wallMilliseconds: 50)).run()
+        #expect(report.failure?.contains("ran past") == true, "\(report.failure ?? "no failure")")
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test func anUnreadableAnswerIsAFailureNotATrap() {
+        let job = DeviceJob(name: "vdb", generation: 1, mountRoot: "/x", known: [], grubPlatform: "pc")
+        for output in [[], [0xFF, 0xFF, 0xFF], Array(repeating: 0x80, count: 20), [0x06, 0x76, 0x64, 0x62, 0x02, 0x7F]] as [[UInt8]] {
+            let report = Examination.report(for: .exited(status: 0, output: output, errors: ""), job: job)
+            #expect(report.failure?.contains("unreadable") == true)
+        }
+    }
+
+    @Test func reportsCrossTheWireWhole() throws {
+        var report = DeviceReport(name: "sda1", generation: -3)
+        report.mount = MountedDevice(
+            device: BlockDevice(name: "sda1", isPartition: true, probe: BlockProbeResult(type: "ext4", uuid: "u-1", label: "L", partUUID: "p")),
+            root: "/run/baton/sda1")
+        var entry = BootEntry(title: "Tïtle", id: "x", kernel: BootFile("/k", on: .uuid("U")), initrds: [BootFile("/i", on: .label("B"))],
+                              commandLine: "a b", origin: SourceLocation(file: "/boot/grub/grub.cfg", line: 12), hotkey: "é")
+        entry.unbootableReason = "because"
+        report.configurations = [BootConfiguration(path: "/p", entries: [entry], defaultIndex: 1, timeout: nil,
+                                                   diagnostics: [Diagnostic(.error, "bad", at: SourceLocation(file: "/p", line: 1))],
+                                                   timeoutStyle: .hidden, fallbackIndex: 0)]
+        report.readWith = ["sda1", "vda"]
+        report.log = ["one", ""]
+        var wire = WireWriter()
+        report.write(to: &wire)
+        var reader = WireReader(wire.bytes)
+        let back = try DeviceReport(from: &reader)
+        #expect(reader.isAtEnd)
+        #expect(back.configurations == report.configurations && back.readWith == report.readWith && back.log == report.log)
+        #expect(back.mount?.device == report.mount?.device && back.mount?.root == report.mount?.root)
+        // Every truncation is an error, never a trap.
+        for n in 0..<wire.bytes.count {
+            var cut = WireReader(Array(wire.bytes.prefix(n)))
+            #expect((try? DeviceReport(from: &cut)) == nil)
+        }
+    }
+}
