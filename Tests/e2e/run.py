@@ -290,10 +290,11 @@ class Run:
         return out
 
     def boot(self, disks=(), cdroms=(), append="", virtconsole=None, monitor=None, scsi=False, nvme=(), slow=(),
-             sata=(), usb=(), kernel=None, initramfs=None, serial1=None):
+             sata=(), usb=(), kernel=None, initramfs=None, serial1=None, trickle=()):
         args = qemu.command(kernel or self.env["kernel"], initramfs or self.env["initramfs"],
                             f"{HOST_CMDLINE} {append}".strip(), disks=disks, cdroms=cdroms, virtconsole=virtconsole,
-                            monitor=monitor, scsi=scsi, nvme=nvme, slow=slow, sata=sata, usb=usb, serial1=serial1)
+                            monitor=monitor, scsi=scsi, nvme=nvme, slow=slow, sata=sata, usb=usb, serial1=serial1,
+                            trickle=trickle)
         self.machine = Machine(args, self.log_path)
         return self.machine
 
@@ -908,6 +909,55 @@ def oversized_configs(t):
     t.expect_target(["e2e.entry=1"])
     if "Oversized-Config-Entry" in readable(bytes(m.raw)):
         raise Failure("a config over the 16 MiB limit was read")
+
+
+@scenario
+def hostile_examinations(t):
+    """Hostile disks all at once beside a good one, each examined in a child process of its own:
+    the regexp lines that trapped the reader, a configuration that burns its work budget, one whose
+    reader traps (baton.test-examine-trap names its entry), and a disk whose reads trickle at 2 kB/s
+    past the 10 s an examination may take. The good disk's entries show within 2 s of a boot with
+    the good disk alone (both measured here), every hostile disk has its line, the worker is never
+    restarted, and the default boots."""
+    good_files = {"boot/grub/grub.cfg": grub_cfg(1, 30, ["/boot/vmlinuz"] * 2, extra=SERIAL), **boot_files(t.env)}
+    append = "baton.test-examine-trap=Crash-here baton.debug loglevel=7"
+    # The worker's own time to its menu ("N entries after M ms"), in each boot.
+    ready = re.compile(r"baton: (\d+) entries after (\d+) ms")
+    alone = t.boot(disks=[t.disk("ext4", "none", good_files)], append=append)
+    baseline = int(alone.expect(ready, t.deadline, "the menu of the good disk alone").group(2))
+    alone.proc.kill()
+    alone.proc.wait()
+    good = t.disk("ext4", "none", good_files)
+    traps = t.disk("ext4", "none", {"boot/grub/grub.cfg": "\n".join([
+        "regexp --set -1:x a a", "regexp 'a{-1}' a", "regexp --set 99999999999999999999:y a a",
+        "menuentry 'Survived the traps' { linux /boot/vmlinuz }", ""])}, label="TRAPS")
+    ranges = "".join(f"[{chr(0x100 + i)}-{chr(0x9000 - i)}]" for i in range(190))
+    burner = t.disk("ext4", "none", {"boot/grub/grub.cfg": "\n".join([
+        f"for i in 1 2 3 4 5; do regexp '{ranges}' abc; done",
+        "while true; do regexp '([a-z]{1,100})([a-z]{1,100})([a-z]{1,100})$' " + "a" * 9000 + "!; done",
+        "menuentry 'Burnt its budget' { linux /boot/vmlinuz }", ""])}, label="BURNER")
+    crasher = t.disk("ext4", "none", {"boot/grub/grub.cfg": "menuentry 'Crash-here' { linux /boot/vmlinuz }\n"}, label="CRASH")
+    hung = t.disk("ext4", "none", {"boot/grub/grub.cfg": "menuentry 'From the hung disk' { linux /boot/vmlinuz }\n"}, label="HUNG")
+    m = t.boot(disks=[good, traps, burner, crasher], trickle=[hung], append=append)
+    with_hostile = int(m.expect(ready, t.deadline, "the menu beside hostile disks").group(2))
+    m.expect_words(TITLES[1], t.deadline)
+    m.note(f"worker to menu: {with_hostile} ms beside hostile disks, {baseline} ms alone")
+    m.keys((b" ", "space"))  # stop the countdown: the hung disk's verdict takes 10 s
+    m.expect(re.compile(r"vd[a-e]: its configuration could not be read \(the reader crashed: SIG\w+"), t.deadline,
+             "the crashed reader's line")
+    m.expect_words("Survived the traps", t.deadline)
+    m.expect(re.compile(r"vd[a-e]: .*work limit reached"), t.deadline, "the burner's work limit")
+    m.expect(re.compile(r"vd[a-e]: its configuration could not be read \(the reader ran past 10 s\); skipped"),
+             t.deadline, "the hung disk's line")
+    text = m.text()
+    if "menu worker" in text:
+        raise Failure("the menu worker was restarted")
+    if re.search(r"\n\s*\d+\*?\s+(Crash-here|From the hung disk)", text):
+        raise Failure("an entry of a skipped disk reached the menu")
+    m.keys((ENTER, "Enter"))
+    t.expect_target(["e2e.entry=1"])
+    if with_hostile > baseline + 2000:
+        raise Failure(f"the menu took {with_hostile} ms beside hostile disks, {baseline} ms alone")
 
 
 @scenario

@@ -26,7 +26,7 @@ def use_kvm():
 
 
 def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memory=512, extra=(), virtconsole=None,
-            monitor=None, scsi=False, nvme=(), slow=(), sata=(), usb=(), serial1=None):
+            monitor=None, scsi=False, nvme=(), slow=(), sata=(), usb=(), serial1=None, trickle=()):
     """The qemu-system-x86_64 argument list for one test machine."""
     accel = ["-accel", "kvm", "-cpu", "host"] if use_kvm() else ["-accel", "tcg", "-cpu", "max"]
     args = ["qemu-system-x86_64", "-machine", "q35", *accel, "-smp", "1", "-m", str(memory),
@@ -44,6 +44,10 @@ def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memo
         kind = "qcow2" if str(disk).endswith(".qcow2") else "raw"
         args += ["-drive", f"if=none,id=slow{i},file={disk},format={kind},throttling.bps-total=20000",
                  "-device", f"virtio-blk-pci,drive=slow{i}"]
+    for i, disk in enumerate(trickle):
+        # A disk QEMU serves at 2 kB/s: its probe alone takes longer than Baton waits for it.
+        args += ["-drive", f"if=none,id=trickle{i},file={disk},format=raw,throttling.bps-total=2000",
+                 "-device", f"virtio-blk-pci,drive=trickle{i}"]
     def attach(drive_id, disk, device):
         """A raw image as a drive with no interface of its own, and the device that holds it."""
         return ["-drive", f"if=none,id={drive_id},file={disk},format=raw", "-device", f"{device},drive={drive_id}"]
