@@ -300,46 +300,31 @@ enum GrubCommands {
     /// The kernel command line GRUB hands the kernel (grub-core/lib/cmdline.c): arguments joined
     /// by spaces, `\`, `'` and `"` escaped with a backslash, an argument holding a space quoted.
     static func kernelCommandLine(_ arguments: ArraySlice<String>) -> String {
-        // Measured first, so that the line is written once, straight into the string's storage.
+        // Measured first, so that the buffer is allocated once; every write is a checked append.
         var size = max(0, arguments.count - 1)
         for argument in arguments {
             size += argument.withBytes { $0.count + addedBytes($0) }
         }
-        return String(unsafeUninitializedCapacity: size) { out in
-            var n = 0
-            for (index, argument) in zip(arguments.indices, arguments) {
-                if index != arguments.startIndex {
-                    out[n] = UInt8(ascii: " ")
-                    n += 1
+        var line: [UInt8] = []
+        line.reserveCapacity(size)
+        for (index, argument) in zip(arguments.indices, arguments) {
+            if index != arguments.startIndex { line.append(UInt8(ascii: " ")) }
+            argument.withBytes { bytes in
+                // Most arguments need neither quotes nor escapes: copied whole.
+                guard addedBytes(bytes) > 0 else {
+                    line.append(contentsOf: bytes)
+                    return
                 }
-                argument.withBytes { bytes in
-                    // Most arguments need neither quotes nor escapes: copied whole.
-                    guard addedBytes(bytes) > 0 else {
-                        _ = UnsafeMutableBufferPointer(rebasing: out[n...]).initialize(fromContentsOf: bytes)
-                        n += bytes.count
-                        return
-                    }
-                    let quote = bytes.contains(UInt8(ascii: " "))
-                    if quote {
-                        out[n] = UInt8(ascii: "\"")
-                        n += 1
-                    }
-                    for byte in bytes {
-                        if isEscaped(byte) {
-                            out[n] = UInt8(ascii: "\\")
-                            n += 1
-                        }
-                        out[n] = byte
-                        n += 1
-                    }
-                    if quote {
-                        out[n] = UInt8(ascii: "\"")
-                        n += 1
-                    }
+                let quote = bytes.contains(UInt8(ascii: " "))
+                if quote { line.append(UInt8(ascii: "\"")) }
+                for byte in bytes {
+                    if isEscaped(byte) { line.append(UInt8(ascii: "\\")) }
+                    line.append(byte)
                 }
+                if quote { line.append(UInt8(ascii: "\"")) }
             }
-            return n
         }
+        return String(decoding: line, as: UTF8.self)
     }
 
     /// How many bytes quoting and escaping add to an argument: a backslash per escaped byte, two
