@@ -11,7 +11,7 @@ import LinuxPlatform
 /// How much one device's examination may take. Generous for a real disk under emulation (the
 /// work budget of a configuration ends far sooner); a bound for the rest.
 public enum ExaminationLimits {
-    public static let standard = ChildLimits(cpuSeconds: 5, addressSpaceBytes: 1 << 30, wallMilliseconds: 10_000)
+    public static let standard = ChildLimits(cpuSeconds: 20, addressSpaceBytes: 1 << 30, wallMilliseconds: 30_000)
 }
 
 /// What a job needs, copied in, so it shares nothing with the thread that started it.

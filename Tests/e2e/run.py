@@ -916,7 +916,7 @@ def hostile_examinations(t):
     """Hostile disks all at once beside a good one, each examined in a child process of its own:
     the regexp lines that trapped the reader, a configuration that burns its work budget, one whose
     reader traps (baton.test-examine-trap names its entry), and a disk whose reads trickle at 2 kB/s
-    past the 10 s an examination may take. The good disk's entries show within 2 s of a boot with
+    past the 30 s an examination may take. The good disk's entries show within 2 s of a boot with
     the good disk alone (both measured here), every hostile disk has its line, the worker is never
     restarted, and the default boots."""
     good_files = {"boot/grub/grub.cfg": grub_cfg(1, 30, ["/boot/vmlinuz"] * 2, extra=SERIAL), **boot_files(t.env)}
@@ -942,12 +942,12 @@ def hostile_examinations(t):
     with_hostile = int(m.expect(ready, t.deadline, "the menu beside hostile disks").group(2))
     m.expect_words(TITLES[1], t.deadline)
     m.note(f"worker to menu: {with_hostile} ms beside hostile disks, {baseline} ms alone")
-    m.keys((b" ", "space"))  # stop the countdown: the hung disk's verdict takes 10 s
+    m.keys((b" ", "space"))  # stop the countdown: the hung disk's verdict takes 30 s
     m.expect(re.compile(r"vd[a-e]: its configuration could not be read \(the reader crashed: SIG\w+"), t.deadline,
              "the crashed reader's line")
     m.expect_words("Survived the traps", t.deadline)
     m.expect(re.compile(r"vd[a-e]: .*work limit reached"), t.deadline, "the burner's work limit")
-    m.expect(re.compile(r"vd[a-e]: its configuration could not be read \(the reader ran past 10 s\); skipped"),
+    m.expect(re.compile(r"vd[a-e]: its configuration could not be read \(the reader ran past 30 s\); skipped"),
              t.deadline, "the hung disk's line")
     text = m.text()
     if "menu worker" in text:
