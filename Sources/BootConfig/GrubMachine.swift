@@ -472,8 +472,7 @@ struct GrubMachine {
         // Long arguments cost work in proportion: a step per 256 bytes.
         let bytes = argv.reduce(0) { $0 + $1.utf8.count }
         if bytes >= 256 {
-            budget.steps -= bytes / 256
-            guard spend() else { return .exhausted }
+            guard spend(units: bytes / 256 * Self.unitsPerStep) else { return .exhausted }
         }
         guard var name = argv.first else {
             status = 0

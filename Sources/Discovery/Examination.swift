@@ -20,15 +20,24 @@ public enum Examination {
         do {
             request = try ExaminationRequest(from: &reader)
         } catch {
-            let text = "baton examine: unreadable request: \(error)\n"
-            _ = text.withCString { write(2, $0, strlen($0)) }
+            IsolatedChild.writeStandardError("baton examine: unreadable request: \(error)\n")
             return 2
         }
         let report = request.job.examineHere()
+        trapIfAsked(report)
         var wire = WireWriter()
         report.write(to: &wire)
         IsolatedChild.writeStandardOutput(wire.bytes)
         return 0
+    }
+
+    /// The one deliberate trap in Baton, for tests of the isolation only: reachable solely in an
+    /// examination child, and only when the trusted kernel command line (or a test) set
+    /// `testTrapVariable` — never from what a disk holds.
+    static func trapIfAsked(_ report: DeviceReport) {
+        guard let title = Processes.environment(testTrapVariable),
+              report.configurations.contains(where: { $0.entries.contains { $0.title == title } }) else { return }
+        fatalError("\(testTrapVariable): an entry is titled '\(title)'")
     }
 
     /// The report for how a child ended: its own when it answered, else one that says why not.

@@ -38,8 +38,7 @@ public enum ChildOutcome: Sendable, Equatable {
 public enum IsolatedChild {
     /// Starts `path` with `arguments` (argv[0] included) and the current environment, gives it
     /// `input` on its standard input, and collects its standard output and the end of its
-    /// standard error until it ends or its limits run out. `started` is called with the child's
-    /// pid once it runs. When the child had to be killed and does not die at once (a process in
+    /// standard error until it ends or its limits run out. When the child had to be killed and does not die at once (a process in
     /// uninterruptible sleep, waiting on a dead disk, dies only when the I/O ends), the outcome is
     /// returned and `reap` is called with the pid: waiting for it is then the caller's affair.
     public static func run(
@@ -58,10 +57,7 @@ public enum IsolatedChild {
         posix_spawn_file_actions_adddup2(&actions, stderr.write, 2)
         // Every pipe end is close-on-exec: the child keeps only the three it was given.
         var pid: pid_t = 0
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-        argv.append(nil)
-        defer { for p in argv { free(p) } }
-        let rc = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        let rc = Processes.withArgv(arguments) { posix_spawn(&pid, path, &actions, nil, $0, environ) }
         close(stdin.read)
         close(stdout.write)
         close(stderr.write)
@@ -79,12 +75,12 @@ public enum IsolatedChild {
 
         var output: [UInt8] = [], errors: [UInt8] = []
         var open: Set<Int32> = [stdout.read, stderr.read]
-        var killed = false
+        var overran = false
+        var buffer = [UInt8](repeating: 0, count: 65536)
         while !open.isEmpty {
             let left = limits.wallMilliseconds - (Processes.monotonicMilliseconds() - start)
-            guard left > 0, output.count <= limits.outputBytes else { killed = true; break }
+            guard left > 0, output.count <= limits.outputBytes else { overran = true; break }
             for fd in Poll.wait(Array(open), milliseconds: left) {
-                var buffer = [UInt8](repeating: 0, count: 65536)
                 let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 {
@@ -100,32 +96,29 @@ public enum IsolatedChild {
         close(stdout.read)
         close(stderr.read)
         let errorText = String(decoding: errors, as: UTF8.self)
-        if killed {
-            kill(pid, SIGKILL)
-            // A killed child normally goes at once; one stuck in the kernel goes when its I/O ends.
-            for _ in 0..<20 {
-                if waitFor(pid, block: false) != nil { return .killedAfter(milliseconds: Processes.monotonicMilliseconds() - start, errors: errorText) }
-                Processes.sleep(milliseconds: 5)
+        /// Kills the child: it normally goes at once; one stuck in the kernel goes when its I/O
+        /// ends, and is then `reap`'s to wait for.
+        func kill() -> ChildOutcome {
+            Glibc.kill(pid, SIGKILL)
+            var gone = false
+            for _ in 0..<20 where !gone {
+                gone = waitFor(pid, block: false) != nil
+                if !gone { Processes.sleep(milliseconds: 5) }
             }
-            reap(pid)
+            if !gone { reap(pid) }
             return .killedAfter(milliseconds: Processes.monotonicMilliseconds() - start, errors: errorText)
         }
+        if overran { return kill() }
         // Both pipes closed: the child is ending or has ended (or handed them on, which Baton's
         // own child does not do); its wall-clock limit still holds.
-        while true {
-            if let exit = waitFor(pid, block: false) {
-                switch exit {
-                case .exited(let status): return .exited(status: status, output: output, errors: errorText)
-                case .signaled(let signal): return .signaled(signal, errors: errorText)
-                }
+        while Processes.monotonicMilliseconds() - start <= limits.wallMilliseconds {
+            switch waitFor(pid, block: false) {
+            case .exited(let status): return .exited(status: status, output: output, errors: errorText)
+            case .signaled(let signal): return .signaled(signal, errors: errorText)
+            case nil: Processes.sleep(milliseconds: 2)
             }
-            if Processes.monotonicMilliseconds() - start > limits.wallMilliseconds {
-                kill(pid, SIGKILL)
-                reap(pid)
-                return .killedAfter(milliseconds: Processes.monotonicMilliseconds() - start, errors: errorText)
-            }
-            Processes.sleep(milliseconds: 2)
         }
+        return kill()
     }
 
     /// Waits for one child; nil when it has not ended (without `block`) or is no child of ours.
@@ -157,6 +150,9 @@ public enum IsolatedChild {
 
     /// Writes all of `bytes` to standard output (a child's side: its answer).
     public static func writeStandardOutput(_ bytes: [UInt8]) { writeAll(1, bytes) }
+
+    /// Writes a message to standard error (a child's side: why it gave no answer).
+    public static func writeStandardError(_ text: String) { writeAll(2, Array(text.utf8)) }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
         var offset = 0

@@ -19,12 +19,17 @@ public enum Processes {
     /// Starts `path` with arguments (argv[0] included) and the current environment.
     public static func spawn(_ path: String, arguments: [String]) throws(SystemError) -> pid_t {
         var pid: pid_t = 0
+        let rc = withArgv(arguments) { posix_spawn(&pid, path, nil, nil, $0, environ) }
+        guard rc == 0 else { throw SystemError("posix_spawn", path, errno: rc) }
+        return pid
+    }
+
+    /// Calls `body` with `arguments` as a NULL-terminated C argument vector.
+    static func withArgv<R>(_ arguments: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
         argv.append(nil)
         defer { for p in argv { free(p) } }
-        let rc = posix_spawn(&pid, path, nil, nil, argv, environ)
-        guard rc == 0 else { throw SystemError("posix_spawn", path, errno: rc) }
-        return pid
+        return body(argv)
     }
 
     /// Waits for any child to change state; returns nil when there are no children.

@@ -14,14 +14,15 @@ enum Supervisor {
         mountKernelFilesystems()
         setenv("PATH", "/sbin:/bin", 1)
         if getenv("TERMINFO") == nil { setenv("TERMINFO", "/usr/share/terminfo", 1) }
-        let options = BatonOptions(commandLine: KernelCommandLine(FileSystem.text("/proc/cmdline") ?? ""))
+        let commandLine = KernelCommandLine(FileSystem.text("/proc/cmdline") ?? "")
+        let options = BatonOptions(commandLine: commandLine)
         // Kernel messages would scribble over the menu; the worker restores the level before kexec.
         if let level = Console.kernelMessageLevel() { setenv("BATON_CONSOLE_LOGLEVEL", String(level), 1) }
         if !options.debug { Console.setKernelMessageLevel(1) }
         if options.stages { setenv(StageLog.environmentName, "1", 1) }
         // baton.test-examine-trap=TITLE (tests of the isolation): examination children trap on
         // reading an entry of that title.
-        if let title = KernelCommandLine(FileSystem.text("/proc/cmdline") ?? "").value(of: "baton.test-examine-trap") {
+        if let title = commandLine.value(of: "baton.test-examine-trap") {
             setenv(Examination.testTrapVariable, title, 1)
         }
         StageLog.mark("init", at: started)
