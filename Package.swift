@@ -23,7 +23,8 @@ let package = Package(
         .target(name: "Terminal", dependencies: ["BootMenu", "LinuxPlatform", "CCurses"]),
         .executableTarget(name: "baton", dependencies: ["BootConfig", "BootMenu", "Discovery", "LinuxPlatform", "Terminal"]),
         // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer).
-        .executableTarget(name: "BatonFuzz", dependencies: ["BootConfig", "Discovery", "KernelModules"]),
+        .target(name: "FuzzTargets", dependencies: ["BootConfig", "Discovery", "DiskImage", "KernelModules"]),
+        .executableTarget(name: "BatonFuzz", dependencies: ["FuzzTargets"]),
 
         .testTarget(name: "BootConfigTests", dependencies: ["BootConfig"]),
         .testTarget(name: "BootMenuTests", dependencies: ["BootMenu", "BootConfig"]),
@@ -31,6 +32,8 @@ let package = Package(
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery"]),
         .testTarget(name: "DiskImageTests", dependencies: ["DiskImage", "BootConfig", "LinuxPlatform"]),
+        // Every finding the fuzzers made, kept in Tests/Fuzz/TARGET/, replayed.
+        .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets"]),
         // Real configs from ../shared/corpus against peers' expectations (and GRUB's own behaviour).
         .testTarget(name: "ConformanceTests", dependencies: ["BootConfig"], exclude: ["Fixtures", "OracleRecords"]),
     ]

@@ -1,6 +1,7 @@
 // The fuzzer's entry point: libFuzzer's driver in a fuzz build (scripts/fuzz, -DBATON_FUZZ);
 // otherwise a runner that passes the named files through the target once (regression inputs).
 
+import FuzzTargets
 import Glibc
 
 /// A line on standard error.
@@ -8,6 +9,9 @@ func say(_ line: String) {
     let bytes = Array((line + "\n").utf8)
     _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
+
+/// The target named by BATON_FUZZ_TARGET, read once.
+let selectedTarget: String = getenv("BATON_FUZZ_TARGET").map { String(cString: $0) } ?? "grub"
 
 #if BATON_FUZZ
 @_silgen_name("LLVMFuzzerRunDriver")
@@ -17,14 +21,14 @@ func LLVMFuzzerRunDriver(
 
 @_cdecl("BatonFuzz_main")
 func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    guard FuzzTargets.names.contains(FuzzTargets.selected) else {
+    guard FuzzTargets.names.contains(selectedTarget) else {
         say("BATON_FUZZ_TARGET must be one of \(FuzzTargets.names.joined(separator: ", "))")
         return 2
     }
     var count = argc
     var vector = argv
     return LLVMFuzzerRunDriver(&count, &vector) { data, size in
-        FuzzTargets.run(FuzzTargets.selected, data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+        FuzzTargets.run(selectedTarget, data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
         return 0
     }
 }
@@ -47,7 +51,7 @@ struct RegressionRunner {
                 bytes += buffer[0..<read]
             }
             fclose(file)
-            FuzzTargets.run(FuzzTargets.selected, bytes)
+            FuzzTargets.run(selectedTarget, bytes)
         }
         if CommandLine.arguments.count < 2 {
             say("baton-fuzz: build with scripts/fuzz to fuzz; given files, runs them through BATON_FUZZ_TARGET once")

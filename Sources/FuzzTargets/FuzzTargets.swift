@@ -1,17 +1,18 @@
-// libFuzzer targets for everything Baton reads from disks and the kernel: GRUB, syslinux, BLS,
-// grubenv, the module database and uevents. Built by `scripts/fuzz` with -sanitize=fuzzer and
-// -DBATON_FUZZ; in an ordinary build it only says how to run it. BATON_FUZZ_TARGET picks one.
+// The fuzz targets: one function per reader of what disks and the kernel hand Baton — GRUB,
+// syslinux, BLS, grubenv, the module database, uevents and disk images (partition tables, ext4,
+// FAT, ISO 9660). BatonFuzz drives them with libFuzzer (scripts/fuzz); FuzzReplayTests replays
+// every finding kept in Tests/Fuzz/TARGET/ through the same function.
 
 import BootConfig
 import Discovery
-import Glibc
+import DiskImage
 import KernelModules
 
-enum FuzzTargets {
-    static let names = ["grub", "syslinux", "bls", "grubenv", "modules", "uevent"]
+public enum FuzzTargets {
+    public static let names = ["grub", "syslinux", "bls", "grubenv", "modules", "uevent", "diskimage"]
 
     /// Runs one input through a target; the process dies on a trap, which libFuzzer reports.
-    static func run(_ target: String, _ bytes: [UInt8]) {
+    public static func run(_ target: String, _ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
         switch target {
         case "grub":
@@ -34,11 +35,24 @@ enum FuzzTargets {
             for word in words { _ = index.modules(matching: word) }
         case "uevent":
             _ = Uevent.parse(bytes)
+        case "diskimage":
+            readImage(bytes)
         default:
             break
         }
     }
 
-    /// The target named by BATON_FUZZ_TARGET, read once.
-    static let selected: String = getenv("BATON_FUZZ_TARGET").map { String(cString: $0) } ?? "grub"
+    /// What host mode does with a disk image: its partitions and filesystems, then the files a
+    /// configuration search opens and the folders it lists.
+    static func readImage(_ bytes: [UInt8]) {
+        for volume in DiskImageReader.volumes(of: MemoryBytes(bytes)) {
+            guard let files = volume.fileView else { continue }
+            for folder in ["/", "/boot", "/boot/grub", "/EFI", "/loader/entries", "/isolinux"] {
+                for name in files.list(folder).prefix(16) { _ = files.exists(folder + "/" + name) }
+            }
+            for path in ["/boot/grub/grub.cfg", "/boot/grub/grubenv", "/isolinux/isolinux.cfg", "/EFI/BOOT/grub.cfg"] {
+                _ = files.contents(of: path)
+            }
+        }
+    }
 }
