@@ -71,6 +71,7 @@ public struct WireReader {
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     public var isAtEnd: Bool { offset == bytes.count }
+    public var bytesLeft: Int { bytes.count - offset }
 
     public mutating func readInt() throws(WireError) -> Int {
         var result: UInt64 = 0

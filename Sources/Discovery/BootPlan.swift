@@ -24,13 +24,17 @@ public struct BootPlan: Sendable, Hashable {
     /// The plan for an entry. Paths on the configuration's own device resolve on `source`
     /// (nil for a kernel typed by hand), others on the mounted device they name. `consoles`
     /// are added as `console=` when the entry names none. Fails with a message when the entry
-    /// cannot boot or a file is missing.
-    public static func make(entry: BootEntry, source: BootSource?, mounts: [MountedDevice], consoles: [String]) -> Result<BootPlan, BootPlanError> {
+    /// cannot boot or a file is missing. Without `openFiles` no file is touched: the files'
+    /// holders are found, but whether the files open is left to the boot (the menu's own thread
+    /// does no I/O; examination recorded what opening them said, `fileProblems`).
+    public static func make(
+        entry: BootEntry, source: BootSource?, mounts: [MountedDevice], consoles: [String], openFiles: Bool = true
+    ) -> Result<BootPlan, BootPlanError> {
         if let reason = entry.unbootableReason { return .failure(BootPlanError(message: reason)) }
         guard let kernel = entry.kernel else { return .failure(BootPlanError(message: "no kernel")) }
         var files: [PlannedFile] = []
         for file in [kernel] + entry.initrds {
-            switch plannedFile(file, source: source, mounts: mounts) {
+            switch plannedFile(file, source: source, mounts: mounts, open: openFiles) {
             case .success(let planned): files.append(planned)
             case .failure(let error): return .failure(error)
             }
@@ -39,7 +43,19 @@ public struct BootPlan: Sendable, Hashable {
         return .success(BootPlan(kernel: files[0], initrds: Array(files.dropFirst()), commandLine: commandLine.description))
     }
 
-    static func plannedFile(_ file: BootFile, source: BootSource?, mounts: [MountedDevice]) -> Result<PlannedFile, BootPlanError> {
+    /// What opening each entry's files says, as examination records it: the message where the
+    /// plan is fine but a file does not open, nil elsewhere (fine, or a reason the menu finds
+    /// without opening anything).
+    public static func fileProblems(of configuration: BootConfiguration, on mount: MountedDevice, mounts: [MountedDevice]) -> [String?] {
+        let source = BootSource(mount: mount, configuration: configuration)
+        return configuration.entries.map { entry in
+            guard case .success = make(entry: entry, source: source, mounts: mounts, consoles: [], openFiles: false),
+                  case .failure(let error) = make(entry: entry, source: source, mounts: mounts, consoles: []) else { return nil }
+            return error.message
+        }
+    }
+
+    static func plannedFile(_ file: BootFile, source: BootSource?, mounts: [MountedDevice], open: Bool) -> Result<PlannedFile, BootPlanError> {
         let all = (source.map { [$0.mount] } ?? []) + mounts
         let holder: MountedDevice?
         switch file.device {
@@ -53,6 +69,7 @@ public struct BootPlan: Sendable, Hashable {
             let which = file.device == .configDevice ? "name the device, e.g. vda1:\(file.path)" : "waiting for device \(file.device) for \(file.path)"
             return .failure(BootPlanError(message: which))
         }
+        guard open else { return .success(PlannedFile(root: holder.root, path: file.path)) }
         do {
             close(try holder.view.openRegularFile(file.path))
         } catch {

@@ -28,10 +28,20 @@ public struct MountedDevice: Sendable {
 public struct BootSource: Sendable {
     public var mount: MountedDevice
     public var configuration: BootConfiguration
+    /// Per entry, what opening its kernel and initrds said when the device was examined: a
+    /// message where one did not open, nil where they did (or the entry cannot boot for a reason
+    /// the menu finds itself). Empty when nothing was recorded.
+    public var fileProblems: [String?]
 
-    public init(mount: MountedDevice, configuration: BootConfiguration) {
+    public init(mount: MountedDevice, configuration: BootConfiguration, fileProblems: [String?] = []) {
         self.mount = mount
         self.configuration = configuration
+        self.fileProblems = fileProblems
+    }
+
+    /// The recorded file problem of entry `index`, if any.
+    public func fileProblem(ofEntry index: Int) -> String? {
+        fileProblems.indices.contains(index) ? fileProblems[index] : nil
     }
 
     public var view: HostFileView { mount.view }

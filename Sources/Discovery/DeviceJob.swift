@@ -51,6 +51,7 @@ struct DeviceJob: Sendable {
             if Mounts.isMountPoint(target) { try? Mounts.unmount(target, detach: true) }
             report.mount = nil
             report.configurations = []
+            report.fileProblems = []
         }
         report.milliseconds = Processes.monotonicMilliseconds() - started
         return report
@@ -75,6 +76,7 @@ struct DeviceJob: Sendable {
             var grub = GrubOptions()
             grub.platform = grubPlatform
             report.configurations = ConfigLocator.loadConfigurations(from: mount.grubDevice, devices: all.map(\.grubDevice), grub: grub)
+            report.fileProblems = report.configurations.map { BootPlan.fileProblems(of: $0, on: mount, mounts: all) }
             report.readWith = Set(all.map(\.device.name))
         }
         report.log = lines
@@ -89,6 +91,8 @@ struct DeviceReport: Sendable {
     /// The filesystem, when there was one to mount and it mounted.
     var mount: MountedDevice?
     var configurations: [BootConfiguration] = []
+    /// Per configuration, per entry: what opening the entry's files said (BootPlan.fileProblems).
+    var fileProblems: [[String?]] = []
     /// The devices present when the configurations were read.
     var readWith: Set<String> = []
     /// Lines for the log, in order (the job cannot log itself: the log is not thread-safe).

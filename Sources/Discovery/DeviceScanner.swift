@@ -98,7 +98,9 @@ public struct DeviceScanner {
         for (mount, grubDevice) in zip(mounts, grubDevices) {
             let configurations = ConfigLocator.loadConfigurations(from: grubDevice, devices: grubDevices, grub: grub)
             describe(configurations, on: mount.device).forEach(log)
-            sources += configurations.map { BootSource(mount: mount, configuration: $0) }
+            sources += configurations.map {
+                BootSource(mount: mount, configuration: $0, fileProblems: BootPlan.fileProblems(of: $0, on: mount, mounts: mounts))
+            }
         }
         return sources
     }

@@ -44,6 +44,7 @@ public final class DeviceInventory {
 
     struct FoundConfigurations {
         var configurations: [BootConfiguration]
+        var fileProblems: [[String?]]
         /// The devices present when they were read.
         var readWith: Set<String>
     }
@@ -222,7 +223,7 @@ public final class DeviceInventory {
         guard let mount = report.mount else { return hadMount }
         mounts.append(mount)
         mounts.sort { $0.device.name < $1.device.name }
-        found[report.name] = FoundConfigurations(configurations: report.configurations, readWith: report.readWith)
+        found[report.name] = FoundConfigurations(configurations: report.configurations, fileProblems: report.fileProblems, readWith: report.readWith)
         DeviceScanner.describe(report.configurations, on: mount.device).forEach(log)
         return true
     }
@@ -241,8 +242,9 @@ public final class DeviceInventory {
             log("\(name): read again, as the devices changed")
             examine(name)
         }
-        sources = mounts.flatMap { mount in
-            (found[mount.device.name]?.configurations ?? []).map { BootSource(mount: mount, configuration: $0) }
+        sources = mounts.flatMap { mount -> [BootSource] in
+            guard let found = found[mount.device.name] else { return [] }
+            return zip(found.configurations, found.fileProblems).map { BootSource(mount: mount, configuration: $0, fileProblems: $1) }
         }
     }
 

@@ -108,6 +108,7 @@ extension DeviceReport: WireCodable {
         wire.write(generation)
         wire.write(mount)
         wire.write(configurations)
+        wire.write(fileProblems.map { ProblemList(problems: $0) })
         wire.write(readWith.sorted())
         wire.write(log)
         wire.write(failure)
@@ -117,9 +118,33 @@ extension DeviceReport: WireCodable {
         self.init(name: try wire.readString(), generation: try wire.readInt())
         mount = try wire.readOptional()
         configurations = try wire.readArray()
+        fileProblems = try wire.readArray(ProblemList.self).map(\.problems)
+        guard fileProblems.count == configurations.count,
+              zip(fileProblems, configurations).allSatisfy({ $0.count == $1.entries.count }) else {
+            throw WireError("file problems do not match the entries")
+        }
         readWith = Set(try wire.readStrings())
         log = try wire.readStrings()
         failure = try wire.readOptionalString()
+    }
+}
+
+/// One configuration's file problems, for reading them as an array of arrays.
+private struct ProblemList: WireCodable {
+    var problems: [String?]
+
+    init(problems: [String?]) { self.problems = problems }
+
+    func write(to wire: inout WireWriter) {
+        wire.write(problems.count)
+        for problem in problems { wire.write(problem) }
+    }
+
+    init(from wire: inout WireReader) throws(WireError) {
+        let count = try wire.readInt()
+        guard count >= 0, count <= wire.bytesLeft else { throw WireError("count \(count) past the end") }
+        problems = []
+        for _ in 0..<count { problems.append(try wire.readOptionalString()) }
     }
 }
 

@@ -9,6 +9,8 @@ struct MenuModel {
     struct Choice {
         var entry: BootEntry
         var source: BootSource
+        /// The entry's place in its source's configuration.
+        var index: Int
     }
 
     var choices: [Choice] = []
@@ -39,19 +41,20 @@ struct MenuModel {
                 case .hidden: .hidden
                 }
             }
-            choices += source.configuration.entries.map { Choice(entry: $0, source: source) }
+            choices += source.configuration.entries.enumerated().map { Choice(entry: $1, source: source, index: $0) }
         }
         if let forced = options.timeout { timeout = forced }
     }
 
     static func key(_ source: BootSource) -> String { source.mount.device.name + ":" + source.configuration.path }
 
-    /// Menu items; `consoleRule` says in the details which console= the entry will get.
+    /// Menu items; `consoleRule` says in the details which console= the entry will get. No file
+    /// is opened here: what opening an entry's files said comes from examination.
     func items(consoleRule: String) -> [MenuItem] {
         choices.map { choice in
             let entry = choice.entry
-            let problem: String? = switch BootPlan.make(entry: entry, source: choice.source, mounts: mounts, consoles: []) {
-            case .success: nil
+            let problem: String? = switch BootPlan.make(entry: entry, source: choice.source, mounts: mounts, consoles: [], openFiles: false) {
+            case .success: choice.source.fileProblem(ofEntry: choice.index)
             case .failure(let error): error.message
             }
             let device = choice.source.mount.device

@@ -56,6 +56,35 @@ import Testing
         #expect(configuration.entries.first?.initrds == [BootFile("/initrd.img")])
     }
 
+    @Test func theChildRecordsWhatOpeningEachEntrysFilesSaid() throws {
+        let root = try Self.tree([
+            "/boot/grub/grub.cfg": "menuentry Present { linux /vmlinuz\n initrd /initrd.img }\nmenuentry Missing { linux /vmlinuz-gone }\nmenuentry 'No initrd' { linux /vmlinuz\n initrd /gone.img }\n",
+            "/vmlinuz": "k", "/initrd.img": "i",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let report = try job(root).run()
+        let problems = try #require(report.fileProblems.first)
+        #expect(problems.count == 3)
+        #expect(problems[0] == nil)
+        #expect(problems[1]?.contains("/vmlinuz-gone") == true && problems[1]?.contains("No such file") == true)
+        #expect(problems[2]?.contains("/gone.img") == true)
+    }
+
+    @Test func aPlanWithoutOpeningTouchesNoFile() throws {
+        let entry = BootEntry(title: "t", kernel: BootFile("/vmlinuz"), origin: SourceLocation(file: "/c", line: 1))
+        let mount = MountedDevice(device: BlockDevice(name: "vdz", isPartition: false, probe: BlockProbeResult()), root: "/nonexistent-baton-root")
+        let source = BootSource(mount: mount, configuration: BootConfiguration(path: "/c", entries: [entry]))
+        guard case .success(let plan) = BootPlan.make(entry: entry, source: source, mounts: [mount], consoles: [], openFiles: false) else {
+            Issue.record("the plan needed the file")
+            return
+        }
+        #expect(plan.kernel.root == "/nonexistent-baton-root")
+        guard case .failure = BootPlan.make(entry: entry, source: source, mounts: [mount], consoles: []) else {
+            Issue.record("opening a missing file succeeded")
+            return
+        }
+    }
+
     @Test func aTrappingReaderCostsOnlyItsDevice() throws {
         let root = try Self.tree(["/boot/grub/grub.cfg": "menuentry 'Trap here' { linux /vmlinuz }\n"])
         defer { try? FileManager.default.removeItem(atPath: root) }
@@ -97,6 +126,7 @@ import Testing
         report.configurations = [BootConfiguration(path: "/p", entries: [entry], defaultIndex: 1, timeout: nil,
                                                    diagnostics: [Diagnostic(.error, "bad", at: SourceLocation(file: "/p", line: 1))],
                                                    timeoutStyle: .hidden, fallbackIndex: 0)]
+        report.fileProblems = [["/k: No such file or directory"]]
         report.readWith = ["sda1", "vda"]
         report.log = ["one", ""]
         var wire = WireWriter()
@@ -105,6 +135,7 @@ import Testing
         let back = try DeviceReport(from: &reader)
         #expect(reader.isAtEnd)
         #expect(back.configurations == report.configurations && back.readWith == report.readWith && back.log == report.log)
+        #expect(back.fileProblems == report.fileProblems)
         #expect(back.mount?.device == report.mount?.device && back.mount?.root == report.mount?.root)
         // Every truncation is an error, never a trap.
         for n in 0..<wire.bytes.count {
