@@ -16,8 +16,8 @@ public final class DeviceInventory {
     private let events: UeventSocket?
     /// Where device jobs report; nil when no eventfd could be had (jobs then run in line).
     private let reports: Mailbox<DeviceReport>?
-    private var states: [String: DeviceState] = [:]
-    private var generation = 0
+    /// Which device is in which state, and what events and reports mean (DeviceLedger).
+    private var ledger = DeviceLedger()
     public private(set) var mounts: [MountedDevice] = []
     /// Each mounted device's configurations, by device name.
     private var found: [String: FoundConfigurations] = [:]
@@ -29,18 +29,6 @@ public final class DeviceInventory {
     /// How long start-up (or a rescan) waits for any one device; one slower than this shows its
     /// entries when it answers, in the open menu.
     public var patienceMilliseconds = 1500
-
-    enum DeviceState {
-        /// A job is looking at it, since a time (ms); `late` once start-up stopped waiting for it;
-        /// `outdated` once the device changed or went away meanwhile: what the job finds is then
-        /// undone and the device, if still there, examined again — never by two jobs at once,
-        /// which would race for its mount point.
-        case examining(generation: Int, since: Int, late: Bool, outdated: Bool)
-        case examined
-        /// Its examination crashed, ran out of time or failed to start: it is left alone, also
-        /// when it reports a change, until it is removed or the user rescans.
-        case failed
-    }
 
     struct FoundConfigurations {
         var configurations: [BootConfiguration]
@@ -116,11 +104,7 @@ public final class DeviceInventory {
             let limitLeft = limitMilliseconds - (now - start)
             let settleLeft = events == nil ? 0 : settleMilliseconds - (now - quietSince)
             // The soonest a job still within its patience runs out of it.
-            let patienceLeft = states.values.compactMap { state -> Int? in
-                guard case .examining(_, let since, _, _) = state else { return nil }
-                let left = since + patienceMilliseconds - now
-                return left > 0 ? left : nil
-            }.min() ?? 0
+            let patienceLeft = ledger.patienceLeft(now: now, patience: patienceMilliseconds)
             let left = min(max(settleLeft, patienceLeft), limitLeft)
             guard left > 0 else { break }
             let ready = Poll.wait(eventDescriptors, milliseconds: left)
@@ -134,11 +118,8 @@ public final class DeviceInventory {
 
     /// Logs, once each, the devices start-up stops waiting for.
     private func markLate() {
-        let now = Processes.monotonicMilliseconds()
-        for (name, state) in states.sorted(by: { $0.key < $1.key }) {
-            guard case .examining(let generation, let since, false, let outdated) = state else { continue }
-            log("\(name): no answer after \(now - since) ms; the menu does not wait for it, its entries appear when it answers")
-            states[name] = .examining(generation: generation, since: since, late: true, outdated: outdated)
+        for (name, milliseconds) in ledger.markLate(now: Processes.monotonicMilliseconds()) {
+            log("\(name): no answer after \(milliseconds) ms; the menu does not wait for it, its entries appear when it answers")
         }
     }
 
@@ -163,8 +144,7 @@ public final class DeviceInventory {
             if event.action == "add", let alias = event.modalias { aliases.append(alias) }
             if event.subsystem == "block", let name = event.deviceName {
                 blockChanged = true
-                let leftAlone = if case .failed = states[name] { event.action == "change" } else { false }
-                if event.action == "change" || event.action == "remove", !leftAlone, forget(name) { sourcesChanged = true }
+                if ledger.forgets(name, on: event.action), forget(name) { sourcesChanged = true }
                 log("\(name): \(event.action)")
             }
         }
@@ -198,16 +178,19 @@ public final class DeviceInventory {
     /// job's mount is undone and the device, if still there, examined again. Returns whether a
     /// filesystem was added.
     private func accept(_ report: DeviceReport) -> Bool {
-        guard case .examining(let generation, _, let late, let outdated) = states[report.name],
-              generation == report.generation else { return false }
-        if outdated {
+        let late: Bool
+        switch ledger.report(report.name, generation: report.generation, failed: report.failure != nil) {
+        case .stale:
+            return false
+        case .outdated:
             if let mount = report.mount { try? Mounts.unmount(mount.root, detach: true) }
-            states[report.name] = nil
             if DeviceScanner.blockDeviceNames().contains(report.name) {
                 log("\(report.name): changed while it was examined; examining it again")
                 return examine(report.name)
             }
             return false
+        case .accepted(let wasLate), .failed(let wasLate):
+            late = wasLate
         }
         report.log.forEach(log)
         if late { log("\(report.name): answered after \(report.milliseconds) ms") }
@@ -215,12 +198,7 @@ public final class DeviceInventory {
         let hadMount = mounts.contains { $0.device.name == report.name }
         mounts.removeAll { $0.device.name == report.name }
         found[report.name] = nil
-        if report.failure != nil {
-            states[report.name] = .failed
-            return hadMount
-        }
-        states[report.name] = .examined
-        guard let mount = report.mount else { return hadMount }
+        guard report.failure == nil, let mount = report.mount else { return hadMount }
         mounts.append(mount)
         mounts.sort { $0.device.name < $1.device.name }
         found[report.name] = FoundConfigurations(configurations: report.configurations, fileProblems: report.fileProblems, readWith: report.readWith)
@@ -238,7 +216,7 @@ public final class DeviceInventory {
             let name = mount.device.name
             guard let previous = found[name], previous.readWith != present,
                   previous.configurations.contains(where: \.consultsOtherDevices),
-                  case .examined = states[name] else { continue }
+                  ledger.isExamined(name) else { continue }
             log("\(name): read again, as the devices changed")
             examine(name)
         }
@@ -250,7 +228,7 @@ public final class DeviceInventory {
 
     /// Looks at every device again, as if none had been seen (the `r` key).
     public func rescanAll() -> Bool {
-        for name in Array(states.keys) { forget(name) }
+        for name in ledger.names { forget(name) }
         loadModules(for: Coldplug.modaliases())
         _ = refresh()
         waitForDevices(since: Processes.monotonicMilliseconds())
@@ -262,11 +240,7 @@ public final class DeviceInventory {
     /// looking at it is marked outdated. Returns whether it was mounted.
     @discardableResult
     private func forget(_ name: String) -> Bool {
-        if case .examining(let generation, let since, let late, _) = states[name] {
-            states[name] = .examining(generation: generation, since: since, late: late, outdated: true)
-        } else {
-            states[name] = nil
-        }
+        ledger.forget(name)
         found[name] = nil
         guard let index = mounts.firstIndex(where: { $0.device.name == name }) else { return false }
         try? Mounts.unmount(mounts[index].root, detach: true)
@@ -278,14 +252,10 @@ public final class DeviceInventory {
     /// for each new one. Returns whether a mounted device was forgotten (or, examined in line,
     /// one was added).
     private func refresh() -> Bool {
-        let names = DeviceScanner.blockDeviceNames()
+        let (gone, new) = ledger.reconcile(with: DeviceScanner.blockDeviceNames())
         var changed = false
-        for name in Array(states.keys) where !names.contains(name) {
-            if forget(name) { changed = true }
-        }
-        for name in names where states[name] == nil {
-            if examine(name) { changed = true }
-        }
+        for name in gone where forget(name) { changed = true }
+        for name in new where examine(name) { changed = true }
         return changed
     }
 
@@ -293,10 +263,9 @@ public final class DeviceInventory {
     /// Returns whether it was examined in line and its filesystem added.
     @discardableResult
     private func examine(_ name: String) -> Bool {
-        generation += 1
+        let generation = ledger.startExamining(name, now: Processes.monotonicMilliseconds())
         let job = DeviceJob(
             name: name, generation: generation, mountRoot: scanner.mountRoot, known: mounts, grubPlatform: GrubOptions().platform)
-        states[name] = .examining(generation: generation, since: Processes.monotonicMilliseconds(), late: false, outdated: false)
         if let reports {
             do {
                 try BackgroundThread.start { reports.post(job.run()) }
