@@ -28,17 +28,9 @@ extension UInt8 {
 }
 
 extension String {
-    /// Runs `body` on the text's UTF-8 bytes, read in place: without stepping through `utf8` an
-    /// index at a time, and without the copy of the string (and its reference counting) that
-    /// `withUTF8` needs.
-    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        utf8.withContiguousStorageIfAvailable(body) ?? Array(utf8).withUnsafeBufferPointer(body)
-    }
-
     /// Where `byte` first is in the text's UTF-8.
     func firstIndex(ofByte byte: UInt8) -> String.Index? {
-        guard let offset = withBytes({ $0.firstIndex(of: byte) }) else { return nil }
-        return utf8.index(utf8.startIndex, offsetBy: offset)
+        utf8.firstIndex(of: byte)
     }
 
     /// Whether two texts are the same but for the case of ASCII letters, as GRUB compares UUIDs
@@ -49,6 +41,6 @@ extension String {
 
     /// Whether a byte of the text's UTF-8 passes `test`.
     func containsByte(where test: (UInt8) -> Bool) -> Bool {
-        withBytes { $0.contains(where: test) }
+        utf8.contains(where: test)
     }
 }

@@ -303,33 +303,32 @@ enum GrubCommands {
         // Measured first, so that the buffer is allocated once; every write is a checked append.
         var size = max(0, arguments.count - 1)
         for argument in arguments {
-            size += argument.withBytes { $0.count + addedBytes($0) }
+            size += argument.utf8.count + addedBytes(argument.utf8)
         }
         var line: [UInt8] = []
         line.reserveCapacity(size)
         for (index, argument) in zip(arguments.indices, arguments) {
             if index != arguments.startIndex { line.append(UInt8(ascii: " ")) }
-            argument.withBytes { bytes in
-                // Most arguments need neither quotes nor escapes: copied whole.
-                guard addedBytes(bytes) > 0 else {
-                    line.append(contentsOf: bytes)
-                    return
-                }
-                let quote = bytes.contains(UInt8(ascii: " "))
-                if quote { line.append(UInt8(ascii: "\"")) }
-                for byte in bytes {
-                    if isEscaped(byte) { line.append(UInt8(ascii: "\\")) }
-                    line.append(byte)
-                }
-                if quote { line.append(UInt8(ascii: "\"")) }
+            let bytes = argument.utf8
+            // Most arguments need neither quotes nor escapes: copied whole.
+            guard addedBytes(bytes) > 0 else {
+                line.append(contentsOf: bytes)
+                continue
             }
+            let quote = bytes.contains(UInt8(ascii: " "))
+            if quote { line.append(UInt8(ascii: "\"")) }
+            for byte in bytes {
+                if isEscaped(byte) { line.append(UInt8(ascii: "\\")) }
+                line.append(byte)
+            }
+            if quote { line.append(UInt8(ascii: "\"")) }
         }
         return String(decoding: line, as: UTF8.self)
     }
 
     /// How many bytes quoting and escaping add to an argument: a backslash per escaped byte, two
     /// quotes when it holds a space.
-    private static func addedBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    private static func addedBytes(_ bytes: String.UTF8View) -> Int {
         var escapes = 0
         var quote = false
         for byte in bytes {

@@ -66,18 +66,18 @@ public enum GrubLexer {
             part.isCopied ? copied[part.range] : bytes[part.range]
         }
 
-        /// Runs `body` with both buffers a part's text may lie in, read directly rather than
-        /// through slices (the parser makes the strings of every word it keeps this way).
-        func withBuffers<R>(_ body: (_ source: UnsafeBufferPointer<UInt8>, _ copied: UnsafeBufferPointer<UInt8>) -> R) -> R {
-            bytes.withUnsafeBufferPointer { source in copied.withUnsafeBufferPointer { copied in body(source, copied) } }
+        /// Runs `body` with both buffers a part's text may lie in (the parser makes the strings
+        /// of every word it keeps this way).
+        func withBuffers<R>(_ body: (_ source: [UInt8], _ copied: [UInt8]) -> R) -> R {
+            body(bytes, copied)
         }
 
         /// A part's text, or variable name, as a string, from whichever of the buffers holds it.
-        static func text(of part: Part, source: UnsafeBufferPointer<UInt8>, copied: UnsafeBufferPointer<UInt8>) -> String {
+        static func text(of part: Part, source: [UInt8], copied: [UInt8]) -> String {
             let buffer = part.isCopied ? copied : source
             // Ranges come from the lexer and always fit; checked all the same.
-            guard part.range.upperBound <= buffer.count else { return "" }
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[part.range]), as: UTF8.self)
+            guard part.range.lowerBound >= 0, part.range.upperBound <= buffer.count else { return "" }
+            return String(decoding: buffer[part.range], as: UTF8.self)
         }
 
         /// The word a word token is, as the public `GrubWord`.
@@ -108,30 +108,14 @@ public enum GrubLexer {
 
     /// The bytes a text is lexed from: its UTF-8, without carriage returns when read as a file.
     static func bytes(of text: String, file: Bool) -> [UInt8] {
-        var bytes = text.withBytes { Array($0) }
+        var bytes = Array(text.utf8)
         if file, contains(bytes, UInt8(ascii: "\r")) { bytes.removeAll { $0 == UInt8(ascii: "\r") } }
         return bytes
     }
 
-    /// Whether `bytes` holds `byte`, looking at eight bytes at a time (most files have no `\r`,
-    /// and the whole file is looked at).
+    /// Whether `bytes` holds `byte` (a file's carriage returns are looked for once, whole).
     static func contains(_ bytes: [UInt8], _ byte: UInt8) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let pattern = UInt64(byte) &* ones
-            var i = 0
-            while i + 8 <= raw.count {
-                // A zero byte in `x` is a byte equal to `byte` (the classic "has zero byte" test).
-                let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
-                if (x &- ones) & ~x & (ones &* 0x80) != 0 { return true }
-                i += 8
-            }
-            while i < raw.count {
-                if raw[i] == byte { return true }
-                i += 1
-            }
-            return false
-        }
+        bytes.contains(byte)
     }
 
     /// The tokens of `text`. `file` says the text is read as GRUB reads a file, line by line:
@@ -200,15 +184,10 @@ public enum GrubLexer {
         /// (`ByteClass` bits), or the end. The inner loops of the lexer: a table lookup per byte,
         /// kept to local variables (a loop over `self.i` stores it at every byte).
         func scan(from start: Int, until stops: UInt8) -> Int {
-            s.withUnsafeBufferPointer { bytes in
-                classes.withUnsafeBufferPointer { classes in
-                    // `classes` has an entry for every byte value.
-                    guard classes.count == 256 else { return start }
-                    var j = start
-                    while j < bytes.count, classes[Int(bytes[j])] & stops == 0 { j += 1 }
-                    return j
-                }
-            }
+            // `classes` has an entry for every byte value; every access is checked.
+            var j = start
+            while j < s.count, classes[Int(s[j])] & stops == 0 { j += 1 }
+            return j
         }
 
         /// At the start of a line inside a word: GRUB's reader never hands over lines starting with `#`.

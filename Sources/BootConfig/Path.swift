@@ -18,10 +18,10 @@ public enum Path {
     /// Whether the path is already absolute with no empty, "." or ".." component and no
     /// trailing slash — most paths in configurations are.
     static func isNormalized(_ path: String) -> Bool {
-        path.withBytes(isNormalized)
+        isNormalized(path.utf8)
     }
 
-    static func isNormalized(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isNormalized(_ bytes: some Collection<UInt8>) -> Bool {
         let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
         guard let first = bytes.first, first == slash else { return false }
         var previous = slash
