@@ -9,7 +9,7 @@ public enum BLSConfig {
     /// The BLS menu of a filesystem, or nil when it has no entries.
     public static func load(from view: some FileView) -> BootConfiguration? {
         for folder in entryFolders {
-            let (entries, diagnostics) = BLSEntry.entries(in: folder, of: view)
+            let (entries, diagnostics, _) = BLSEntry.entries(in: folder, of: view)
             guard !entries.isEmpty else { continue }
             let loaderConf = Path.directory(of: folder) + "/loader.conf"
             return make(entries: entries, diagnostics: diagnostics, path: folder, loaderConf: view.text(of: loaderConf).map { (loaderConf, $0) },

@@ -51,9 +51,10 @@ public struct BLSEntry: Sendable, Hashable {
     public static let maxEntries = 10_000
 
     /// Reads every `*.conf` in a folder of the view (at most `maxEntries`).
-    public static func entries(in directory: String, of view: some FileView) -> (entries: [BLSEntry], diagnostics: [Diagnostic]) {
+    public static func entries(in directory: String, of view: some FileView) -> (entries: [BLSEntry], diagnostics: [Diagnostic], bytesRead: Int) {
         var entries: [BLSEntry] = []
         var diagnostics: [Diagnostic] = []
+        var bytesRead = 0
         for name in view.list(directory) where name.hasSuffix(".conf") {
             guard entries.count < maxEntries else {
                 diagnostics.append(Diagnostic(.warning, "more than \(maxEntries) entries; the rest are not read", at: SourceLocation(file: directory, line: 0)))
@@ -61,10 +62,11 @@ public struct BLSEntry: Sendable, Hashable {
             }
             let path = Path.normalized(directory + "/" + name)
             guard let text = view.text(of: path) else { continue }
+            bytesRead += text.utf8.count
             let parsed = parse(text, path: path)
             entries.append(parsed.entry)
             diagnostics += parsed.diagnostics
         }
-        return (entries, diagnostics)
+        return (entries, diagnostics, bytesRead)
     }
 }

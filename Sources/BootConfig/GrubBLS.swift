@@ -13,16 +13,20 @@ enum GrubBLS {
         let configured = args.first ?? m.variables["blsdir"]
         let folders = configured.map { [$0] } ?? ["/loader/entries", "/boot/loader/entries"]
         var found: [BLSEntry] = []
+        var bytesRead = 0
         for folder in folders {
             let result = BLSEntry.entries(in: folder, of: view)
+            bytesRead += result.bytesRead
             for d in result.diagnostics { m.diagnostics.add(d) }
             if !result.entries.isEmpty {
                 found = result.entries
                 break
             }
         }
-        // Each entry file read and parsed costs ten steps, whether or not it becomes an entry.
-        guard m.spend(units: found.count * 10 * GrubMachine.unitsPerStep) else { return .exhausted }
+        // Each entry file read and parsed costs ten steps, whether or not it becomes an entry, and
+        // a step per 32 bytes read, as `source` does.
+        let units = found.count * 10 * GrubMachine.unitsPerStep + bytesRead * GrubMachine.unitsPerStep / 32
+        guard m.spend(units: units) else { return .exhausted }
         // Fedora sorts by the entry's name-version-release, newest first.
         found.sort { a, b in
             let c = VersionCompare.compare(a.version ?? a.id, b.version ?? b.id)

@@ -17,7 +17,7 @@ public enum FuzzTargets {
         switch target {
         case "grub":
             var options = GrubOptions()
-            options.limits.steps = 20_000
+            options.limits.steps = 2_000
             let files = ["/boot/grub/grub.cfg": text, "/boot/grub/grubenv": text, "/boot/grub/other.cfg": text, "/loader/entries/a.conf": text]
             let device = GrubDevice(name: "d", files: MemoryFileView(files))
             _ = GrubConfig.evaluate(text, path: "/boot/grub/grub.cfg", device: device, options: options)

@@ -440,6 +440,19 @@ private func printed(_ config: String, files: [String: String] = [:]) -> String 
         #expect(evaluation.machine.diagnostics.all.contains { $0.message.contains("work limit reached") })
         #expect(evaluation.machine.outputText.split(separator: "\n").count < 10)
     }
+
+    @Test func blscfgOfABigEntryFileCostsItsSize() {
+        // An entry file of 100 KB with no `linux` line never becomes an entry, so only its
+        // bytes can stop the loop: charged by size, the budget ends it within a few rounds.
+        let big = String(repeating: "options a\n", count: 10_000)
+        let config = "while true; do blscfg; echo round; done"
+        var options = GrubOptions()
+        options.limits.steps = 20_000
+        let device = GrubDevice(name: "hd0", files: MemoryFileView(["/boot/grub/grub.cfg": config, "/loader/entries/a.conf": big]))
+        let evaluation = GrubConfig.run(config, path: "/boot/grub/grub.cfg", device: device, options: options)
+        #expect(evaluation.machine.diagnostics.all.contains { $0.message.contains("work limit reached") })
+        #expect(evaluation.machine.outputText.split(separator: "\n").count < 10)
+    }
 }
 
 @Suite struct EntryLimitTests {
