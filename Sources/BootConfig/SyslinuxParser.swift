@@ -37,7 +37,11 @@ struct SyslinuxParser {
             view: view, document: SyslinuxDocument(path: path, workingDirectory: Path.normalized(workingDirectory)), budget: budget)
         _ = parser.budget.takeFile()
         parser.includeStack = [path]
-        parser.parseFile(bytes, path: path)
+        if parser.budget.takeBytes(bytes.count) {
+            parser.parseFile(bytes, path: path)
+        } else {
+            parser.budgetExhausted(at: SourceLocation(file: path, line: 0))
+        }
         parser.record()
         parser.document.globalAppend = parser.globalAppend
         if parser.currentMenu != 0 {
@@ -323,6 +327,7 @@ struct SyslinuxParser {
         guard let bytes = view.contents(of: path) else {
             return warn("INCLUDE \(file): \(path) not found; skipped, as syslinux does", location)
         }
+        guard budget.takeBytes(bytes.count) else { return budgetExhausted(at: location) }
         if !tag.isEmpty {
             record()
             beginSubmenu(tag, location)
@@ -346,7 +351,7 @@ struct SyslinuxParser {
         guard !budget.reported else { return }
         budget.reported = true
         document.diagnostics.append(Diagnostic(
-            .error, "configuration too large (over \(SyslinuxBudget.lineLimit) lines or \(SyslinuxBudget.fileLimit) files read); the rest was skipped",
+            .error, "configuration too large (over \(SyslinuxBudget.lineLimit) lines, \(SyslinuxBudget.fileLimit) files or \(SyslinuxBudget.byteLimit / 1_048_576) MiB read); the rest was skipped",
             at: location))
     }
 }
@@ -355,9 +360,12 @@ struct SyslinuxParser {
 struct SyslinuxBudget: Sendable {
     static let lineLimit = 200_000
     static let fileLimit = 1_000
+    /// Bytes read over all files: 1 000 files of up to 16 MiB each would be far too many.
+    static let byteLimit = 64 << 20
 
     var lines = SyslinuxBudget.lineLimit
     var files = SyslinuxBudget.fileLimit
+    var bytes = SyslinuxBudget.byteLimit
     /// Whether the exhaustion was reported already (once per configuration).
     var reported = false
 
@@ -370,6 +378,15 @@ struct SyslinuxBudget: Sendable {
     mutating func takeFile() -> Bool {
         guard files > 0 else { return false }
         files -= 1
+        return true
+    }
+
+    mutating func takeBytes(_ count: Int) -> Bool {
+        guard count <= bytes else {
+            bytes = 0
+            return false
+        }
+        bytes -= count
         return true
     }
 }

@@ -149,7 +149,7 @@ struct SyslinuxResolver {
             warn("CONFIG \(path) nests deeper than \(Self.maxConfigDepth) configurations; not followed", location)
             return nil
         }
-        guard budget.files > 0, budget.lines > 0 else {
+        guard budget.files > 0, budget.lines > 0, budget.bytes > 0 else {
             if !budget.reported {
                 budget.reported = true
                 diagnostics.append(Diagnostic(.error, "configuration too large: CONFIG \(path) and what follows were not read", at: location))

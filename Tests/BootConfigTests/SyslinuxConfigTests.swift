@@ -499,6 +499,17 @@ import Testing
         #expect(elapsed < .seconds(20))
     }
 
+    @Test func bytesReadAreBoundedAcrossIncludes() throws {
+        // 700 includes of a 100 KB file of long comments: few lines and files, but 70 MB read.
+        let comment = "#" + String(repeating: "x", count: 4_000) + "\n"
+        let files: [String: String] = [
+            "/syslinux.cfg": String(repeating: "include big.cfg\n", count: 700),
+            "/big.cfg": String(repeating: comment, count: 25),
+        ]
+        let config = try #require(load(files))
+        #expect(config.diagnostics.contains { $0.severity == .error && $0.message.contains("64 MiB read") })
+    }
+
     @Test func configShowsTheOtherFilesEntriesAsASubmenu() throws {
         let config = try #require(load([
             "/isolinux/isolinux.cfg": """
