@@ -11,18 +11,28 @@ public struct GrubOptions: Sendable {
 }
 
 public enum GrubConfig {
-    /// Where grub.cfg is looked for, in order; `*` is any folder (EFI/debian, EFI/fedora…).
-    /// The last four are btrfs roots seen from their top level, where distributions keep the
-    /// system in an `@` subvolume (Ubuntu, Debian) or /boot in `@boot`.
-    public static let searchPaths = [
-        "/EFI/*/grub.cfg", "/boot/grub/grub.cfg", "/grub/grub.cfg", "/grub2/grub.cfg", "/boot/grub2/grub.cfg",
-        "/@/boot/grub/grub.cfg", "/@/boot/grub2/grub.cfg", "/@boot/grub/grub.cfg", "/@boot/grub2/grub.cfg",
-    ]
+    /// Where grub.cfg is looked for, in order, on `platform` ("efi" or "pc"): the platform's own
+    /// GRUB first, as its firmware would start it — under UEFI the ESP's (`/EFI/*/grub.cfg`, `*`
+    /// being any folder: EFI/debian, EFI/fedora…), under a BIOS `/boot/grub*` — then the other's.
+    /// The btrfs paths are roots seen from their top level, where distributions keep the system in
+    /// an `@` subvolume (Ubuntu, Debian) or /boot in `@boot`.
+    public static func searchPaths(for platform: String) -> [String] {
+        let bios = [
+            "/boot/grub/grub.cfg", "/grub/grub.cfg", "/grub2/grub.cfg", "/boot/grub2/grub.cfg",
+            "/@/boot/grub/grub.cfg", "/@/boot/grub2/grub.cfg", "/@boot/grub/grub.cfg", "/@boot/grub2/grub.cfg",
+        ]
+        return platform == "efi" ? [efiPattern] + bios : bios + [efiPattern]
+    }
 
-    /// The first grub.cfg in the view, in `searchPaths` order.
-    public static func locate(in view: some FileView) -> String? {
-        for pattern in searchPaths {
-            if pattern.hasPrefix("/EFI/*/") {
+    /// Every path looked at, for messages when nothing is found.
+    public static var searchPaths: [String] { searchPaths(for: "efi") }
+
+    static let efiPattern = "/EFI/*/grub.cfg"
+
+    /// The first grub.cfg in the view, in the order of `searchPaths(for: platform)`.
+    public static func locate(in view: some FileView, platform: String = GrubOptions().platform) -> String? {
+        for pattern in searchPaths(for: platform) {
+            if pattern == efiPattern {
                 for efi in ["/EFI", "/efi"] {
                     for folder in view.list(efi) {
                         let path = "\(efi)/\(folder)/grub.cfg"
@@ -38,7 +48,7 @@ public enum GrubConfig {
 
     /// Finds and runs the GRUB configuration of `device`; `devices` are all devices `search` may find.
     public static func load(from device: GrubDevice, devices: [GrubDevice] = [], options: GrubOptions = GrubOptions()) -> BootConfiguration? {
-        guard let path = locate(in: device.files), let text = device.files.text(of: path) else { return nil }
+        guard let path = locate(in: device.files, platform: options.platform), let text = device.files.text(of: path) else { return nil }
         return evaluate(text, path: path, device: device, devices: devices, options: options)
     }
 

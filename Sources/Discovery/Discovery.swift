@@ -29,6 +29,8 @@ public final class DeviceInventory {
     /// How long start-up (or a rescan) waits for any one device; one slower than this shows its
     /// entries when it answers, in the open menu.
     public var patienceMilliseconds = 1500
+    /// GRUB's `grub_platform` for every configuration read: "efi" when UEFI started this kernel.
+    public let grubPlatform: String
 
     struct FoundConfigurations {
         var configurations: [BootConfiguration]
@@ -55,6 +57,7 @@ public final class DeviceInventory {
         }
         coldplug = Coldplug()
         if coldplug == nil { log("no module database for kernel \(KernelInfo.release()); loading no modules") }
+        grubPlatform = Firmware.grubPlatform
     }
 
     /// The descriptors that become readable when the kernel reports device events or a device
@@ -66,7 +69,7 @@ public final class DeviceInventory {
     public func start() {
         let start = Processes.monotonicMilliseconds()
         if events == nil { return startPolling(start) }
-        loadModules(for: Coldplug.modaliases())
+        loadModulesForPresentHardware()
         // Devices that exist already are examined now; those the modules create arrive as events.
         _ = refresh()
         waitForDevices(since: start)
@@ -80,7 +83,7 @@ public final class DeviceInventory {
         var lastNames: [String] = []
         var stableSince = start
         while true {
-            if loadModules(for: Coldplug.modaliases()) { stableSince = Processes.monotonicMilliseconds() }
+            if loadModulesForPresentHardware() { stableSince = Processes.monotonicMilliseconds() }
             let names = DeviceScanner.blockDeviceNames()
             let now = Processes.monotonicMilliseconds()
             if names != lastNames {
@@ -152,6 +155,14 @@ public final class DeviceInventory {
         if blockChanged && refresh() { sourcesChanged = true }
         if sourcesChanged { rebuildSources() }
         return (!messages.isEmpty, sourcesChanged)
+    }
+
+    /// Loads the modules the devices present ask for. A kernel without a module database (every
+    /// driver built in, as the LinuxBoot payload) has nothing to load: sysfs is not even walked.
+    @discardableResult
+    private func loadModulesForPresentHardware() -> Bool {
+        guard coldplug != nil else { return false }
+        return loadModules(for: Coldplug.modaliases())
     }
 
     /// Loads the modules for aliases not seen before. Returns whether any loaded.
@@ -229,7 +240,7 @@ public final class DeviceInventory {
     /// Looks at every device again, as if none had been seen (the `r` key).
     public func rescanAll() -> Bool {
         for name in ledger.names { forget(name) }
-        loadModules(for: Coldplug.modaliases())
+        loadModulesForPresentHardware()
         _ = refresh()
         waitForDevices(since: Processes.monotonicMilliseconds())
         rebuildSources()
@@ -265,7 +276,7 @@ public final class DeviceInventory {
     private func examine(_ name: String) -> Bool {
         let generation = ledger.startExamining(name, now: Processes.monotonicMilliseconds())
         let job = DeviceJob(
-            name: name, generation: generation, mountRoot: scanner.mountRoot, known: mounts, grubPlatform: GrubOptions().platform)
+            name: name, generation: generation, mountRoot: scanner.mountRoot, known: mounts, grubPlatform: grubPlatform)
         if let reports {
             do {
                 try BackgroundThread.start { reports.post(job.run()) }

@@ -373,13 +373,22 @@ import Testing
         #expect(result.diagnostics.contains { $0.message.contains("work limit") })
     }
 
-    @Test func locatorLooksInEFIFoldersFirst() {
+    @Test func locatorLooksForThePlatformsOwnGrubFirst() {
+        // A hybrid image holds both: UEFI firmware starts the ESP's GRUB, a BIOS the one in /boot.
         let view = MemoryFileView([
-            "/grub/grub.cfg": "menuentry 'second' { linux /b }",
-            "/EFI/debian/grub.cfg": "menuentry 'first' { linux /a }",
+            "/boot/grub/grub.cfg": "menuentry 'bios' { linux /b }",
+            "/EFI/debian/grub.cfg": "menuentry 'uefi' { linux /a }",
         ])
-        #expect(GrubConfig.locate(in: view) == "/EFI/debian/grub.cfg")
-        #expect(ConfigLocator.loadConfigurations(from: GrubDevice(name: "d", files: view)).first?.entries.first?.title == "first")
+        #expect(GrubConfig.locate(in: view, platform: "efi") == "/EFI/debian/grub.cfg")
+        #expect(GrubConfig.locate(in: view, platform: "pc") == "/boot/grub/grub.cfg")
+        var efi = GrubOptions()
+        efi.platform = "efi"
+        let device = GrubDevice(name: "d", files: view)
+        #expect(ConfigLocator.loadConfigurations(from: device, grub: efi).first?.entries.first?.title == "uefi")
+        #expect(ConfigLocator.loadConfigurations(from: device).first?.entries.first?.title == "bios")
+        // Each platform still finds the other's when its own is missing.
+        let onlyESP = MemoryFileView(["/EFI/BOOT/grub.cfg": "menuentry 'uefi' { linux /a }"])
+        #expect(GrubConfig.locate(in: onlyESP, platform: "pc") == "/EFI/BOOT/grub.cfg")
         #expect(ConfigLocator.loadConfigurations(from: GrubDevice(name: "d", files: MemoryFileView([:]))).isEmpty)
     }
 

@@ -30,9 +30,9 @@ need_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# listed_packages USE: the packages scripts/lib/packages marks for USE (demo or test).
+# listed_packages USE: the packages scripts/lib/packages marks for USE (demo, test or linuxboot).
 listed_packages() {
-  awk -v use="$1" '!/^#/ && NF { for (i = 2; i <= NF && $i ~ /^(demo|test)$/; i++) if ($i == use) { print $1; break } }' \
+  awk -v use="$1" '!/^#/ && NF { for (i = 2; i <= NF && $i ~ /^(demo|test|linuxboot)$/; i++) if ($i == use) { print $1; break } }' \
     "$(dirname "${BASH_SOURCE[0]}")/packages"
 }
 
