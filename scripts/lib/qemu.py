@@ -25,14 +25,29 @@ def use_kvm():
     return bool(flags & {"vmx", "svm"})
 
 
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"  # Debian's ovmf: Secure Boot capable, no SMM needed
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"  # an empty variable store (no keys, Secure Boot off)
+
+
 def command(kernel, initrd, append="", disks=(), cdroms=(), serial="stdio", memory=512, extra=(), virtconsole=None,
-            monitor=None, scsi=False, nvme=(), slow=(), sata=(), usb=(), serial1=None, trickle=()):
-    """The qemu-system-x86_64 argument list for one test machine."""
+            monitor=None, scsi=False, nvme=(), slow=(), sata=(), usb=(), serial1=None, trickle=(), uefi_vars=None):
+    """The qemu-system-x86_64 argument list for one test machine. KERNEL None starts no kernel
+    (the firmware finds one on the disks), INITRD None passes none, APPEND None passes no command
+    line (a LinuxBoot payload has its own); UEFI_VARS, a writable copy of a variable store, runs
+    OVMF instead of SeaBIOS."""
     accel = ["-accel", "kvm", "-cpu", "host"] if use_kvm() else ["-accel", "tcg", "-cpu", "max"]
     args = ["qemu-system-x86_64", "-machine", "q35", *accel, "-smp", "1", "-m", str(memory),
-            "-nodefaults", "-display", "none", "-no-reboot",
-            "-kernel", kernel, "-initrd", initrd,
-            "-append", f"{CONSOLE} {append}".strip(), "-serial", serial]
+            "-nodefaults", "-display", "none", "-no-reboot"]
+    if uefi_vars:
+        args += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+                 "-drive", f"if=pflash,format=raw,unit=1,file={uefi_vars}"]
+    if kernel:
+        args += ["-kernel", kernel]
+    if initrd:
+        args += ["-initrd", initrd]
+    if append is not None:
+        args += ["-append", f"{CONSOLE} {append}".strip()]
+    args += ["-serial", serial]
     if serial1:
         # A second serial port, ttyS1, written to a file (servers often have their console there).
         args += ["-serial", f"file:{serial1}"]
