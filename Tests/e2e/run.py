@@ -1148,11 +1148,10 @@ def facts_initrd(t, vmlinuz):
     module = next((Path(vmlinuz).parents[1] / "lib/modules" / version).rglob("efivarfs.ko*"), None)
     if module is None:
         raise Failure(f"no efivarfs module beside {vmlinuz}")
-    init = Path(t.env["target"]).parent / "init"
+    # scripts/target-initrd's own spec, beside its initrd, plus the module.
+    base = (Path(t.env["target"]).parent / "initrd.spec").read_text()
     spec = t.dir / "facts.spec"
-    spec.write_text("\n".join(["dir /dev 0755 0 0", "nod /dev/console 0600 0 0 c 5 1", "dir /proc 0555 0 0",
-                               "dir /sys 0555 0 0", "dir /modules 0755 0 0",
-                               f"file /modules/{module.name} {module} 0644 0 0", f"file /init {init} 0755 0 0", ""]))
+    spec.write_text(base + f"dir /modules 0755 0 0\nfile /modules/{module.name} {module} 0644 0 0\n")
     out = t.dir / "facts.img"
     subprocess.run(["/usr/bin/python3", REPO / "scripts/lib/mkcpio.py", spec, out], check=True)
     return out
