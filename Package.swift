@@ -6,11 +6,17 @@ let package = Package(
     name: "Baton",
     targets: [
         // Pure logic: no syscalls, tested by `swift test`.
-        .target(name: "BootConfig"),
-        .target(name: "BootMenu", dependencies: ["BootConfig"]),
-        .target(name: "KernelModules", dependencies: ["BootConfig"]),
+        // The shared model: entries, files, volumes, command lines, diagnostics, file views.
+        .target(name: "BootModel"),
+        // One reader per configuration format, and the step that picks them for a volume.
+        .target(name: "BLS", dependencies: ["BootModel"]),
+        .target(name: "Grub", dependencies: ["BootModel", "BLS"]),
+        .target(name: "Syslinux", dependencies: ["BootModel"]),
+        .target(name: "BootConfig", dependencies: ["BootModel", "BLS", "Grub", "Syslinux"]),
+        .target(name: "BootMenu", dependencies: ["BootModel"]),
+        .target(name: "KernelModules", dependencies: ["BootModel"]),
         // Partition tables and filesystems read from a disk image's bytes (host mode, no mounts).
-        .target(name: "DiskImage", dependencies: ["BootConfig"]),
+        .target(name: "DiskImage", dependencies: ["BootModel"]),
 
         // Tiny C shims, every symbol prefixed.
         .target(name: "CLinux"),
@@ -18,23 +24,29 @@ let package = Package(
         .target(name: "CCurses", linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
 
         // The operating system, and what is built on it.
-        .target(name: "LinuxPlatform", dependencies: ["BootConfig", "DiskImage", "CLinux", "CBlkid"]),
-        .target(name: "Discovery", dependencies: ["BootConfig", "KernelModules", "LinuxPlatform"]),
+        .target(name: "LinuxPlatform", dependencies: ["BootModel", "DiskImage", "CLinux", "CBlkid"]),
+        .target(name: "Discovery", dependencies: ["BootModel", "BootConfig", "Grub", "KernelModules", "LinuxPlatform"]),
         .target(name: "Terminal", dependencies: ["BootMenu", "LinuxPlatform", "CCurses"]),
-        .executableTarget(name: "baton", dependencies: ["BootConfig", "BootMenu", "Discovery", "LinuxPlatform", "Terminal"]),
+        .executableTarget(name: "baton", dependencies: ["BootModel", "BootConfig", "Grub", "BootMenu", "Discovery", "LinuxPlatform", "Terminal"]),
         // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer).
-        .target(name: "FuzzTargets", dependencies: ["BootConfig", "Discovery", "DiskImage", "KernelModules"]),
+        .target(name: "FuzzTargets", dependencies: ["BootModel", "BootConfig", "BLS", "Grub", "Syslinux", "Discovery", "DiskImage", "KernelModules"]),
         .executableTarget(name: "BatonFuzz", dependencies: ["FuzzTargets"]),
 
-        .testTarget(name: "BootConfigTests", dependencies: ["BootConfig"]),
-        .testTarget(name: "BootMenuTests", dependencies: ["BootMenu", "BootConfig"]),
-        .testTarget(name: "KernelModulesTests", dependencies: ["KernelModules", "BootConfig"]),
+        // What several test targets share: the corpus, a seeded generator, an inline GRUB run.
+        .target(name: "TestSupport", dependencies: ["BootModel", "Grub"], path: "Tests/TestSupport"),
+        .testTarget(name: "BootModelTests", dependencies: ["BootModel"]),
+        // The readers and the locator that picks them.
+        .testTarget(name: "BootConfigTests", dependencies: ["BLS", "Grub", "Syslinux", "BootModel", "BootConfig", "TestSupport"]),
+        .testTarget(name: "GrubTests", dependencies: ["Grub", "BLS", "BootModel", "BootConfig", "TestSupport"]),
+        .testTarget(name: "SyslinuxTests", dependencies: ["Syslinux", "BootModel", "TestSupport"]),
+        .testTarget(name: "BootMenuTests", dependencies: ["BootMenu", "BootModel"]),
+        .testTarget(name: "KernelModulesTests", dependencies: ["KernelModules", "BootModel"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery"]),
-        .testTarget(name: "DiskImageTests", dependencies: ["DiskImage", "BootConfig", "LinuxPlatform"]),
+        .testTarget(name: "DiskImageTests", dependencies: ["DiskImage", "BootModel", "LinuxPlatform"]),
         // Every finding the fuzzers made, kept in Tests/Fuzz/TARGET/, replayed.
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets"]),
         // Real configs from ../shared/corpus against peers' expectations (and GRUB's own behaviour).
-        .testTarget(name: "ConformanceTests", dependencies: ["BootConfig"], exclude: ["Fixtures", "OracleRecords"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["BootModel", "BootConfig", "Grub", "Syslinux", "TestSupport"], exclude: ["Fixtures", "OracleRecords"]),
     ]
 )

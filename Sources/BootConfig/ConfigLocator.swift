@@ -1,4 +1,10 @@
-// Which boot configurations a filesystem holds, read in Baton's order of preference.
+// Which boot configurations a filesystem holds: the step that picks the readers (GRUB, BLS,
+// syslinux) for a volume and merges what they find, in Baton's order of preference.
+
+import BLS
+import BootModel
+import Grub
+import Syslinux
 
 public enum ConfigLocator {
     /// Every configuration found on the device, in order of preference: GRUB (what an installed
@@ -7,7 +13,7 @@ public enum ConfigLocator {
     /// configuration already offers (same kernel, initrds and command line) is not listed again,
     /// so Fedora's grub.cfg with `blscfg` and its BLS files give one list. Empty when the device
     /// holds none. Repeats within one configuration stay, as its boot loader shows them.
-    public static func loadConfigurations(from device: GrubDevice, devices: [GrubDevice] = [], grub: GrubOptions = GrubOptions()) -> [BootConfiguration] {
+    public static func loadConfigurations(from device: BootVolume, devices: [BootVolume] = [], grub: GrubOptions = GrubOptions()) -> [BootConfiguration] {
         var found: [BootConfiguration] = []
         let grubConfig = GrubConfig.load(from: device, devices: devices, options: grub)
         if let grubConfig { found.append(grubConfig) }
@@ -15,9 +21,20 @@ public enum ConfigLocator {
         let grubReadBLS = grubConfig?.entries.contains { entry in
             BLSConfig.entryFolders.contains { entry.origin.file.hasPrefix($0 + "/") }
         } ?? false
-        if !grubReadBLS, let config = BLSConfig.load(from: device.files) { found.append(config) }
+        if !grubReadBLS, let config = BLSConfig.load(from: device.files, expand: grubenvExpansion(on: device.files)) { found.append(config) }
         if let config = SyslinuxConfig.load(from: device.files) { found.append(config) }
         return removingRepeatedEntries(found)
+    }
+
+    /// Standalone BLS entries refer to grubenv's variables (RHEL 8's `$kernelopts`), expanded as
+    /// GRUB's lexer would; the grubenv is read only when an entry has a `$`.
+    public static func grubenvExpansion(on files: some FileView) -> (String) -> String {
+        var variables: [String: String]?
+        return { text in
+            guard text.contains("$") else { return text }
+            if variables == nil { variables = GrubEnvFile.variables(in: files) }
+            return GrubEnvFile.expand(text, variables ?? [:])
+        }
     }
 
     /// Paths looked at, for messages when nothing is found.

@@ -1,6 +1,6 @@
 // A screenful of text lines with styles and an optional cursor: what a terminal draws.
 
-import BootConfig
+import BootModel
 
 public struct Screen: Sendable, Hashable {
     public enum Style: Sendable, Hashable {

@@ -1,6 +1,6 @@
 // What will be booted: host paths of kernel and initrds and the final command line.
 
-import BootConfig
+import BootModel
 import Glibc
 import LinuxPlatform
 

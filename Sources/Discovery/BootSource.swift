@@ -1,6 +1,6 @@
 // A mounted filesystem, and a boot configuration found on one.
 
-import BootConfig
+import BootModel
 import LinuxPlatform
 
 /// A filesystem Baton mounted read-only (or, in host mode, a directory or a disk image's volume).
@@ -20,8 +20,8 @@ public struct MountedDevice: Sendable {
     public var view: HostFileView { HostFileView(root: root) }
 
     /// The device as the configuration parsers see it (for `search`).
-    public var grubDevice: GrubDevice {
-        GrubDevice(name: device.name, uuid: device.probe.uuid, label: device.probe.label, files: imageFiles ?? view)
+    public var volume: BootVolume {
+        BootVolume(name: device.name, uuid: device.probe.uuid, label: device.probe.label, files: imageFiles ?? view)
     }
 }
 

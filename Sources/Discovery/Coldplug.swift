@@ -1,7 +1,7 @@
 // Loads the kernel modules the present hardware needs: the modalias of every device in sysfs,
 // matched against modules.alias, loaded in dependency order — repeated while new devices appear.
 
-import BootConfig
+import BootModel
 import KernelModules
 import LinuxPlatform
 

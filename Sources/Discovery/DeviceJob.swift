@@ -5,7 +5,9 @@
 // The worker never runs parser code on a device's files.
 
 import BootConfig
+import BootModel
 import Glibc
+import Grub
 import LinuxPlatform
 
 /// How much one device's examination may take. Generous for a real disk under emulation (the
@@ -75,7 +77,7 @@ struct DeviceJob: Sendable {
             report.mount = mount
             var grub = GrubOptions()
             grub.platform = grubPlatform
-            report.configurations = ConfigLocator.loadConfigurations(from: mount.grubDevice, devices: all.map(\.grubDevice), grub: grub)
+            report.configurations = ConfigLocator.loadConfigurations(from: mount.volume, devices: all.map(\.volume), grub: grub)
             report.fileProblems = report.configurations.map { BootPlan.fileProblems(of: $0, on: mount, mounts: all) }
             report.readWith = Set(all.map(\.device.name))
         }

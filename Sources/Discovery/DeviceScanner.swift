@@ -2,7 +2,9 @@
 // /run/baton/<name>, and reads their boot configurations.
 
 import BootConfig
+import BootModel
 import Glibc
+import Grub
 import LinuxPlatform
 
 public struct DeviceScanner {
@@ -93,10 +95,10 @@ public struct DeviceScanner {
 
     /// The configurations on mounted devices, in device order.
     public static func sources(on mounts: [MountedDevice], grub: GrubOptions = GrubOptions(), log: (String) -> Void) -> [BootSource] {
-        let grubDevices = mounts.map(\.grubDevice)
+        let volumes = mounts.map(\.volume)
         var sources: [BootSource] = []
-        for (mount, grubDevice) in zip(mounts, grubDevices) {
-            let configurations = ConfigLocator.loadConfigurations(from: grubDevice, devices: grubDevices, grub: grub)
+        for (mount, volume) in zip(mounts, volumes) {
+            let configurations = ConfigLocator.loadConfigurations(from: volume, devices: volumes, grub: grub)
             describe(configurations, on: mount.device).forEach(log)
             sources += configurations.map {
                 BootSource(mount: mount, configuration: $0, fileProblems: BootPlan.fileProblems(of: $0, on: mount, mounts: mounts))

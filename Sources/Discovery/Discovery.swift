@@ -5,7 +5,7 @@
 // reports of devices that answered late, keep the menu current: disks plugged in later add their
 // entries, removed ones take theirs away.
 
-import BootConfig
+import BootModel
 import Glibc
 import LinuxPlatform
 

@@ -2,7 +2,7 @@
 // the device, and writes its report on standard output; and how the worker reads how a child
 // ended. Requests and reports cross the pipe in the wire form of BootConfig.
 
-import BootConfig
+import BootModel
 import Glibc
 import LinuxPlatform
 

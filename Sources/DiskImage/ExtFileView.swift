@@ -1,6 +1,6 @@
 // Reads files of an ext2/3/4 filesystem: inodes, extent trees, block maps and directories.
 
-import BootConfig
+import BootModel
 
 /// A read-only view of an ext2/3/4 filesystem. Names compare byte for byte, as Linux does.
 struct ExtFileView: DirectoryTree {

@@ -1,6 +1,6 @@
 // Reads files of a FAT12/16/32 filesystem; names compare case-insensitively, as Linux vfat does.
 
-import BootConfig
+import BootModel
 
 struct FATFileView: DirectoryTree {
     /// A directory (cluster 0 stands for the root) or a file.

@@ -1,6 +1,6 @@
 // Recognises the filesystem in a byte source and opens it read-only.
 
-import BootConfig
+import BootModel
 
 /// Filesystem detection. Signatures are tried from the most specific (ISO 9660 at 32 KiB, ext's
 /// magic at 1080) to the least (a FAT boot sector), as blkid does.

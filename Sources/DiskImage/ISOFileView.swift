@@ -1,6 +1,6 @@
 // Reads files of an ISO 9660 filesystem: Rock Ridge names first, then Joliet, then plain names.
 
-import BootConfig
+import BootModel
 
 /// Rock Ridge names compare exactly; Joliet and plain names case-insensitively (Linux's
 /// defaults), and plain names are shown in lower case without ";1" as Linux shows them.

@@ -1,6 +1,6 @@
 // A recognised filesystem: its identity, and its files or the reason they cannot be read.
 
-import BootConfig
+import BootModel
 
 public struct OpenedFilesystem: Sendable {
     public let identity: FilesystemIdentity

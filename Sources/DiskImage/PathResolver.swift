@@ -1,6 +1,6 @@
 // Path resolution shared by the filesystem readers: components, "..", and symlinks kept inside.
 
-import BootConfig
+import BootModel
 
 /// A directory tree a FileView can be built on. Each reader supplies lookups; path walking,
 /// symlink following and the FileView methods come from the extension below.

@@ -1,6 +1,6 @@
 // One volume of a disk image: a partition (or the whole disk), its filesystem and its files.
 
-import BootConfig
+import BootModel
 
 public struct Volume: Sendable {
     /// The partition, or nil when the volume is the whole disk.

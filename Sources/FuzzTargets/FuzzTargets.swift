@@ -3,10 +3,14 @@
 // FAT, ISO 9660). BatonFuzz drives them with libFuzzer (scripts/fuzz); FuzzReplayTests replays
 // every finding kept in Tests/Fuzz/TARGET/ through the same function.
 
+import BLS
 import BootConfig
+import BootModel
 import Discovery
 import DiskImage
+import Grub
 import KernelModules
+import Syslinux
 
 public enum FuzzTargets {
     public static let names = ["grub", "syslinux", "bls", "grubenv", "modules", "uevent", "diskimage"]
@@ -19,13 +23,14 @@ public enum FuzzTargets {
             var options = GrubOptions()
             options.limits.steps = 2_000
             let files = ["/boot/grub/grub.cfg": text, "/boot/grub/grubenv": text, "/boot/grub/other.cfg": text, "/loader/entries/a.conf": text]
-            let device = GrubDevice(name: "d", files: MemoryFileView(files))
+            let device = BootVolume(name: "d", files: MemoryFileView(files))
             _ = GrubConfig.evaluate(text, path: "/boot/grub/grub.cfg", device: device, options: options)
         case "syslinux":
             let view = MemoryFileView(["/isolinux/isolinux.cfg": text, "/isolinux/menu.cfg": text, "/isolinux/txt.cfg": text])
             _ = SyslinuxConfig.load(from: view)
         case "bls":
-            _ = BLSConfig.load(from: MemoryFileView(["/loader/entries/a.conf": text, "/loader/entries/b.conf": text, "/loader/loader.conf": text]))
+            let view = MemoryFileView(["/loader/entries/a.conf": text, "/loader/entries/b.conf": text, "/loader/loader.conf": text, "/grub2/grubenv": text])
+            _ = BLSConfig.load(from: view, expand: ConfigLocator.grubenvExpansion(on: view))
         case "grubenv":
             _ = GrubEnvFile.parse(text)
         case "modules":

@@ -1,7 +1,7 @@
 // The kernel's module database (modules.dep, modules.alias, modules.softdep, modules.builtin)
 // as values, and the order in which modules must be loaded. Pure: text in, paths out.
 
-import BootConfig
+import BootModel
 
 /// Module names compare with `-` and `_` as the same character, as the kernel does.
 public func canonicalModuleName(_ name: String) -> String {

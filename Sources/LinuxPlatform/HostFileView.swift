@@ -2,7 +2,7 @@
 // Every path is resolved inside that directory as if it were "/" (openat2 RESOLVE_IN_ROOT):
 // "..", absolute paths and symlinks on a disk cannot reach the initramfs or another disk.
 
-import BootConfig
+import BootModel
 import CLinux
 import Glibc
 

@@ -3,23 +3,25 @@
 // directory is treated as a device.
 
 import BootConfig
+import BootModel
+import Grub
 import LinuxPlatform
 
 enum ConfigBenchmark {
     static func run(paths: [String], repetitions: Int) -> Int32 {
-        var devices: [GrubDevice] = []
+        var devices: [BootVolume] = []
         for path in paths where FileSystem.isDirectory(path) {
-            devices += configRoots(under: path).map { GrubDevice(name: $0, files: HostFileView(root: $0)) }
+            devices += configRoots(under: path).map { BootVolume(name: $0, files: HostFileView(root: $0)) }
         }
         guard !devices.isEmpty else {
             Console.write("baton: no configuration found under \(paths.joined(separator: " "))", fd: 2)
             return 1
         }
         var readingMicroseconds = 0.0
-        var subjects: [(name: String, device: GrubDevice, entries: Int)] = []
+        var subjects: [(name: String, device: BootVolume, entries: Int)] = []
         for device in devices {
             // The first run reads the files (into a cache); the timed runs only evaluate.
-            let cached = GrubDevice(name: device.name, files: CachedFileView(device.files))
+            let cached = BootVolume(name: device.name, files: CachedFileView(device.files))
             let first = Processes.monotonicNanoseconds()
             let entries = ConfigLocator.loadConfigurations(from: cached).reduce(0) { $0 + $1.entries.count }
             readingMicroseconds += Double(Processes.monotonicNanoseconds() - first) / 1000
@@ -80,7 +82,7 @@ enum ConfigBenchmark {
     /// Folders that hold a configuration Baton reads: a folder with grub.cfg, loader/entries or
     /// syslinux files at one of the known places counts as one filesystem.
     static func configRoots(under path: String) -> [String] {
-        let probe = GrubDevice(name: path, files: HostFileView(root: path))
+        let probe = BootVolume(name: path, files: HostFileView(root: path))
         if !ConfigLocator.loadConfigurations(from: probe).isEmpty { return [path] }
         return FileSystem.list(path).flatMap { name -> [String] in
             let child = path + "/" + name

@@ -1,7 +1,7 @@
 // The consoles the menu runs on: every active kernel console, each opened on its own with the
 // right terminal type, and the `console=` argument to pass on for each.
 
-import BootConfig
+import BootModel
 import Glibc
 import LinuxPlatform
 import Terminal

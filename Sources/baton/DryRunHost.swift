@@ -1,10 +1,11 @@
 // `baton menu DIR...` on a developer's machine: the real menu on this terminal, over directories
 // seen as disks; choosing an entry prints what would be booted instead of booting it.
 
-import BootConfig
 import BootMenu
+import BootModel
 import Discovery
 import Glibc
+import Grub
 import LinuxPlatform
 import Terminal
 

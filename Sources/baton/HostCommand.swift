@@ -3,7 +3,9 @@
 
 import BootConfig
 import BootMenu
+import BootModel
 import Discovery
+import Grub
 import LinuxPlatform
 
 enum HostCommand {
@@ -33,7 +35,7 @@ enum HostCommand {
         var entry: Int?
         var console: String?
         var grub = GrubOptions()
-        var devices: [GrubDevice] = []
+        var devices: [BootVolume] = []
         /// Whether a DEVICE was a disk image (whose files cannot be opened for a boot plan).
         var hasImage: Bool { devices.contains { !($0.files is HostFileView) } }
         var timeout: Int?
@@ -116,7 +118,7 @@ enum HostCommand {
     static func printUsage() { Console.write(usage, fd: 2) }
 
     /// A directory as a device named after its last path component.
-    static func device(_ directory: String, uuid: String?, label: String?, taken: [GrubDevice]) -> GrubDevice? {
+    static func device(_ directory: String, uuid: String?, label: String?, taken: [BootVolume]) -> BootVolume? {
         let root = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         guard FileSystem.isDirectory(root) else {
             Console.write("baton: \(directory): not a directory", fd: 2)
@@ -124,10 +126,10 @@ enum HostCommand {
         }
         var name = String(root.split(separator: "/").last ?? "root")
         while taken.contains(where: { $0.name == name }) { name += "'" }
-        return GrubDevice(name: name, uuid: uuid, label: label, files: HostFileView(root: root))
+        return BootVolume(name: name, uuid: uuid, label: label, files: HostFileView(root: root))
     }
 
-    static func mounts(_ devices: [GrubDevice]) -> [MountedDevice] {
+    static func mounts(_ devices: [BootVolume]) -> [MountedDevice] {
         devices.map { device in
             let directory = (device.files as? HostFileView)?.root
             let probe = BlockProbeResult(type: device.filesystem, uuid: device.uuid, label: device.label)

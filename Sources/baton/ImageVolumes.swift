@@ -1,7 +1,7 @@
 // A disk image given to host mode as its volumes: each readable filesystem becomes a device named
 // as the kernel would name it, so `baton list` on an image shows what the PID 1 shows in a machine.
 
-import BootConfig
+import BootModel
 import Discovery
 import DiskImage
 import LinuxPlatform
@@ -9,7 +9,7 @@ import LinuxPlatform
 enum ImageVolumes {
     /// The devices of the image at `path`, named `name` (default: the file name without its
     /// extension) and its partitions `name1`… Nil, with a message, when the image cannot be opened.
-    static func devices(_ path: String, name: String?) -> [GrubDevice]? {
+    static func devices(_ path: String, name: String?) -> [BootVolume]? {
         let image: ImageFile
         do {
             image = try ImageFile(path: path)
@@ -18,7 +18,7 @@ enum ImageVolumes {
             return nil
         }
         let base = name ?? defaultName(path)
-        var devices: [GrubDevice] = []
+        var devices: [BootVolume] = []
         let volumes = DiskImageReader.volumes(of: image)
         // A hybrid image (a filesystem on the whole disk beside a partition table): the PID 1
         // reads the disk, not its partitions, and so does this.
@@ -29,7 +29,7 @@ enum ImageVolumes {
             guard let identity = volume.filesystem else { continue }
             switch volume.files {
             case .success(let files):
-                devices.append(GrubDevice(name: deviceName, uuid: identity.uuid, label: identity.label, filesystem: identity.type, files: files))
+                devices.append(BootVolume(name: deviceName, uuid: identity.uuid, label: identity.label, filesystem: identity.type, files: files))
             case .failure(let error):
                 Console.write("baton: \(path): \(deviceName) (\(identity.type)): \(error)", fd: 2)
             }

@@ -1,7 +1,7 @@
 // The entries of all boot sources as one menu: items to show, the default and timeout it starts
 // with, and the boot plan for a request.
 
-import BootConfig
+import BootModel
 import BootMenu
 import Discovery
 

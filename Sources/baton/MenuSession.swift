@@ -1,7 +1,7 @@
 // One run of the menu: its state, its consoles, and what its actions do to the host — the real
 // machine under PID 1, or a dry run on a developer's machine.
 
-import BootConfig
+import BootModel
 import BootMenu
 import Discovery
 import LinuxPlatform

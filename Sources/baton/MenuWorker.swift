@@ -1,7 +1,7 @@
 // The menu worker, started by PID 1: discovers boot sources, shows the menu on every console,
 // and kexecs the chosen entry. If it dies, PID 1 starts it again.
 
-import BootConfig
+import BootModel
 import BootMenu
 import Discovery
 import Glibc

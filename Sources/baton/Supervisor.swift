@@ -1,7 +1,7 @@
 // PID 1: mounts the kernel's filesystems, then runs the menu worker and restarts it if it dies,
 // reaping every child. It never exits: PID 1 exiting panics the kernel.
 
-import BootConfig
+import BootModel
 import Discovery
 import Glibc
 import LinuxPlatform

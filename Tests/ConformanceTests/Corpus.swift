@@ -1,42 +1,10 @@
-// Access to ../shared/corpus (real configs from other projects' test suites) for conformance tests.
-// The corpus is never copied into this repository; when it is missing, tests fail and say so.
+// Conformance helpers: a corpus tree seen as a mounted filesystem, and the tally of expectations.
 
+import BootModel
+import TestSupport
 import Foundation
+import Syslinux
 import Testing
-import BootConfig
-
-enum Corpus {
-    /// ../shared/corpus beside the repository, found from this file's path.
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpus")
-
-    static var isPresent: Bool { FileManager.default.fileExists(atPath: root.path) }
-
-    /// Records a failing expectation, loudly, when the corpus is missing; returns whether it is there.
-    static func require(sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool {
-        if !isPresent {
-            Issue.record("""
-                The shared corpus is missing at \(root.path): conformance cannot be checked. \
-                Clone ../shared beside the repository.
-                """, sourceLocation: sourceLocation)
-        }
-        return isPresent
-    }
-
-    static func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
-
-    static func text(_ relative: String) throws -> String { try String(contentsOf: url(relative), encoding: .utf8) }
-
-    static func json(_ relative: String) throws -> Any {
-        try JSONSerialization.jsonObject(with: Data(contentsOf: url(relative)))
-    }
-
-    /// Immediate children of a corpus folder, sorted.
-    static func list(_ relative: String) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: url(relative).path)) ?? []).sorted()
-    }
-}
 
 /// A read-only file view over a real directory (a corpus tree seen as a mounted filesystem).
 struct DirectoryView: FileView {

@@ -2,9 +2,11 @@
 // keep the interpreter's final state, grub-oracle records, and a tally that counts a peer's
 // expectation as met through a listed divergence only when real GRUB agrees with Baton.
 
+import BootModel
+import TestSupport
 import Foundation
+@testable import Grub
 import Testing
-@testable import BootConfig
 
 /// A file view made of folders and files mounted at paths, plus files and folders held in memory.
 struct TreeView: FileView {
@@ -78,7 +80,7 @@ enum ConformanceFolder {
 struct GrubRun {
     let evaluation: GrubConfig.Evaluation
 
-    init(_ text: String, path: String, device: GrubDevice, devices: [GrubDevice] = [], options: GrubOptions = GrubOptions()) {
+    init(_ text: String, path: String, device: BootVolume, devices: [BootVolume] = [], options: GrubOptions = GrubOptions()) {
         evaluation = GrubConfig.run(text, path: path, device: device, devices: devices, options: options)
     }
 
@@ -320,7 +322,7 @@ extension GrubRun {
     /// record's UUID and label, the configuration sourced two levels down.
     static func oracleMode(_ record: OracleRecord, view: some FileView) -> GrubRun? {
         guard let text = view.text(of: record.source.config) else { return nil }
-        let device = GrubDevice(name: "hd0", uuid: record.source.uuid, label: record.source.label, filesystem: "ext2", files: view)
+        let device = BootVolume(name: "hd0", uuid: record.source.uuid, label: record.source.label, filesystem: "ext2", files: view)
         var options = GrubOptions()
         options.platform = record.source.platform
         options.limits.initialDepth = 2

@@ -2,9 +2,11 @@
 // live-build's templates (their @PLACEHOLDERS@ unfilled). They must evaluate to a sensible menu;
 // the grub-oracle suite compares them with real GRUB entry by entry.
 
+import BootModel
+import TestSupport
 import Foundation
+@testable import Grub
 import Testing
-@testable import BootConfig
 
 @Suite struct GrubDistroConformanceTests {
     struct Case {
@@ -32,7 +34,7 @@ import Testing
             }
             var options = GrubOptions()
             options.platform = c.platform
-            let run = GrubRun(text, path: c.config, device: GrubDevice(name: "cd0", files: view), options: options)
+            let run = GrubRun(text, path: c.config, device: BootVolume(name: "cd0", files: view), options: options)
             let errors = run.configuration.diagnostics.filter { $0.severity == .error }
             tally.expect(errors.isEmpty, "\(c.name): errors \(errors.map(\.description))")
             let menu = run.evaluation.tree.map(\.title)

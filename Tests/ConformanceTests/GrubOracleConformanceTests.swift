@@ -4,9 +4,11 @@
 // what the loaders load, the kernel command line, the variables the menu uses, what the config
 // printed, and the entry GRUB boots by default.
 
+import BootModel
+import TestSupport
 import Foundation
+@testable import Grub
 import Testing
-@testable import BootConfig
 
 @Suite struct GrubOracleConformanceTests {
     static let divergences: [GrubDivergence] = [

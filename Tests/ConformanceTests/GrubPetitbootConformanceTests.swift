@@ -2,9 +2,11 @@
 // by step against Baton: devices are created and hotplugged, configs and files placed, options
 // checked by name, arguments, default and where their files resolve.
 
+import BootModel
+import TestSupport
 import Foundation
+@testable import Grub
 import Testing
-@testable import BootConfig
 
 /// One petitboot parser test, as recorded in cases/<test>.json.
 struct PetitbootCase {
@@ -63,8 +65,8 @@ struct PetitbootWorld {
         var files: [String: [UInt8]] = [:]
         var folders: Set<String> = []
 
-        var grubDevice: GrubDevice {
-            GrubDevice(name: id, uuid: uuid, label: label, files: TreeView(files: files, folders: folders))
+        var bootVolume: BootVolume {
+            BootVolume(name: id, uuid: uuid, label: label, files: TreeView(files: files, folders: folders))
         }
     }
 
@@ -135,10 +137,10 @@ struct PetitbootWorld {
 
     mutating func parse() {
         guard let config, let context = devices[Self.contextDevice] else { return }
-        var device = context.grubDevice
+        var device = context.bootVolume
         device.files = TreeView(files: context.files.merging([Path.normalized(config.path): Array(config.text.utf8)]) { _, new in new },
                                 folders: context.folders)
-        let others = present.sorted().filter { $0 != Self.contextDevice }.compactMap { devices[$0]?.grubDevice }
+        let others = present.sorted().filter { $0 != Self.contextDevice }.compactMap { devices[$0]?.bootVolume }
         run = GrubRun(config.text, path: config.path, device: device, devices: [device] + others)
     }
 }
@@ -437,7 +439,7 @@ struct PetitbootWorld {
             }
         case "test-grub2-noeol":
             // A config and grubenv of just "true" and a NUL byte: nothing to show, nothing to trap on.
-            let device = GrubDevice(name: "test-dev", files: MemoryFileView(["/boot/grub/grubenv": "true\0", "/boot/grub/grub.cfg": "true\0"]))
+            let device = BootVolume(name: "test-dev", files: MemoryFileView(["/boot/grub/grubenv": "true\0", "/boot/grub/grub.cfg": "true\0"]))
             let config = GrubConfig.load(from: device)
             tally.expect(config?.entries.isEmpty == true, "\(test.name): a config of 'true' and NUL shows no entry")
         case "test-grub2-save-env":
@@ -450,7 +452,7 @@ struct PetitbootWorld {
                 guard let before = entry["grubenv_before"] as? String, let script = entry["grub_cfg"] as? String,
                       let after = entry["grubenv_after"] as? String else { continue }
                 let view = MemoryFileView(["/boot/grub/grubenv": before, "/boot/grub/grub.cfg": script])
-                let device = GrubDevice(name: "test-dev", files: view)
+                let device = BootVolume(name: "test-dev", files: view)
                 _ = GrubConfig.load(from: device)
                 let unchanged = view.text(of: "/boot/grub/grubenv") == before
                 let key = "\(test.name): file"

@@ -2,9 +2,11 @@
 // each `.in` runs as a configuration, and the arguments of every `echo` must be those in the `.out`
 // (written as Go string slices). What GRUB prints for them is compared in the grub-oracle suite.
 
+import BootModel
+import TestSupport
 import Foundation
+@testable import Grub
 import Testing
-@testable import BootConfig
 
 @Suite struct GrubScriptConformanceTests {
     static let folder = "u-root/pkg/boot/grub/testdata"
@@ -45,7 +47,7 @@ import Testing
             let name = String(input.dropLast(3))
             let script = try Corpus.text("\(Self.folder)/\(input)")
             let expected = try Corpus.text("\(Self.folder)/\(name).out").split(separator: "\n").compactMap { Self.arguments(String($0)) }
-            let device = GrubDevice(name: "hd0", files: MemoryFileView(["/boot/grub/grub.cfg": script]))
+            let device = BootVolume(name: "hd0", files: MemoryFileView(["/boot/grub/grub.cfg": script]))
             let echoed = GrubRun(script, path: "/boot/grub/grub.cfg", device: device).evaluation.machine.echoed
             tally.expect(echoed.count == expected.count, "\(name): \(echoed.count) echo commands ran, expected \(expected.count)")
             for (n, args) in expected.enumerated() {

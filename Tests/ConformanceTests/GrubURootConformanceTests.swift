@@ -4,9 +4,11 @@
 // u-root reads GRUB line by line, so where it differs from GRUB the GRUB behaviour is kept —
 // counted as met only when grub-oracle's record of the same tree agrees with Baton.
 
+import BootModel
+import TestSupport
 import Foundation
+@testable import Grub
 import Testing
-@testable import BootConfig
 
 @Suite struct GrubURootConformanceTests {
     static let base = "u-root/pkg/boot/grub/testdata_new"
@@ -43,13 +45,13 @@ import Testing
     ]
 
     /// Every folder of testdata_new as a device: name = folder, UUID and LABEL from its files.
-    static func devices() -> [GrubDevice] {
+    static func devices() -> [BootVolume] {
         Corpus.list(base).filter { !$0.hasSuffix(".json") }.map { folder in
             let url = Corpus.url("\(base)/\(folder)")
             func read(_ file: String) -> String? {
                 (try? String(contentsOf: url.appendingPathComponent(file), encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            return GrubDevice(name: folder, uuid: read("UUID"), label: read("LABEL"), files: TreeView(mounts: [("/", url)]))
+            return BootVolume(name: folder, uuid: read("UUID"), label: read("LABEL"), files: TreeView(mounts: [("/", url)]))
         }
     }
 

@@ -1,8 +1,10 @@
 // The syslinux conformance suite: every peer expectation and Debian tree, one tally per source and
 // one for all ("syslinux conformance: N of M expectations met"), each failing below its record.
 
+import BootModel
+import TestSupport
+import Syslinux
 import Testing
-import BootConfig
 
 @Suite struct SyslinuxConformanceTests {
     /// Expectations met when last recorded; raise them as conformance improves.

@@ -1,9 +1,11 @@
 // Debian's own syslinux menus: the installer's netboot boot-screens (Debian 12) and live-build's
 // templates, against entries read off the files by hand (no peer has expectations for them).
 
+import BootModel
+import TestSupport
 import Foundation
+import Syslinux
 import Testing
-import BootConfig
 
 enum SyslinuxDebianConformance {
     // MARK: debian-installer

@@ -2,7 +2,8 @@
 // expectation that fails counts as met only through an entry of this list, and only when Baton's
 // value is the one the entry describes. Docs/config-support.md explains the same list.
 
-import BootConfig
+import BootModel
+import Syslinux
 
 struct SyslinuxDivergence {
     let id: String

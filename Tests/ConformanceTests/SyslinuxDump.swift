@@ -1,9 +1,10 @@
 // Prints what Baton reads from a syslinux tree: `SYSLINUX_DUMP=/path/to/root swift test --filter SyslinuxDump`
 // (SYSLINUX_DUMP_PATH and SYSLINUX_DUMP_CWD pick a file and working directory). For looking, not checking.
 
+import BootModel
 import Foundation
+import Syslinux
 import Testing
-import BootConfig
 
 @Suite struct SyslinuxDump {
     static let root = ProcessInfo.processInfo.environment["SYSLINUX_DUMP"]

@@ -1,9 +1,11 @@
 // Syslinux configs from peers' test suites against their expected results: u-root's four distro
 // trees with golden JSON, and petitboot's syslinux parser tests, step by step.
 
+import BootModel
+import TestSupport
 import Foundation
+import Syslinux
 import Testing
-import BootConfig
 
 enum SyslinuxPeerConformance {
     // MARK: u-root

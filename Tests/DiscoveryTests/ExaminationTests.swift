@@ -2,7 +2,7 @@
 // bundle) in its examine mode, fed a directory as a device, answering over a pipe — and a child
 // that traps, runs past its wall clock or its CPU time costing only its own report.
 
-import BootConfig
+import BootModel
 import Foundation
 import LinuxPlatform
 import Testing

@@ -1,6 +1,6 @@
 // Corrupt, truncated and random images: the readers answer nil or empty, never crash or hang.
 
-import BootConfig
+import BootModel
 import DiskImage
 import Foundation
 import LinuxPlatform

@@ -1,6 +1,6 @@
 // ext2/3/4 images built with mke2fs -d: identity against blkid, files, symlinks, htree, block maps.
 
-import BootConfig
+import BootModel
 import DiskImage
 import Foundation
 import LinuxPlatform

@@ -1,6 +1,6 @@
 // FAT12/16/32 images built with mkfs.vfat and mcopy: identity, long names, case-insensitive lookups.
 
-import BootConfig
+import BootModel
 import DiskImage
 import Foundation
 import LinuxPlatform

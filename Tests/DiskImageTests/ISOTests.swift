@@ -1,6 +1,6 @@
 // ISO 9660 images built with xorriso: Rock Ridge, Joliet and plain names, and blkid's UUID/LABEL.
 
-import BootConfig
+import BootModel
 import DiskImage
 import Foundation
 import LinuxPlatform

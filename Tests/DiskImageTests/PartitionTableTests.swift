@@ -1,6 +1,6 @@
 // MBR (with extended and logical partitions) and GPT tables made by sfdisk, against sfdisk and blkid.
 
-import BootConfig
+import BootModel
 import DiskImage
 import Foundation
 import LinuxPlatform

@@ -1,6 +1,6 @@
 // Small pure checks: byte regions, checksums, name decoding.
 
-import BootConfig
+import BootModel
 @testable import DiskImage
 import Testing
 

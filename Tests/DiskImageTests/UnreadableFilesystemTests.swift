@@ -1,6 +1,6 @@
 // XFS and btrfs are identified like blkid does, and reported as unreadable in host mode.
 
-import BootConfig
+import BootModel
 import DiskImage
 import Foundation
 import LinuxPlatform

@@ -2,7 +2,7 @@
 
 import Testing
 @testable import KernelModules
-import BootConfig
+import BootModel
 
 @Suite struct ModuleIndexTests {
     let dep = """
