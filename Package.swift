@@ -27,7 +27,14 @@ let package = Package(
         .target(name: "LinuxPlatform", dependencies: ["BootModel", "DiskImage", "CLinux", "CBlkid"]),
         .target(name: "Discovery", dependencies: ["BootModel", "BootConfig", "Grub", "KernelModules", "LinuxPlatform"]),
         .target(name: "Terminal", dependencies: ["BootMenu", "LinuxPlatform", "CCurses"]),
-        .executableTarget(name: "baton", dependencies: ["BootModel", "BootConfig", "Grub", "BootMenu", "Discovery", "LinuxPlatform", "Terminal"]),
+        // One run of the menu over discovered sources: the model, the session loop, host mode's output.
+        .target(name: "BootSession", dependencies: ["BootModel", "BootMenu", "Discovery", "DiskImage", "LinuxPlatform", "Terminal"]),
+        // The host tool's command line.
+        .target(name: "HostCommandLine", dependencies: ["BootModel"]),
+        // The wiring: PID 1, the menu worker, the modprobe helper, the host tool.
+        .executableTarget(name: "baton", dependencies: [
+            "BootModel", "BootConfig", "Grub", "BootMenu", "BootSession", "Discovery", "HostCommandLine", "LinuxPlatform", "Terminal",
+        ]),
         // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer).
         .target(name: "FuzzTargets", dependencies: ["BootModel", "BootConfig", "BLS", "Grub", "Syslinux", "Discovery", "DiskImage", "KernelModules"]),
         .executableTarget(name: "BatonFuzz", dependencies: ["FuzzTargets"]),
@@ -41,6 +48,8 @@ let package = Package(
         .testTarget(name: "SyslinuxTests", dependencies: ["Syslinux", "BootModel", "TestSupport"]),
         .testTarget(name: "BootMenuTests", dependencies: ["BootMenu", "BootModel"]),
         .testTarget(name: "KernelModulesTests", dependencies: ["KernelModules", "BootModel"]),
+        .testTarget(name: "BootSessionTests", dependencies: ["BootSession", "BootModel", "BootMenu", "Discovery", "LinuxPlatform"]),
+        .testTarget(name: "HostCommandLineTests", dependencies: ["HostCommandLine"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery"]),
         .testTarget(name: "DiskImageTests", dependencies: ["DiskImage", "BootModel", "LinuxPlatform"]),

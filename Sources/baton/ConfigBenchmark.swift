@@ -90,37 +90,6 @@ enum ConfigBenchmark {
         }
     }
 
-    /// Remembers what a view answered, so repeated runs measure evaluation, not the disk.
-    final class CachedFileView: FileView, @unchecked Sendable {
-        let base: any FileView
-        var contents: [String: [UInt8]?] = [:]
-        var existing: [String: Bool] = [:]
-        var listings: [String: [String]] = [:]
-
-        init(_ base: any FileView) { self.base = base }
-
-        func contents(of path: String) -> [UInt8]? {
-            if let known = contents[path] { return known }
-            let value = base.contents(of: path)
-            contents[path] = .some(value)
-            return value
-        }
-
-        func exists(_ path: String) -> Bool {
-            if let known = existing[path] { return known }
-            let value = base.exists(path)
-            existing[path] = value
-            return value
-        }
-
-        func list(_ path: String) -> [String] {
-            if let known = listings[path] { return known }
-            let value = base.list(path)
-            listings[path] = value
-            return value
-        }
-    }
-
     static func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(1, width - s.count)) }
 
     static func format3(_ value: Double) -> String {

@@ -3,6 +3,7 @@
 
 import BootMenu
 import BootModel
+import BootSession
 import Discovery
 import Glibc
 import Grub

@@ -1,8 +1,9 @@
 // The menu worker, started by PID 1: discovers boot sources, shows the menu on every console,
 // and kexecs the chosen entry. If it dies, PID 1 starts it again.
 
-import BootModel
 import BootMenu
+import BootModel
+import BootSession
 import Discovery
 import Glibc
 import LinuxPlatform
@@ -41,7 +42,7 @@ enum MenuWorker {
     /// `baton.list`: the entries found at start, one JSON object per console line (as
     /// `baton list --json` prints them in host mode), for scripts watching a serial console.
     static func printEntries(_ model: MenuModel) {
-        for n in model.choices.indices { Console.write("baton-entry " + JSON.entry(model, n)) }
+        for n in model.choices.indices { Console.write("baton-entry " + EntryReport.jsonEntry(model, n)) }
         Console.write("baton-entries \(model.choices.count)")
     }
 
@@ -122,24 +123,5 @@ struct MachineHost: MenuHost {
         inventory.scanner.unmountAll()
         if powerOff { Processes.powerOff() } else { Processes.restart() }
         return "the kernel refused to \(powerOff ? "power off" : "reboot")"
-    }
-}
-
-/// Where log lines go: the kernel log always; the console before the menu shows, the menu's log
-/// view after (writing to a console under ncurses would scribble over the menu).
-final class LogRouter {
-    var toConsole = true
-    var pending: [String] = []
-
-    func log(_ line: String) {
-        Console.kernelLog(line)
-        if toConsole { Console.write("baton: " + line) }
-        pending.append(line)
-    }
-
-    /// The lines logged since the last call.
-    func take() -> [String] {
-        defer { pending = [] }
-        return pending
     }
 }

@@ -8,7 +8,7 @@ import LinuxPlatform
 import Terminal
 
 /// What the menu does outside itself.
-protocol MenuHost {
+package protocol MenuHost {
     /// Descriptors that become readable when devices come, go or answer late (none: no such events).
     var eventDescriptors: [Int32] { get }
     /// Handles what arrived on `eventDescriptors`; the new sources when they changed.
@@ -22,18 +22,18 @@ protocol MenuHost {
 }
 
 /// One run of the menu: its state, its consoles, and what its actions do.
-struct MenuSession {
-    var model: MenuModel
-    let host: any MenuHost
-    let consoles: ConsoleSet
-    let options: BatonOptions
-    let header: String
-    let router: LogRouter
-    var state: MenuState
+package struct MenuSession {
+    package var model: MenuModel
+    package let host: any MenuHost
+    package let consoles: ConsoleSet
+    package let options: BatonOptions
+    package let header: String
+    package let router: LogRouter
+    package var state: MenuState
     /// Whether the menu was drawn once (the `menu` stage mark).
-    var drawn = false
+    package var drawn = false
 
-    init(model: MenuModel, host: any MenuHost, consoles: ConsoleSet, options: BatonOptions, header: String, router: LogRouter) {
+    package init(model: MenuModel, host: any MenuHost, consoles: ConsoleSet, options: BatonOptions, header: String, router: LogRouter) {
         self.model = model
         self.router = router
         self.host = host
@@ -45,17 +45,17 @@ struct MenuSession {
             style: model.style, consoles: consoles.names)
     }
 
-    mutating func log(_ line: String) {
+    package mutating func log(_ line: String) {
         router.log(line)
         drainLog()
     }
 
     /// Moves lines logged elsewhere (discovery, hotplug) into the menu's log view.
-    mutating func drainLog() {
+    package mutating func drainLog() {
         for line in router.take() { _ = state.handle(.log(line)) }
     }
 
-    mutating func drawAll() {
+    package mutating func drawAll() {
         for (index, member) in consoles.members.enumerated() {
             let size = member.terminal.size
             member.terminal.draw(MenuLayout.render(state, console: index, header: header, rows: size.rows, columns: size.columns))
@@ -66,7 +66,7 @@ struct MenuSession {
         }
     }
 
-    mutating func run() -> Never {
+    package mutating func run() -> Never {
         drainLog()
         var pending = state.start()
         var nextTick = Processes.monotonicMilliseconds() + 1000
@@ -104,7 +104,7 @@ struct MenuSession {
     }
 
     /// Does what an action asks; returns the actions that follow from it.
-    mutating func perform(_ action: MenuAction) -> [MenuAction] {
+    package mutating func perform(_ action: MenuAction) -> [MenuAction] {
         switch action {
         case .redraw:
             drawAll()
@@ -126,7 +126,7 @@ struct MenuSession {
         }
     }
 
-    mutating func rescan() {
+    package mutating func rescan() {
         let found = host.rescan(log: router.log)
         drainLog()
         replaceModel(sources: found.sources, mounts: found.mounts)
@@ -134,12 +134,12 @@ struct MenuSession {
 
     /// New sources: the menu's entries change, the countdown (already running or stopped) does
     /// not restart, and the default stays the entry it was while its source is there.
-    mutating func replaceModel(sources: [BootSource], mounts: [MountedDevice]) {
+    package mutating func replaceModel(sources: [BootSource], mounts: [MountedDevice]) {
         model = MenuModel(sources: sources, mounts: mounts, options: options, keeping: model.decidingSource)
     }
 
     /// Loads and executes the request; returns only on failure, with the message to show.
-    mutating func boot(_ request: BootRequest) -> String {
+    package mutating func boot(_ request: BootRequest) -> String {
         let targetConsoles = consoles.consolesForTarget(typedOn: request.console)
         switch model.plan(request, consoles: targetConsoles) {
         case .failure(let error):

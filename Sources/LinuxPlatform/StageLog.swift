@@ -5,12 +5,12 @@
 import Glibc
 import LinuxPlatform
 
-enum StageLog {
+package enum StageLog {
     /// Set by PID 1 for its workers when the kernel command line asks for stage lines.
-    static let environmentName = "BATON_STAGES"
+    package static let environmentName = "BATON_STAGES"
 
     /// Logs stage `name` as reached now, or at `nanoseconds` on the monotonic clock.
-    static func mark(_ name: String, _ detail: String = "", at nanoseconds: Int = Processes.monotonicNanoseconds()) {
+    package static func mark(_ name: String, _ detail: String = "", at nanoseconds: Int = Processes.monotonicNanoseconds()) {
         let seconds = Double(nanoseconds) / 1e9
         let line = "stage \(name) \(String(format6: seconds))\(detail.isEmpty ? "" : " " + detail)"
         Console.kernelLog(line)
@@ -18,7 +18,7 @@ enum StageLog {
     }
 
     /// Peak resident memory (VmHWM) of a process, in KiB, from /proc/PID/status.
-    static func peakResidentKiB(_ pid: String) -> Int? {
+    package static func peakResidentKiB(_ pid: String) -> Int? {
         guard let status = FileSystem.text("/proc/\(pid)/status") else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
             return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
@@ -27,14 +27,14 @@ enum StageLog {
     }
 
     /// Both processes' peak memory, as stage details: `supervisor_kib=… worker_kib=…`.
-    static func memoryDetail() -> String {
+    package static func memoryDetail() -> String {
         "supervisor_kib=\(peakResidentKiB("1") ?? -1) worker_kib=\(peakResidentKiB("self") ?? -1)"
     }
 }
 
 extension String {
     /// A number with six decimals, without Foundation.
-    init(format6 value: Double) {
+    package init(format6 value: Double) {
         let micros = Int((value * 1_000_000).rounded())
         let fraction = String(micros % 1_000_000)
         self = "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction

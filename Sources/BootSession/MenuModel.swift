@@ -5,28 +5,28 @@ import BootModel
 import BootMenu
 import Discovery
 
-struct MenuModel {
-    struct Choice {
-        var entry: BootEntry
-        var source: BootSource
+package struct MenuModel {
+    package struct Choice {
+        package var entry: BootEntry
+        package var source: BootSource
         /// The entry's place in its source's configuration.
-        var index: Int
+        package var index: Int
     }
 
-    var choices: [Choice] = []
-    var sources: [BootSource]
-    var mounts: [MountedDevice]
-    var defaultIndex = 0
-    var timeout: Int?
-    var style: MenuState.CountdownStyle = .menu
+    package var choices: [Choice] = []
+    package var sources: [BootSource]
+    package var mounts: [MountedDevice]
+    package var defaultIndex = 0
+    package var timeout: Int?
+    package var style: MenuState.CountdownStyle = .menu
 
     /// The source whose configuration gave the default and the timeout: its device and path.
-    var decidingSource: String?
+    package var decidingSource: String?
 
     /// The first source's configuration decides the default and the timeout — or the source
     /// that decided them before (`keeping`), while it is there: a device that answers late and
     /// sorts first must not move the default under a running countdown. `options` override.
-    init(sources: [BootSource], mounts: [MountedDevice], options: BatonOptions, keeping previous: String? = nil) {
+    package init(sources: [BootSource], mounts: [MountedDevice], options: BatonOptions, keeping previous: String? = nil) {
         self.sources = sources
         self.mounts = mounts
         let deciding = sources.firstIndex { Self.key($0) == previous } ?? 0
@@ -46,11 +46,11 @@ struct MenuModel {
         if let forced = options.timeout { timeout = forced }
     }
 
-    static func key(_ source: BootSource) -> String { source.mount.device.name + ":" + source.configuration.path }
+    package static func key(_ source: BootSource) -> String { source.mount.device.name + ":" + source.configuration.path }
 
     /// Menu items; `consoleRule` says in the details which console= the entry will get. No file
     /// is opened here: what opening an entry's files said comes from examination.
-    func items(consoleRule: String) -> [MenuItem] {
+    package func items(consoleRule: String) -> [MenuItem] {
         choices.map { choice in
             let entry = choice.entry
             let problem: String? = switch BootPlan.make(entry: entry, source: choice.source, mounts: mounts, consoles: [], openFiles: false) {
@@ -83,7 +83,7 @@ struct MenuModel {
     }
 
     /// The plan for a request: an entry (maybe with an edited command line) or a typed kernel.
-    func plan(_ request: BootRequest, consoles: [String]) -> Result<BootPlan, BootPlanError> {
+    package func plan(_ request: BootRequest, consoles: [String]) -> Result<BootPlan, BootPlanError> {
         switch request.target {
         case .entry(let index, let edited):
             guard choices.indices.contains(index) else { return .failure(BootPlanError(message: "no entry \(index)")) }

@@ -6,19 +6,28 @@ import Discovery
 import DiskImage
 import LinuxPlatform
 
-enum ImageVolumes {
+package enum ImageVolumes {
+    /// What an image holds: its readable volumes, and a message for each one that cannot be read.
+    package struct Found {
+        package var volumes: [BootVolume] = []
+        package var problems: [String] = []
+    }
+
     /// The devices of the image at `path`, named `name` (default: the file name without its
-    /// extension) and its partitions `name1`… Nil, with a message, when the image cannot be opened.
-    static func devices(_ path: String, name: String?) -> [BootVolume]? {
+    /// extension) and its partitions `name1`…; a message when the image cannot be opened.
+    package static func devices(_ path: String, name: String?) -> Result<Found, SystemError> {
         let image: ImageFile
         do {
             image = try ImageFile(path: path)
         } catch {
-            Console.write("baton: \(error)", fd: 2)
-            return nil
+            return .failure(error)
         }
-        let base = name ?? defaultName(path)
-        var devices: [BootVolume] = []
+        return .success(devices(of: image, path: path, name: name ?? defaultName(path)))
+    }
+
+    /// The volumes of an opened image, named from `base`.
+    package static func devices(of image: some ByteSource, path: String, name base: String) -> Found {
+        var found = Found()
         let volumes = DiskImageReader.volumes(of: image)
         // A hybrid image (a filesystem on the whole disk beside a partition table): the PID 1
         // reads the disk, not its partitions, and so does this.
@@ -29,20 +38,20 @@ enum ImageVolumes {
             guard let identity = volume.filesystem else { continue }
             switch volume.files {
             case .success(let files):
-                devices.append(BootVolume(name: deviceName, uuid: identity.uuid, label: identity.label, filesystem: identity.type, files: files))
+                found.volumes.append(BootVolume(name: deviceName, uuid: identity.uuid, label: identity.label, filesystem: identity.type, files: files))
             case .failure(let error):
-                Console.write("baton: \(path): \(deviceName) (\(identity.type)): \(error)", fd: 2)
+                found.problems.append("\(path): \(deviceName) (\(identity.type)): \(error)")
             }
         }
-        return devices
+        return found
     }
 
     /// The kernel's rule: a partition of `sda` is `sda1`, of `nvme0n1` is `nvme0n1p1`.
-    static func partitionName(_ disk: String, _ number: Int) -> String {
+    package static func partitionName(_ disk: String, _ number: Int) -> String {
         (disk.last?.isNumber ?? false) ? "\(disk)p\(number)" : "\(disk)\(number)"
     }
 
-    static func defaultName(_ path: String) -> String {
+    package static func defaultName(_ path: String) -> String {
         let file = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return file }
         return String(file[..<dot])

@@ -6,32 +6,40 @@ import Glibc
 import LinuxPlatform
 import Terminal
 
-struct ConsoleSet {
-    struct Member {
-        var name: String
-        var terminal: any ConsoleTerminal
+package struct ConsoleSet {
+    package struct Member {
+        package var name: String
+        package var terminal: any ConsoleTerminal
         /// The `console=` value for this console, e.g. "ttyS0,115200n8".
-        var kernelArgument: String
+        package var kernelArgument: String
+
+        package init(name: String, terminal: any ConsoleTerminal, kernelArgument: String) {
+            self.name = name
+            self.terminal = terminal
+            self.kernelArgument = kernelArgument
+        }
     }
 
-    var members: [Member] = []
+    package var members: [Member] = []
     /// The `console=` values of Baton's own command line, in order (passed on when nobody typed).
-    var commandLineConsoles: [String] = []
+    package var commandLineConsoles: [String] = []
 
-    static func isSerial(_ name: String) -> Bool {
+    package init() {}
+
+    package static func isSerial(_ name: String) -> Bool {
         ["ttyS", "ttyAMA", "ttyUSB", "ttyPS", "ttymxc", "hvc", "ttysclp"].contains { name.hasPrefix($0) }
     }
 
     /// The terminal type for a console: `baton.term=` wins, then `linux` for the screen, and for a
     /// serial line vt220 (its keys and sequences are what serial terminals and SOL speak).
-    static func terminalType(for name: String, commandLine: KernelCommandLine) -> String {
+    package static func terminalType(for name: String, commandLine: KernelCommandLine) -> String {
         if let forced = commandLine.value(of: "baton.term") { return forced }
         return isSerial(name) ? "vt220" : "linux"
     }
 
     /// Asks every serial console for its size now, so the answers arrive while devices are
     /// found; `open` reads them and keeps each question's descriptor as that console's.
-    static func askSizes(commandLine: KernelCommandLine, plainText: Bool) -> [String: TerminalSize.PendingQuery] {
+    package static func askSizes(commandLine: KernelCommandLine, plainText: Bool) -> [String: TerminalSize.PendingQuery] {
         guard !plainText else { return [:] }
         var questions: [String: TerminalSize.PendingQuery] = [:]
         for name in Console.active() where terminalType(for: name, commandLine: commandLine) != "dumb" {
@@ -47,7 +55,7 @@ struct ConsoleSet {
 
     /// Opens every active console; falls back to the descriptors Baton was started with.
     /// `sizes` are questions asked earlier with `askSizes`.
-    static func open(commandLine: KernelCommandLine, plainText: Bool = false, sizes: [String: TerminalSize.PendingQuery] = [:],
+    package static func open(commandLine: KernelCommandLine, plainText: Bool = false, sizes: [String: TerminalSize.PendingQuery] = [:],
                      log: (String) -> Void) -> ConsoleSet {
         var set = ConsoleSet()
         set.commandLineConsoles = commandLine.values(of: "console")
@@ -88,16 +96,16 @@ struct ConsoleSet {
         return set
     }
 
-    var names: [String] { members.map(\.name) }
+    package var names: [String] { members.map(\.name) }
 
     /// The consoles the next kernel gets: the one the user typed on, else Baton's own.
-    func consolesForTarget(typedOn console: Int?) -> [String] {
+    package func consolesForTarget(typedOn console: Int?) -> [String] {
         if let console, members.indices.contains(console) { return [members[console].kernelArgument] }
         return commandLineConsoles.isEmpty ? members.suffix(1).map(\.kernelArgument) : commandLineConsoles
     }
 
     /// How the details view explains the rule.
-    var rule: String {
+    package var rule: String {
         let fallback = consolesForTarget(typedOn: nil).map { "console=" + $0 }.joined(separator: " ")
         return "console= of the console you use, or \(fallback) when nobody typed"
     }

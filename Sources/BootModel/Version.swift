@@ -1,5 +1,5 @@
 // Baton's version, shown in the menu's header and by `baton --version`.
 
-enum BatonVersion {
-    static let string = "0.1.0"
+public enum BatonVersion {
+    public static let string = "0.1.0"
 }
