@@ -62,7 +62,7 @@ package struct MenuSession {
         }
         if !drawn {
             drawn = true
-            StageLog.mark("menu")
+            StageLog.mark("menu", printing: options.stages)
         }
     }
 

@@ -1,7 +1,6 @@
 // What will be booted: host paths of kernel and initrds and the final command line.
 
 import BootModel
-import Glibc
 import LinuxPlatform
 
 /// A file to boot, inside the filesystem that holds it.
@@ -13,7 +12,7 @@ public struct PlannedFile: Sendable, Hashable, CustomStringConvertible {
     public var description: String { view.hostPath(path) }
 
     /// Opens it as a regular file, resolved inside its filesystem only.
-    public func open() throws(SystemError) -> Int32 { try view.openRegularFile(path) }
+    public func open() throws(SystemError) -> FileDescriptor { try view.openRegularFile(path) }
 }
 
 public struct BootPlan: Sendable, Hashable {
@@ -71,9 +70,9 @@ public struct BootPlan: Sendable, Hashable {
         }
         guard open else { return .success(PlannedFile(root: holder.root, path: file.path)) }
         do {
-            close(try holder.view.openRegularFile(file.path))
+            _ = try holder.view.openRegularFile(file.path)
         } catch {
-            let reason = error.errno == EINVAL ? "not a regular file" : error.message
+            let reason = error.isInvalidArgument ? "not a regular file" : error.message
             return .failure(BootPlanError(message: "\(file): \(reason)"))
         }
         return .success(PlannedFile(root: holder.root, path: file.path))

@@ -6,7 +6,6 @@
 
 import BootConfig
 import BootModel
-import Glibc
 import Grub
 import LinuxPlatform
 
@@ -30,6 +29,8 @@ struct DeviceJob: Sendable {
     var limits = ExaminationLimits.standard
     /// Host mode and tests: a directory read as this device's mounted filesystem (no probe, no mount).
     var directory: String?
+    /// Tests of the isolation only: the child traps when it reads an entry of this title.
+    var trapTitle: String?
 
     /// Runs the examination in a child and turns how it ended into a report.
     func run() -> DeviceReport {

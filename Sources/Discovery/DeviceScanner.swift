@@ -3,7 +3,6 @@
 
 import BootConfig
 import BootModel
-import Glibc
 import Grub
 import LinuxPlatform
 
@@ -71,7 +70,7 @@ public struct DeviceScanner {
             try FileSystem.makeDirectories(target)
             do {
                 try Mounts.mount(device.devicePath, on: target, type: type, flags: Mounts.readOnlyFlags, options: options)
-            } catch where error.errno == ENODEV {
+            } catch where error.isNoSuchDevice {
                 // The filesystem driver is a module not loaded yet: load it by its fs- alias and retry.
                 _ = coldplug()?.load(modules: ["fs-" + type] + Self.filesystemHelpers(type))
                 try Mounts.mount(device.devicePath, on: target, type: type, flags: Mounts.readOnlyFlags, options: options)

@@ -6,7 +6,6 @@
 // entries, removed ones take theirs away.
 
 import BootModel
-import Glibc
 import LinuxPlatform
 
 public final class DeviceInventory {
@@ -31,6 +30,9 @@ public final class DeviceInventory {
     public var patienceMilliseconds = 1500
     /// GRUB's `grub_platform` for every configuration read: "efi" when UEFI started this kernel.
     public let grubPlatform: String
+    /// `baton.test-examine-trap=TITLE` (tests of the isolation): examination children trap on
+    /// reading an entry of that title.
+    public var examineTrapTitle: String?
 
     struct FoundConfigurations {
         var configurations: [BootConfiguration]
@@ -276,7 +278,8 @@ public final class DeviceInventory {
     private func examine(_ name: String) -> Bool {
         let generation = ledger.startExamining(name, now: Processes.monotonicMilliseconds())
         let job = DeviceJob(
-            name: name, generation: generation, mountRoot: scanner.mountRoot, known: mounts, grubPlatform: grubPlatform)
+            name: name, generation: generation, mountRoot: scanner.mountRoot, known: mounts, grubPlatform: grubPlatform,
+            trapTitle: examineTrapTitle)
         if let reports {
             do {
                 try BackgroundThread.start { reports.post(job.run()) }

@@ -1,17 +1,13 @@
 // The examination child's side (`baton examine`): it reads a request on standard input, examines
 // the device, and writes its report on standard output; and how the worker reads how a child
-// ended. Requests and reports cross the pipe in the wire form of BootConfig.
+// ended. Requests and reports cross the pipe in the wire form of BootModel.
 
 import BootModel
-import Glibc
 import LinuxPlatform
 
 public enum Examination {
     /// The command-line word that starts Baton's binary as an examination child.
     public static let argument = "examine"
-    /// For tests of the isolation (`baton.test-examine-trap=TITLE` sets it in PID 1 mode): a
-    /// child that read an entry of this title traps, as a reader with a bug would.
-    public static let testTrapVariable = "BATON_TEST_EXAMINE_TRAP"
 
     /// The child's main: returns its exit status.
     public static func childMain() -> Int32 {
@@ -24,7 +20,7 @@ public enum Examination {
             return 2
         }
         let report = request.job.examineHere()
-        trapIfAsked(report)
+        trapIfAsked(report, title: request.job.trapTitle)
         var wire = WireWriter()
         report.write(to: &wire)
         IsolatedChild.writeStandardOutput(wire.bytes)
@@ -32,12 +28,12 @@ public enum Examination {
     }
 
     /// The one deliberate trap in Baton, for tests of the isolation only: reachable solely in an
-    /// examination child, and only when the trusted kernel command line (or a test) set
-    /// `testTrapVariable` — never from what a disk holds.
-    static func trapIfAsked(_ report: DeviceReport) {
-        guard let title = Processes.environment(testTrapVariable),
-              report.configurations.contains(where: { $0.entries.contains { $0.title == title } }) else { return }
-        fatalError("\(testTrapVariable): an entry is titled '\(title)'")
+    /// examination child, and only when the trusted kernel command line
+    /// (`baton.test-examine-trap=TITLE`, which the worker puts in the request) or a test asked for
+    /// it — never from what a disk holds.
+    static func trapIfAsked(_ report: DeviceReport, title: String?) {
+        guard let title, report.configurations.contains(where: { $0.entries.contains { $0.title == title } }) else { return }
+        fatalError("baton.test-examine-trap: an entry is titled '\(title)'")
     }
 
     /// The report for how a child ended: its own when it answered, else one that says why not.
@@ -53,23 +49,12 @@ public enum Examination {
         case .exited(let status, _, let errors):
             report.failure = "its configuration could not be read (the reader exited with status \(status)\(lastLine(errors)))"
         case .signaled(let signal, let errors):
-            let why = signal == SIGXCPU || signal == SIGKILL ? "ran out of CPU time (\(job.limits.cpuSeconds) s)" : "crashed: \(signalName(signal))"
+            let why = Processes.isCPULimit(signal) ? "ran out of CPU time (\(job.limits.cpuSeconds) s)" : "crashed: \(Processes.signalName(signal))"
             report.failure = "its configuration could not be read (the reader \(why)\(lastLine(errors)))"
         case .killedAfter(_, let errors):
             report.failure = "its configuration could not be read (the reader ran past \(job.limits.wallMilliseconds / 1000) s\(lastLine(errors)))"
         }
         return report
-    }
-
-    static func signalName(_ signal: Int32) -> String {
-        switch signal {
-        case SIGILL: "SIGILL, a trap"
-        case SIGTRAP: "SIGTRAP, a trap"
-        case SIGABRT: "SIGABRT"
-        case SIGSEGV: "SIGSEGV"
-        case SIGBUS: "SIGBUS"
-        default: "signal \(signal)"
-        }
     }
 
     /// ": <the last line the child wrote on standard error>", or nothing.
@@ -92,6 +77,7 @@ struct ExaminationRequest: WireCodable {
         wire.write(job.known)
         wire.write(job.grubPlatform)
         wire.write(job.directory)
+        wire.write(job.trapTitle)
     }
 
     init(from wire: inout WireReader) throws(WireError) {
@@ -99,6 +85,7 @@ struct ExaminationRequest: WireCodable {
             name: try wire.readString(), generation: try wire.readInt(), mountRoot: try wire.readString(),
             known: try wire.readArray(), grubPlatform: try wire.readString())
         job.directory = try wire.readOptionalString()
+        job.trapTitle = try wire.readOptionalString()
     }
 }
 

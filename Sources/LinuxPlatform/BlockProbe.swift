@@ -1,6 +1,6 @@
 // Identifying what a block device holds with libblkid: filesystem type, UUID, label, partition info.
 
-import CBlkid
+internal import CBlkid
 import Glibc
 
 public struct BlockProbeResult: Sendable, Hashable {

@@ -1,6 +1,6 @@
 // The console: which tty it is, its speed, writing log lines, and quieting kernel messages.
 
-import CLinux
+internal import CLinux
 import Glibc
 
 public enum Console {

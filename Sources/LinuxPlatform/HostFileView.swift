@@ -3,7 +3,7 @@
 // "..", absolute paths and symlinks on a disk cannot reach the initramfs or another disk.
 
 import BootModel
-import CLinux
+internal import CLinux
 import Glibc
 
 public struct HostFileView: FileView {
@@ -30,10 +30,9 @@ public struct HostFileView: FileView {
     }
 
     /// Opens a regular file for reading (a FIFO or device node where a file should be is refused).
-    public func openRegularFile(_ path: String) throws(SystemError) -> Int32 {
-        let fd = try open(path, flags: O_RDONLY | O_NONBLOCK)
-        guard clinux_is_regular(fd) != 0 else {
-            close(fd)
+    public func openRegularFile(_ path: String) throws(SystemError) -> FileDescriptor {
+        let fd = FileDescriptor(adopting: try open(path, flags: O_RDONLY | O_NONBLOCK))
+        guard clinux_is_regular(fd.raw) != 0 else {
             throw SystemError("open", hostPath(path), errno: EINVAL, explanation: "not a regular file (a FIFO, device node or folder)")
         }
         return fd
@@ -41,8 +40,7 @@ public struct HostFileView: FileView {
 
     public func contents(of path: String) -> [UInt8]? {
         guard let fd = try? openRegularFile(path) else { return nil }
-        defer { close(fd) }
-        return try? FileSystem.read(fd: fd, name: hostPath(path), limit: Self.fileSizeLimit)
+        return try? FileSystem.read(fd: fd.raw, name: hostPath(path), limit: Self.fileSizeLimit)
     }
 
     public func exists(_ path: String) -> Bool {

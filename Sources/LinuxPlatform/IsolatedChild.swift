@@ -3,7 +3,7 @@
 // standard output is its answer; a child that traps, is killed, runs out of a limit or stays
 // past its time costs only itself. Used for everything that reads a stranger's disk.
 
-import CLinux
+internal import CLinux
 import Glibc
 
 /// How much a child may take.
@@ -43,7 +43,7 @@ public enum IsolatedChild {
     /// returned and `reap` is called with the pid: waiting for it is then the caller's affair.
     public static func run(
         _ path: String, arguments: [String], input: [UInt8], limits: ChildLimits,
-        reap: (pid_t) -> Void = { waitFor($0) }
+        reap: (Glibc.pid_t) -> Void = { waitFor($0) }
     ) throws(SystemError) -> ChildOutcome {
         let start = Processes.monotonicMilliseconds()
         // Writing to a child that died must be an error (EPIPE), not the end of this process.
@@ -123,7 +123,7 @@ public enum IsolatedChild {
 
     /// Waits for one child; nil when it has not ended (without `block`) or is no child of ours.
     @discardableResult
-    public static func waitFor(_ pid: pid_t, block: Bool = true) -> ChildExit? {
+    public static func waitFor(_ pid: Glibc.pid_t, block: Bool = true) -> ChildExit? {
         var status: Int32 = 0
         while true {
             let rc = waitpid(pid, &status, block ? 0 : WNOHANG)

@@ -1,24 +1,18 @@
 // Loading the next kernel with kexec_file_load and jumping into it with reboot(KEXEC).
 
-import CLinux
+internal import CLinux
 import Glibc
 
 public enum Kexec {
     /// Loads an open kernel file and initrds into memory for a later `execute()`. Several initrds
     /// are concatenated into one memory file first, as the kernel accepts concatenated cpio
     /// archives. `name` names the kernel in errors.
-    public static func load(kernel: Int32, initrds: [Int32], commandLine: String, name: String) throws(SystemError) {
-        var initrdFD: Int32 = -1
-        var ownsInitrd = false
-        defer { if ownsInitrd { close(initrdFD) } }
-        if initrds.count == 1 {
-            initrdFD = initrds[0]
-        } else if initrds.count > 1 {
-            initrdFD = try concatenate(initrds)
-            ownsInitrd = true
-        }
+    public static func load(kernel: FileDescriptor, initrds: [FileDescriptor], commandLine: String, name: String) throws(SystemError) {
+        let initrd: FileDescriptor? = initrds.count > 1 ? FileDescriptor(adopting: try concatenate(initrds.map(\.raw))) : initrds.first
+        let initrdFD = initrd?.raw ?? -1
         let flags = initrdFD < 0 ? clinux_kexec_file_no_initramfs() : 0
-        try retrying("kexec_file_load", name) { clinux_kexec_file_load(kernel, initrdFD, commandLine, flags) }
+        try retrying("kexec_file_load", name) { clinux_kexec_file_load(kernel.raw, initrdFD, commandLine, flags) }
+        withExtendedLifetime(initrd) {}
     }
 
     /// Why the running kernel refused to load a kernel, in words a user can act on.

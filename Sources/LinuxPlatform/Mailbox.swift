@@ -1,7 +1,7 @@
 // Hands values from background threads to the thread that polls: a locked list, and an eventfd
 // that becomes readable when something was posted, so the poll loop wakes for it.
 
-import CLinux
+internal import CLinux
 import Glibc
 import Synchronization
 

@@ -1,6 +1,6 @@
 // Loading one kernel module file with finit_module; "already loaded" counts as success.
 
-import CLinux
+internal import CLinux
 import Glibc
 
 public enum ModuleLoader {

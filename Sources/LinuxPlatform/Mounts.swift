@@ -20,6 +20,25 @@ public enum Mounts {
         }
     }
 
+    /// The kernel's own filesystems PID 1 needs: /proc, /sys, /dev (devtmpfs) and /run. The
+    /// errors of those that could not be mounted; one already mounted counts as done.
+    public static func mountKernelFilesystems() -> [SystemError] {
+        let mounts: [(type: String, target: String, options: String)] = [
+            ("proc", "/proc", ""), ("sysfs", "/sys", ""), ("devtmpfs", "/dev", "mode=0755"), ("tmpfs", "/run", "mode=0755"),
+        ]
+        var errors: [SystemError] = []
+        for mount in mounts {
+            // Device nodes live in /dev only; nothing is executed from any of them.
+            let flags = mount.type == "devtmpfs" ? UInt(MS_NOSUID) : UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC)
+            do {
+                try mountPseudo(mount.type, on: mount.target, flags: flags, options: mount.options)
+            } catch {
+                errors.append(error)
+            }
+        }
+        return errors
+    }
+
     public static func unmount(_ target: String, detach: Bool = false) throws(SystemError) {
         try retrying("umount", target) { umount2(target, detach ? Int32(MNT_DETACH) : 0) }
     }

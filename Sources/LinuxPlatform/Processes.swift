@@ -1,6 +1,6 @@
 // Starting the menu worker and reaping children: the supervisor's process primitives.
 
-import CLinux
+internal import CLinux
 import Glibc
 
 public enum ChildExit: Sendable, Hashable, CustomStringConvertible {
@@ -17,7 +17,7 @@ public enum ChildExit: Sendable, Hashable, CustomStringConvertible {
 
 public enum Processes {
     /// Starts `path` with arguments (argv[0] included) and the current environment.
-    public static func spawn(_ path: String, arguments: [String]) throws(SystemError) -> pid_t {
+    public static func spawn(_ path: String, arguments: [String]) throws(SystemError) -> Glibc.pid_t {
         var pid: pid_t = 0
         let rc = withArgv(arguments) { posix_spawn(&pid, path, nil, nil, $0, environ) }
         guard rc == 0 else { throw SystemError("posix_spawn", path, errno: rc) }
@@ -33,7 +33,7 @@ public enum Processes {
     }
 
     /// Waits for any child to change state; returns nil when there are no children.
-    public static func waitAny(block: Bool = true) -> (pid: pid_t, exit: ChildExit)? {
+    public static func waitAny(block: Bool = true) -> (pid: Glibc.pid_t, exit: ChildExit)? {
         var status: Int32 = 0
         while true {
             let pid = waitpid(-1, &status, block ? 0 : WNOHANG)
@@ -83,8 +83,43 @@ public enum Processes {
         getenv(name).map { String(cString: $0) }
     }
 
+    /// Sets (or, with nil, removes) an environment variable that libraries and children read:
+    /// ncurses reads TERMINFO, LINES and COLUMNS.
+    public static func setEnvironment(_ name: String, _ value: String?) {
+        if let value { setenv(name, value, 1) } else { unsetenv(name) }
+    }
+
+    /// PID 1's signal dispositions: a closed pipe is an error return, not death, and Ctrl-Alt-Del
+    /// (SIGINT, with CAD disabled) is the worker's to act on.
+    public static func ignoreBrokenPipesAndInterrupts() {
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+    }
+
+    /// Ends this process with `status` (never PID 1: it must not exit).
+    public static func exit(_ status: Int32) -> Never { Glibc.exit(status) }
+
+    /// Ends this process by SIGABRT, as a trap would (for crash tests).
+    public static func abort() -> Never { Glibc.abort() }
+
+    /// Whether a child killed by `signal` ran out of the CPU time its limits gave it.
+    public static func isCPULimit(_ signal: Int32) -> Bool { signal == SIGXCPU || signal == SIGKILL }
+
+    /// A signal's name, said as a crash report says it.
+    public static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGILL: "SIGILL, a trap"
+        case SIGTRAP: "SIGTRAP, a trap"
+        case SIGABRT: "SIGABRT"
+        case SIGSEGV: "SIGSEGV"
+        case SIGBUS: "SIGBUS"
+        default: "signal \(signal)"
+        }
+    }
+
     public static func powerOff() { _ = clinux_reboot_power_off() }
-    public static func restart() { sync(); _ = clinux_reboot_restart() }
+    /// Writes back what is cached and reboots the machine.
+    public static func reboot() { sync(); _ = clinux_reboot_restart() }
 }
 
 public enum KernelInfo {

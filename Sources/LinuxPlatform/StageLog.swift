@@ -1,20 +1,18 @@
 // Boot stage marks for benchmarks: each stage is logged to the kernel log with the monotonic
-// clock (seconds since the kernel started), and with `baton.stages` on the kernel command line
-// also printed on the console as `baton-stage NAME SECONDS`, where scripts/bench reads it.
+// clock (seconds since the kernel started), and when asked (`baton.stages` on the kernel command
+// line) also printed on the console as `baton-stage NAME SECONDS`, where scripts/bench reads it.
 
 import Glibc
 import LinuxPlatform
 
 package enum StageLog {
-    /// Set by PID 1 for its workers when the kernel command line asks for stage lines.
-    package static let environmentName = "BATON_STAGES"
-
-    /// Logs stage `name` as reached now, or at `nanoseconds` on the monotonic clock.
-    package static func mark(_ name: String, _ detail: String = "", at nanoseconds: Int = Processes.monotonicNanoseconds()) {
+    /// Logs stage `name` as reached now, or at `nanoseconds` on the monotonic clock; `printing`
+    /// also writes it on the console.
+    package static func mark(_ name: String, _ detail: String = "", at nanoseconds: Int = Processes.monotonicNanoseconds(), printing: Bool) {
         let seconds = Double(nanoseconds) / 1e9
         let line = "stage \(name) \(String(format6: seconds))\(detail.isEmpty ? "" : " " + detail)"
         Console.kernelLog(line)
-        if getenv(environmentName) != nil { Console.write("\r\nbaton-" + line) }
+        if printing { Console.write("\r\nbaton-" + line) }
     }
 
     /// Peak resident memory (VmHWM) of a process, in KiB, from /proc/PID/status.

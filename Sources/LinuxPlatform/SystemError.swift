@@ -27,6 +27,12 @@ public struct SystemError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var message: String { explanation ?? String(cString: strerror(errno)) }
 
+    /// EINVAL: what the kernel (and `openRegularFile`) answer for an argument of the wrong kind.
+    public var isInvalidArgument: Bool { errno == EINVAL }
+
+    /// ENODEV from mount: the kernel has no driver for the filesystem type (a module not loaded yet).
+    public var isNoSuchDevice: Bool { errno == ENODEV }
+
     public var description: String {
         "\(call)(\(subject ?? "")): \(message)"
     }

@@ -1,7 +1,7 @@
 // The kernel's device events (uevents) from its netlink socket: devices and modules appearing
 // and going, without udev.
 
-import CLinux
+internal import CLinux
 import Glibc
 
 public final class UeventSocket {

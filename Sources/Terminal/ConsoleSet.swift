@@ -2,7 +2,6 @@
 // right terminal type, and the `console=` argument to pass on for each.
 
 import BootModel
-import Glibc
 import LinuxPlatform
 import Terminal
 
@@ -47,7 +46,7 @@ package struct ConsoleSet {
             if TerminalSize.kernel(fd: fd) == nil, let question = TerminalSize.PendingQuery.ask(fd: fd) {
                 questions[name] = question
             } else {
-                close(fd)
+                Console.close(fd)
             }
         }
         return questions
@@ -74,14 +73,14 @@ package struct ConsoleSet {
             // ncurses reads LINES/COLUMNS when the kernel knows no size (serial lines).
             let asked = question.map { $0.answer() }
             if TerminalSize.kernel(fd: fd) == nil, term != "dumb", let size = asked ?? TerminalSize.query(fd: fd) {
-                setenv("LINES", String(size.rows), 1)
-                setenv("COLUMNS", String(size.columns), 1)
+                Processes.setEnvironment("LINES", String(size.rows))
+                Processes.setEnvironment("COLUMNS", String(size.columns))
             } else {
-                unsetenv("LINES")
-                unsetenv("COLUMNS")
+                Processes.setEnvironment("LINES", nil)
+                Processes.setEnvironment("COLUMNS", nil)
             }
             let terminal: any ConsoleTerminal
-            if term != "dumb", let curses = CursesTerminal(term: term, input: fd, output: dup(fd)) {
+            if term != "dumb", let curses = CursesTerminal(term: term, input: fd, output: Console.duplicate(fd)) {
                 terminal = curses
             } else {
                 if term != "dumb" { log("\(name): no terminfo for \(term); using plain lines") }

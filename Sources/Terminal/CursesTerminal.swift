@@ -2,7 +2,7 @@
 // turns its keys into MenuKeys.
 
 import BootMenu
-import CCurses
+internal import CCurses
 
 public final class CursesTerminal: ConsoleTerminal {
     private let screen: OpaquePointer

@@ -5,7 +5,6 @@ import BootMenu
 import BootModel
 import BootSession
 import Discovery
-import Glibc
 import Grub
 import LinuxPlatform
 import Terminal
@@ -26,12 +25,12 @@ struct DryRunHost: MenuHost {
         Console.write("would boot: \(plan.kernel)")
         Console.write("initrds:    \(plan.initrds.map(\.description).joined(separator: " "))")
         Console.write("cmdline:    \(plan.commandLine)")
-        exit(0)
+        Processes.exit(0)
     }
 
     func reboot(powerOff: Bool) -> String {
         Console.write(powerOff ? "would power off" : "would reboot")
-        exit(0)
+        Processes.exit(0)
     }
 
     /// Runs the menu on the terminal this process was started from.
@@ -40,9 +39,9 @@ struct DryRunHost: MenuHost {
         let router = LogRouter()
         router.toConsole = false
         let found = host.rescan(log: { _ in })
-        let term = getenv("TERM").map { String(cString: $0) } ?? "vt100"
+        let term = Processes.environment("TERM") ?? "vt100"
         var consoles = ConsoleSet()
-        let terminal: any ConsoleTerminal = CursesTerminal(term: term, input: 0, output: dup(1)) ?? DumbTerminal(input: 0, output: 1)
+        let terminal: any ConsoleTerminal = CursesTerminal(term: term, input: 0, output: Console.duplicate(1)) ?? DumbTerminal(input: 0, output: 1)
         consoles.members = [ConsoleSet.Member(name: "terminal", terminal: terminal, kernelArgument: "tty0")]
         var session = MenuSession(
             model: MenuModel(sources: found.sources, mounts: found.mounts, options: options), host: host, consoles: consoles,

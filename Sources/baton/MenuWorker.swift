@@ -5,36 +5,33 @@ import BootMenu
 import BootModel
 import BootSession
 import Discovery
-import Glibc
 import LinuxPlatform
 import Terminal
 
 enum MenuWorker {
-    static let argument = "worker"
-    /// Safe mode: plain-text consoles only, after the worker failed several times in a row.
-    static let safeArgument = "--safe"
-
-    static func run() -> Never {
+    static func run(_ settings: WorkerSettings) -> Never {
         let commandLine = KernelCommandLine(FileSystem.text("/proc/cmdline") ?? "")
-        killLaterIfAsked(commandLine)
+        killLaterIfAsked(commandLine, run: settings.run)
         let options = BatonOptions(commandLine: commandLine)
         let started = Processes.monotonicMilliseconds()
         let router = LogRouter()
-        StageLog.mark("worker")
-        let safe = CommandLine.arguments.contains(safeArgument)
+        StageLog.mark("worker", printing: options.stages)
+        let safe = settings.safeMode
         let sizes = ConsoleSet.askSizes(commandLine: commandLine, plainText: safe)
         let inventory = DeviceInventory(log: router.log)
+        inventory.examineTrapTitle = commandLine.value(of: "baton.test-examine-trap")
         inventory.start()
-        StageLog.mark("devices-ready", "sources=\(inventory.sources.count)")
+        StageLog.mark("devices-ready", "sources=\(inventory.sources.count)", printing: options.stages)
         let model = MenuModel(sources: inventory.sources, mounts: inventory.mounts, options: options)
         if commandLine.contains("baton.list") { printEntries(model) }
         if safe { router.log("safe mode: the menu failed several times; plain text on every console") }
         let consoles = ConsoleSet.open(commandLine: commandLine, plainText: safe, sizes: sizes, log: router.log)
-        crashIfAsked(commandLine)
+        crashIfAsked(commandLine, run: settings.run)
         // From here on the consoles show the menu: log lines go to its log view instead.
         router.toConsole = false
         var session = MenuSession(
-            model: model, host: MachineHost(inventory: inventory), consoles: consoles, options: options, header: header(), router: router)
+            model: model, host: MachineHost(inventory: inventory, settings: settings, options: options), consoles: consoles, options: options,
+            header: header(), router: router)
         session.log("\(session.model.choices.count) entries after \(Processes.monotonicMilliseconds() - started) ms; consoles \(consoles.names.joined(separator: " "))")
         session.run()
     }
@@ -48,22 +45,18 @@ enum MenuWorker {
 
     /// `baton.test-crash=N` (for tests of crash recovery): the first N runs of the worker die
     /// with SIGABRT once the consoles are open, as a trap would.
-    static func crashIfAsked(_ commandLine: KernelCommandLine) {
-        guard let limit = commandLine.value(of: "baton.test-crash").flatMap({ Int($0) }),
-              let run = workerRun, run <= limit else { return }
+    static func crashIfAsked(_ commandLine: KernelCommandLine, run: Int) {
+        guard let limit = commandLine.value(of: "baton.test-crash").flatMap({ Int($0) }), run <= limit else { return }
         Console.kernelLog("baton.test-crash: worker run \(run) aborts")
-        abort()
+        Processes.abort()
     }
 
-    /// Which start of the worker this is (1 for the first), as PID 1 numbers them.
-    static var workerRun: Int? { Processes.environment("BATON_WORKER_RUN").flatMap { Int($0) } }
 
     /// `baton.test-kill=N` (for tests of crash recovery): the first N runs of the worker are
     /// killed by SIGALRM after 1 to 1500 ms, wherever they are then — finding devices, drawing
     /// the menu, editing. The delay comes from the clock, so each run dies somewhere else.
-    static func killLaterIfAsked(_ commandLine: KernelCommandLine) {
-        guard let limit = commandLine.value(of: "baton.test-kill").flatMap({ Int($0) }),
-              let run = workerRun, run <= limit else { return }
+    static func killLaterIfAsked(_ commandLine: KernelCommandLine, run: Int) {
+        guard let limit = commandLine.value(of: "baton.test-kill").flatMap({ Int($0) }), run <= limit else { return }
         let milliseconds = 1 + (Processes.monotonicNanoseconds() / 1000) % 1500
         Console.kernelLog("baton.test-kill: worker run \(run) dies in \(milliseconds) ms")
         Processes.dieBySignal(afterMilliseconds: milliseconds)
@@ -80,6 +73,8 @@ enum MenuWorker {
 /// The real machine: rescans hardware, kexecs, reboots.
 struct MachineHost: MenuHost {
     let inventory: DeviceInventory
+    let settings: WorkerSettings
+    let options: BatonOptions
 
     var eventDescriptors: [Int32] { inventory.eventDescriptors }
 
@@ -95,11 +90,9 @@ struct MachineHost: MenuHost {
     func boot(_ plan: BootPlan, log: (String) -> Void) -> String {
         do {
             let kernel = try plan.kernel.open()
-            defer { close(kernel) }
-            var initrds: [Int32] = []
-            defer { initrds.forEach { close($0) } }
+            var initrds: [FileDescriptor] = []
             for initrd in plan.initrds { initrds.append(try initrd.open()) }
-            StageLog.mark("kexec-load", StageLog.memoryDetail())
+            StageLog.mark("kexec-load", StageLog.memoryDetail(), printing: options.stages)
             try Kexec.load(kernel: kernel, initrds: initrds, commandLine: plan.commandLine, name: plan.kernel.description)
         } catch {
             let message = Kexec.explain(error)
@@ -108,8 +101,8 @@ struct MachineHost: MenuHost {
         }
         Console.write("baton: booting \(plan.kernel) \(plan.commandLine)")
         inventory.scanner.unmountAll()
-        if let level = Processes.environment("BATON_CONSOLE_LOGLEVEL").flatMap({ Int32($0) }) { Console.setKernelMessageLevel(level) }
-        StageLog.mark("kexec")
+        if let level = settings.consoleLogLevel { Console.setKernelMessageLevel(level) }
+        StageLog.mark("kexec", printing: options.stages)
         do {
             try Kexec.execute()
         } catch {
@@ -121,7 +114,7 @@ struct MachineHost: MenuHost {
 
     func reboot(powerOff: Bool) -> String {
         inventory.scanner.unmountAll()
-        if powerOff { Processes.powerOff() } else { Processes.restart() }
+        if powerOff { Processes.powerOff() } else { Processes.reboot() }
         return "the kernel refused to \(powerOff ? "power off" : "reboot")"
     }
 }

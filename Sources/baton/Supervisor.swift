@@ -2,30 +2,22 @@
 // reaping every child. It never exits: PID 1 exiting panics the kernel.
 
 import BootModel
-import Discovery
-import Glibc
+import BootSession
 import LinuxPlatform
 
 enum Supervisor {
     static func run() -> Never {
-        signal(SIGPIPE, SIG_IGN)
-        signal(SIGINT, SIG_IGN)  // Ctrl-Alt-Del with CAD disabled; the worker decides what to do
+        Processes.ignoreBrokenPipesAndInterrupts()
         let started = Processes.monotonicNanoseconds()
-        mountKernelFilesystems()
-        setenv("PATH", "/sbin:/bin", 1)
-        if getenv("TERMINFO") == nil { setenv("TERMINFO", "/usr/share/terminfo", 1) }
+        for error in Mounts.mountKernelFilesystems() { Console.write("baton: \(error)") }
+        Processes.setEnvironment("PATH", "/sbin:/bin")
+        if Processes.environment("TERMINFO") == nil { Processes.setEnvironment("TERMINFO", "/usr/share/terminfo") }
         let commandLine = KernelCommandLine(FileSystem.text("/proc/cmdline") ?? "")
         let options = BatonOptions(commandLine: commandLine)
         // Kernel messages would scribble over the menu; the worker restores the level before kexec.
-        if let level = Console.kernelMessageLevel() { setenv("BATON_CONSOLE_LOGLEVEL", String(level), 1) }
+        let consoleLogLevel = Console.kernelMessageLevel()
         if !options.debug { Console.setKernelMessageLevel(1) }
-        if options.stages { setenv(StageLog.environmentName, "1", 1) }
-        // baton.test-examine-trap=TITLE (tests of the isolation): examination children trap on
-        // reading an entry of that title.
-        if let title = commandLine.value(of: "baton.test-examine-trap") {
-            setenv(Examination.testTrapVariable, title, 1)
-        }
-        StageLog.mark("init", at: started)
+        StageLog.mark("init", at: started, printing: options.stages)
         if Processes.earlyInitStatus & 3 != 3 { Console.write("baton: early mounts incomplete (status \(Processes.earlyInitStatus))") }
 
         var failures = 0
@@ -36,11 +28,10 @@ enum Supervisor {
             if failures >= lastResortAfter { lastResort(failures: failures) }
             let safe = failures >= safeModeAfter
             run += 1
-            setenv("BATON_WORKER_RUN", String(run), 1)
+            let settings = WorkerSettings(run: run, safeMode: safe, consoleLogLevel: consoleLogLevel)
             let started = Processes.monotonicMilliseconds()
             do {
-                let arguments = ["baton", MenuWorker.argument] + (safe ? [MenuWorker.safeArgument] : [])
-                let worker = try Processes.spawn("/proc/self/exe", arguments: arguments)
+                let worker = try Processes.spawn("/proc/self/exe", arguments: settings.arguments)
                 while let (pid, exit) = Processes.waitAny() {
                     if pid == worker {
                         let message = "menu worker \(exit); restarting\(failures + 1 >= safeModeAfter ? " in safe mode" : "")"
@@ -72,24 +63,10 @@ enum Supervisor {
             while Processes.waitAny(block: false) != nil {}
             guard let byte = Console.readByte(fd: 0, milliseconds: 60_000) else { continue }
             switch byte {
-            case UInt8(ascii: "r"), UInt8(ascii: "R"): Processes.restart()
+            case UInt8(ascii: "r"), UInt8(ascii: "R"): Processes.reboot()
             case UInt8(ascii: "p"), UInt8(ascii: "P"): Processes.powerOff()
             case UInt8(ascii: "m"), UInt8(ascii: "M"): run()
             default: continue
-            }
-        }
-    }
-
-    static func mountKernelFilesystems() {
-        let mounts: [(String, String, String)] = [
-            ("proc", "/proc", ""), ("sysfs", "/sys", ""), ("devtmpfs", "/dev", "mode=0755"), ("tmpfs", "/run", "mode=0755"),
-        ]
-        for (type, target, options) in mounts {
-            do {
-                let flags = type == "devtmpfs" ? UInt(MS_NOSUID) : UInt(MS_NOSUID | MS_NODEV | MS_NOEXEC)
-                try Mounts.mountPseudo(type, on: target, flags: flags, options: options)
-            } catch {
-                Console.write("baton: \(error)")
             }
         }
     }

@@ -1,20 +1,24 @@
 // Baton's entry point: PID 1 supervisor, menu worker, the kernel's modprobe helper, or a host tool.
 
+import BootSession
 import Discovery
-import Glibc
 import LinuxPlatform
 
 let arguments = CommandLine.arguments
 let invokedAs = arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
 
 if invokedAs == "modprobe" {
-    exit(ModprobeHelper.run(arguments: Array(arguments.dropFirst())))
+    Processes.exit(ModprobeHelper.run(arguments: Array(arguments.dropFirst())))
 } else if Processes.isInit {
     Supervisor.run()
-} else if arguments.dropFirst().first == MenuWorker.argument {
-    MenuWorker.run()
+} else if arguments.dropFirst().first == WorkerSettings.command {
+    guard let settings = WorkerSettings(arguments: arguments.dropFirst()) else {
+        Console.write("baton: a menu worker's arguments are PID 1's to give: \(arguments.joined(separator: " "))", fd: 2)
+        Processes.exit(2)
+    }
+    MenuWorker.run(settings)
 } else if arguments.dropFirst().first == Examination.argument {
-    exit(Examination.childMain())
+    Processes.exit(Examination.childMain())
 } else {
-    exit(HostCommand.run(arguments: Array(arguments.dropFirst())))
+    Processes.exit(HostCommand.run(arguments: Array(arguments.dropFirst())))
 }

@@ -67,3 +67,22 @@ import Testing
         #expect(fresh.defaultIndex == 0 && fresh.timeout == 9)
     }
 }
+
+@Suite struct WorkerSettingsTests {
+    @Test(arguments: [
+        WorkerSettings(run: 1), WorkerSettings(run: 4, safeMode: true), WorkerSettings(run: 2, consoleLogLevel: 7),
+        WorkerSettings(run: 9, safeMode: true, consoleLogLevel: 0),
+    ])
+    func roundTripsThroughTheWorkersArguments(_ settings: WorkerSettings) {
+        #expect(settings.arguments.first == "baton")
+        #expect(WorkerSettings(arguments: settings.arguments.dropFirst()) == settings)
+    }
+
+    @Test(arguments: [
+        [], ["worker"], ["examine", "--run=1"], ["worker", "--run=0"], ["worker", "--run=x"], ["worker", "--run=1", "--bogus"],
+        ["worker", "--run=1", "--console-loglevel=high"],
+    ])
+    func whatIsNotAWorkersCommandLineIsNil(_ words: [String]) {
+        #expect(WorkerSettings(arguments: words) == nil)
+    }
+}

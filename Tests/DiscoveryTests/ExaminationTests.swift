@@ -88,9 +88,9 @@ import Testing
     @Test func aTrappingReaderCostsOnlyItsDevice() throws {
         let root = try Self.tree(["/boot/grub/grub.cfg": "menuentry 'Trap here' { linux /vmlinuz }\n"])
         defer { try? FileManager.default.removeItem(atPath: root) }
-        setenv(Examination.testTrapVariable, "Trap here", 1)
-        defer { unsetenv(Examination.testTrapVariable) }
-        let report = try job(root).run()
+        var trapping = try job(root)
+        trapping.trapTitle = "Trap here"
+        let report = trapping.run()
         let failure = try #require(report.failure)
         #expect(failure.contains("the reader crashed"), "\(failure)")
         #expect(report.configurations.isEmpty && report.mount == nil)
