@@ -363,25 +363,22 @@ enum GrubCommands {
         guard m.spend(units: text.utf8.count * GrubMachine.unitsPerStep / 32) else { return .exhausted }
         let script = GrubParser.parse(text, file: target.path)
         for d in script.diagnostics { m.diagnostics.add(d) }
-        let savedFile = m.file
-        m.file = target.path
-        defer { m.file = savedFile }
         guard newContext else {
-            let flow = m.run(script.code)
+            let flow = m.inScope(restoring: .file) { m in
+                m.file = target.path
+                return m.run(script.code)
+            }
             return flow == .exhausted || flow == .returned ? flow : .next
         }
-        let savedVariables = m.variables
-        let savedChosen = m.chosen
-        let savedExported = m.exported
-        let savedMenu = m.menu
-        m.keepOnlyExported()
-        m.menu = []
-        let flow = m.run(script.code)
-        let newMenu = m.menu
-        m.variables = savedVariables
-        m.chosen = savedChosen
-        m.exported = savedExported
-        m.menu = newMenu.isEmpty ? savedMenu : newMenu
+        // A new context sees only exported variables, and its menu replaces the caller's.
+        let outerMenu = m.menu
+        let flow = m.inScope(restoring: [.file, .variables]) { m in
+            m.file = target.path
+            m.keepOnlyExported()
+            m.menu = []
+            return m.run(script.code)
+        }
+        if m.menu.isEmpty { m.menu = outerMenu }
         return flow == .exhausted ? .exhausted : .next
     }
 

@@ -68,15 +68,9 @@ public enum GrubLexer {
             part.isCopied ? copied[part.range] : bytes[part.range]
         }
 
-        /// Runs `body` with both buffers a part's text may lie in (the parser makes the strings
-        /// of every word it keeps this way).
-        func withBuffers<R>(_ body: (_ source: [UInt8], _ copied: [UInt8]) -> R) -> R {
-            body(bytes, copied)
-        }
-
         /// A part's text, or variable name, as a string, from whichever of the buffers holds it.
-        static func text(of part: Part, source: [UInt8], copied: [UInt8]) -> String {
-            let buffer = part.isCopied ? copied : source
+        func text(of part: Part) -> String {
+            let buffer = part.isCopied ? copied : bytes
             // Ranges come from the lexer and always fit; checked all the same.
             guard part.range.lowerBound >= 0, part.range.upperBound <= buffer.count else { return "" }
             return String(decoding: buffer[part.range], as: UTF8.self)
@@ -84,12 +78,10 @@ public enum GrubLexer {
 
         /// The word a word token is, as the public `GrubWord`.
         func word(_ token: Token) -> GrubWord {
-            GrubWord(withBuffers { source, copied in
-                token.parts.clamped(to: parts.indices).map { index in
-                    let part = parts[index]
-                    let text = Self.text(of: part, source: source, copied: copied)
-                    return part.isVariable ? .variable(text, quoted: part.quoted) : .text(text, quoted: part.quoted)
-                }
+            GrubWord(token.parts.clamped(to: parts.indices).map { index in
+                let part = parts[index]
+                let text = text(of: part)
+                return part.isVariable ? .variable(text, quoted: part.quoted) : .text(text, quoted: part.quoted)
             })
         }
 
@@ -249,17 +241,10 @@ public enum GrubLexer {
             pendingRange = nil
         }
 
-        /// Whether a byte ends a run of unquoted text: blanks, newlines, quotes, escapes, `$` and
-        /// operators (` \t\n"$&';<>` below 64, `\{|}` above), as two bit masks.
-        static func endsPlainText(_ c: UInt8) -> Bool {
-            let low: UInt64 = 1 << 9 | 1 << 10 | 1 << 32 | 1 << 34 | 1 << 36 | 1 << 38 | 1 << 39 | 1 << 59 | 1 << 60 | 1 << 62
-            let high: UInt64 = 1 << (92 - 64) | 1 << (123 - 64) | 1 << (124 - 64) | 1 << (125 - 64)
-            return c < 64 ? (low >> UInt64(c)) & 1 != 0 : c < 128 && (high >> UInt64(c - 64)) & 1 != 0
-        }
-
-        /// The bytes that end the runs the lexer scans, as bits of a table with an entry per byte.
+        /// What each byte is to the lexer, as bits of a table with an entry per byte: the one
+        /// place that says which bytes end which runs.
         enum ByteClass {
-            /// See `endsPlainText`.
+            /// Blanks, newlines, quotes, escapes, `$` and the operators: ` \t\n"$&';<>\{|}`.
             static let endsPlainText: UInt8 = 1
             /// `"`, `\`, `$` and newline, inside double quotes.
             static let endsDoubleQuoted: UInt8 = 2
@@ -272,7 +257,7 @@ public enum GrubLexer {
             static let table: [UInt8] = (0...255).map { (byte: Int) -> UInt8 in
                 let c = UInt8(byte)
                 var bits: UInt8 = 0
-                if State.endsPlainText(c) { bits |= endsPlainText }
+                if Array(" \t\n\"$&';<>\\{|}".utf8).contains(c) { bits |= endsPlainText }
                 if c == State.doubleQuote || c == State.backslash || c == State.dollar || c == State.newline { bits |= endsDoubleQuoted }
                 if c == State.singleQuote || c == State.newline { bits |= endsSingleQuoted }
                 if c == State.newline { bits |= newline }
@@ -327,14 +312,13 @@ public enum GrubLexer {
                 start: wordStart, end: i, parts: wordParts..<out.parts.count)
             if token.kind == .word, token.parts.count == 1 {
                 let part = out.parts[token.parts.lowerBound]
-                // Keywords are 2 to 8 bytes and start with one of a few letters: most words are
-                // ruled out before their bytes are taken as a slice.
+                // Keywords are 2 to 8 bytes of unquoted text; so are `[[` and `]]`.
                 if !part.isVariable, !part.quoted, (2...8).contains(part.range.count) {
-                    let first = part.isCopied ? out.copied[part.range.lowerBound] : s[part.range.lowerBound]
-                    if GrubParser.Keyword.startsSome(first) {
-                        token.keyword = GrubParser.Keyword(bytes: out.bytes(of: part))
-                    } else if part.range.count == 2, first == UInt8(ascii: "[") || first == UInt8(ascii: "]") {
-                        token.isDoubleBracket = out.bytes(of: part).last == first
+                    let bytes = out.bytes(of: part)
+                    if let keyword = GrubParser.Keyword(bytes: bytes) {
+                        token.keyword = keyword
+                    } else if bytes.count == 2, let first = bytes.first, first == UInt8(ascii: "[") || first == UInt8(ascii: "]") {
+                        token.isDoubleBracket = bytes.last == first
                     }
                 }
             }
@@ -411,7 +395,7 @@ public enum GrubLexer {
         mutating func run() {
             while i < s.count {
                 let c = s[i]
-                if !Self.endsPlainText(c), c != Self.hash || inWord {
+                if classes[Int(c)] & ByteClass.endsPlainText == 0, c != Self.hash || inWord {
                     // A run of ordinary bytes is one piece of text (inside a word `#` is ordinary).
                     let start = i
                     startWord()

@@ -355,7 +355,7 @@ struct GrubMachine {
         for chunk in program.chunks[code.chunks.range] {
             for index in chunk.range where program.statements[index].kind == .function {
                 let function = program.statements[index]
-                functions[program.strings[Int(function.index)]] = GrubList(program: program, statements: function.second)
+                functions[program.strings[function.name]] = GrubList(program: program, statements: function.body)
             }
             let flow = run(program, list: chunk)
             if flow == .exhausted || flow == .returned { return flow }
@@ -383,20 +383,20 @@ struct GrubMachine {
         defer { depth -= 1 }
         switch statement.kind {
         case .command:
-            return command(program, words: statement.first, block: Int(statement.index), line: line)
+            return command(program, words: statement.words, block: statement.block, line: line)
         case .conditional:
-            return conditional(program, clauses: statement.first, otherwise: statement.flag ? statement.second : nil)
+            return conditional(program, clauses: statement.clauses, otherwise: statement.otherwise)
         case .loop:
             activeLoops += 1
             defer { activeLoops -= 1 }
-            let until = statement.flag
+            let until = statement.isUntil
             while true {
                 // Every round costs a step, even one whose lists are refused for depth.
                 guard spend() else { return .exhausted }
-                let flow = run(program, list: statement.first)
+                let flow = run(program, list: statement.condition)
                 if flow != .next { return flow == .exhausted || flow == .returned ? flow : .next }
                 if (status == 0) == until { return .next }
-                switch run(program, list: statement.second) {
+                switch run(program, list: statement.body) {
                 case .next, .continueLoop(1): continue
                 case .breakLoop(1): return .next
                 case .breakLoop(let n): return .breakLoop(n - 1)
@@ -410,10 +410,10 @@ struct GrubMachine {
             defer { activeLoops -= 1 }
             var flowOut = GrubFlow.next
             status = 0
-            let variable = program.strings[Int(statement.index)]
-            for item in expand(program, words: statement.first) {
+            let variable = program.strings[statement.name]
+            for item in expand(program, words: statement.items) {
                 assign(variable, item, line: line)
-                switch run(program, list: statement.second) {
+                switch run(program, list: statement.body) {
                 case .next, .continueLoop(1): continue
                 case .breakLoop(1): return .next
                 case .breakLoop(let n): flowOut = .breakLoop(n - 1)
@@ -469,7 +469,7 @@ struct GrubMachine {
     }
 
     /// Runs one command line: `!` inverts, then commands, functions, and `name=value` assignments.
-    mutating func command(_ program: GrubProgram, words: GrubProgram.Span, block index: Int, line: Int) -> GrubFlow {
+    mutating func command(_ program: GrubProgram, words: GrubProgram.Span, block index: Int?, line: Int) -> GrubFlow {
         var argv = expand(program, words: words)
         // Long arguments cost work in proportion: a step per 256 bytes.
         let bytes = argv.reduce(0) { $0 + $1.utf8.count }
@@ -493,7 +493,7 @@ struct GrubMachine {
         }
         argv.removeFirst()  // in place: the arguments need no array of their own
         let arguments = argv
-        let block = index < 0 ? nil : GrubBlockReference(program: program, index: index)
+        let block = index.map { GrubBlockReference(program: program, index: $0) }
         let flow: GrubFlow
         if let implementation = GrubCommands.table[name] {
             let withBlock = block.map { GrubCommands.takesBlock(name) ? arguments : arguments + ["{\($0.source)}"] } ?? arguments
@@ -517,14 +517,40 @@ struct GrubMachine {
     }
 
     mutating func call(_ body: GrubList, arguments: [String], line: Int) -> GrubFlow {
-        let savedPositional = positional
-        let savedLoops = activeLoops
-        positional = arguments
-        activeLoops = 0
-        let flow = run(body.program, list: body.statements)
-        positional = savedPositional
-        activeLoops = savedLoops
+        let flow = inScope(restoring: .arguments) { m in
+            m.positional = arguments
+            m.activeLoops = 0
+            return m.run(body.program, list: body.statements)
+        }
         return flow == .exhausted ? .exhausted : .next
+    }
+
+    /// The parts of the machine's context a nested run may change and that are put back after
+    /// it: a function call's arguments (and its loops: `break` never leaves a function), the
+    /// file a `source` reads, and the variables of a `configfile`'s new context.
+    struct Scope: OptionSet {
+        let rawValue: UInt8
+        static let arguments = Scope(rawValue: 1)
+        static let file = Scope(rawValue: 2)
+        static let variables = Scope(rawValue: 4)
+    }
+
+    /// Runs `body`, then puts back the parts of the context that `parts` names as they were:
+    /// the one save and restore of the machine's context.
+    mutating func inScope(restoring parts: Scope, _ body: (inout GrubMachine) -> GrubFlow) -> GrubFlow {
+        let outer = (positional: positional, activeLoops: activeLoops, file: file, variables: variables, chosen: chosen, exported: exported)
+        let flow = body(&self)
+        if parts.contains(.arguments) {
+            positional = outer.positional
+            activeLoops = outer.activeLoops
+        }
+        if parts.contains(.file) { file = outer.file }
+        if parts.contains(.variables) {
+            variables = outer.variables
+            chosen = outer.chosen
+            exported = outer.exported
+        }
+        return flow
     }
 
     mutating func defineMenuEntry(_ argv: [String], body: GrubCode, submenu: Bool, line: Int) {

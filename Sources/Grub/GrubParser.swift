@@ -40,38 +40,17 @@ public enum GrubParser {
     enum Keyword: String, CaseIterable {
         case `if`, then, elif, `else`, fi, `for`, `in`, `do`, done, `while`, until, function, `case`, esac, select
 
-        /// The keyword plain text is, from its bytes (the lexer asks this of its words).
+        /// The keyword plain text is, from its bytes (the lexer asks this of every short
+        /// unquoted word), or nil.
         init?(bytes: ArraySlice<UInt8>) {
-            // Keywords are 2 to 8 bytes: packed big-endian into one integer, a word is compared
-            // with the fifteen as integers, with no string made (letters are never 0, so the
-            // integer holds the length too).
-            guard (2...8).contains(bytes.count), let first = bytes.first, Self.startsSome(first) else { return nil }
-            switch Self.pack(bytes) {
-            case 0x6966: self = .if
-            case 0x7468_656E: self = .then
-            case 0x656C_6966: self = .elif
-            case 0x656C_7365: self = .else
-            case 0x6669: self = .fi
-            case 0x66_6F72: self = .for
-            case 0x696E: self = .in
-            case 0x646F: self = .do
-            case 0x646F_6E65: self = .done
-            case 0x77_6869_6C65: self = .while
-            case 0x75_6E74_696C: self = .until
-            case 0x6675_6E63_7469_6F6E: self = .function
-            case 0x6361_7365: self = .case
-            case 0x6573_6163: self = .esac
-            case 0x7365_6C65_6374: self = .select
-            default: return nil
-            }
+            guard (2...8).contains(bytes.count), let keyword = Self.byPackedBytes[Self.pack(bytes)] else { return nil }
+            self = keyword
         }
 
-        /// Whether a keyword starts with `byte` (`c d e f i s t u w`): most words are ruled out here.
-        static func startsSome(_ byte: UInt8) -> Bool {
-            // Bit n is the letter n after `a`: c, d, e, f, i, s, t, u, w.
-            let letters: UInt32 = 1 << 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 8 | 1 << 18 | 1 << 19 | 1 << 20 | 1 << 22
-            return byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") && letters & 1 << UInt32(byte - UInt8(ascii: "a")) != 0
-        }
+        /// Every keyword by its bytes packed big-endian into one integer: keywords are 2 to 8
+        /// letters and a letter is never 0, so the integer also holds the length, and a word is
+        /// looked up with no string made.
+        private static let byPackedBytes: [UInt64: Keyword] = Dictionary(uniqueKeysWithValues: allCases.map { (pack($0.rawValue.utf8), $0) })
 
         private static func pack(_ bytes: some Collection<UInt8>) -> UInt64 {
             bytes.reduce(0) { $0 << 8 | UInt64($1) }
@@ -123,12 +102,9 @@ public enum GrubParser {
         /// Stores a word token's parts, their strings made now.
         mutating func add(_ token: GrubLexer.Output.Token, from out: GrubLexer.Output) {
             let first = parts.count
-            out.withBuffers { source, copied in
-                for index in token.parts where out.parts.indices.contains(index) {
-                    let part = out.parts[index]
-                    let text = GrubLexer.Output.text(of: part, source: source, copied: copied)
-                    parts.append(GrubProgram.Part(isVariable: part.isVariable, quoted: part.quoted, string: add(text)))
-                }
+            for index in token.parts where out.parts.indices.contains(index) {
+                let part = out.parts[index]
+                parts.append(GrubProgram.Part(isVariable: part.isVariable, quoted: part.quoted, string: add(out.text(of: part))))
             }
             words.append(Span(first, parts.count))
         }
@@ -285,9 +261,9 @@ public enum GrubParser {
                     // The block's own words follow these.
                     let own = Span(first, store.words.count)
                     let block = try block()
-                    return Statement(kind: .command, flag: false, line: Int32(truncatingIfNeeded: line), first: own, second: .empty, index: Int32(truncatingIfNeeded: block))
+                    return .command(words: own, block: block, line: line)
                 case .newline?, .semicolon?, .rightBrace?, nil:
-                    return Statement(kind: .command, flag: false, line: Int32(truncatingIfNeeded: line), first: Span(first, store.words.count), second: .empty, index: -1)
+                    return .command(words: Span(first, store.words.count), block: nil, line: line)
                 case .unsupported?:
                     throw fail("'\(currentText)' is not part of GRUB's script language")
                 case .invalid?:
@@ -366,8 +342,7 @@ public enum GrubParser {
                     try p.expectKeyword(.fi)
                     let first = p.clauses.count
                     p.clauses += arms
-                    return Statement(kind: .conditional, flag: otherwise != nil, line: Int32(truncatingIfNeeded: line),
-                                     first: Span(first, p.clauses.count), second: otherwise ?? .empty, index: -1)
+                    return .conditional(clauses: Span(first, p.clauses.count), otherwise: otherwise, line: line)
                 }
             }
         }
@@ -378,7 +353,7 @@ public enum GrubParser {
                 p.position += 1
                 let condition = try p.delimitedList(until: .do)
                 let body = try p.doBlock()
-                return Statement(kind: .loop, flag: until, line: Int32(truncatingIfNeeded: line), first: condition, second: body, index: -1)
+                return .loop(condition: condition, body: body, until: until, line: line)
             }
         }
 
@@ -411,7 +386,7 @@ public enum GrubParser {
                 p.position += 1
                 while p.currentKind == .newline { p.position += 1 }
                 let body = try p.doBlock()
-                return Statement(kind: .forEach, flag: false, line: Int32(truncatingIfNeeded: line), first: items, second: body, index: p.store.add(name))
+                return .forEach(variable: p.store.add(name), items: items, body: body, line: line)
             }
         }
 
@@ -431,7 +406,7 @@ public enum GrubParser {
                 let body = try p.delimitedList(until: .none)
                 guard p.currentKind == .rightBrace else { throw p.fail("expected '}', found '\(p.currentText)'") }
                 p.position += 1
-                return Statement(kind: .function, flag: false, line: Int32(truncatingIfNeeded: line), first: .empty, second: body, index: p.store.add(name))
+                return .function(name: p.store.add(name), body: body, line: line)
             }
         }
 

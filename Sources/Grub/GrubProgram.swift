@@ -28,18 +28,68 @@ public final class GrubProgram: Sendable {
         case command, conditional, loop, forEach, function
     }
 
-    /// One statement; what its fields hold depends on its kind.
+    /// One statement, in one fixed-size record whatever its kind: made by the constructor of its
+    /// kind and read through the accessors named for that kind (each meaningful for its kind only).
     struct Statement: Sendable {
-        var kind: Kind
-        /// A loop: whether it is `until`. A conditional: whether it has an `else`.
-        var flag: Bool
-        var line: Int32
-        /// A command's words; a conditional's clauses; a loop's condition; a `for`'s items (words).
-        var first: Span
-        /// A conditional's `else` list; the body of a loop, a `for` or a function.
-        var second: Span
-        /// A command's block (-1 without one); the string of a `for`'s variable or a function's name.
-        var index: Int32
+        let kind: Kind
+        let line: Int32
+        private let flag: Bool
+        private let first: Span
+        private let second: Span
+        private let index: Int32
+
+        private init(_ kind: Kind, line: Int, flag: Bool = false, first: Span = .empty, second: Span = .empty, index: Int32 = -1) {
+            self.kind = kind
+            self.line = Int32(truncatingIfNeeded: line)
+            self.flag = flag
+            self.first = first
+            self.second = second
+            self.index = index
+        }
+
+        /// A command: its words, and its `{ … }` block (an index in `blocks`) when it has one.
+        static func command(words: Span, block: Int?, line: Int) -> Statement {
+            Statement(.command, line: line, first: words, index: Int32(truncatingIfNeeded: block ?? -1))
+        }
+
+        /// `if`: its `if`/`elif` arms (in `clauses`), and its `else` list when it has one.
+        static func conditional(clauses: Span, otherwise: Span?, line: Int) -> Statement {
+            Statement(.conditional, line: line, flag: otherwise != nil, first: clauses, second: otherwise ?? .empty)
+        }
+
+        /// `while` or `until`.
+        static func loop(condition: Span, body: Span, until: Bool, line: Int) -> Statement {
+            Statement(.loop, line: line, flag: until, first: condition, second: body)
+        }
+
+        /// `for VARIABLE in ITEMS; do BODY; done`, the variable's name an index in `strings`.
+        static func forEach(variable: Int32, items: Span, body: Span, line: Int) -> Statement {
+            Statement(.forEach, line: line, first: items, second: body, index: variable)
+        }
+
+        /// `function NAME { BODY }`, the name an index in `strings`.
+        static func function(name: Int32, body: Span, line: Int) -> Statement {
+            Statement(.function, line: line, second: body, index: name)
+        }
+
+        /// A command's words.
+        var words: Span { first }
+        /// A command's block, if it has one.
+        var block: Int? { index < 0 ? nil : Int(index) }
+        /// A conditional's arms.
+        var clauses: Span { first }
+        /// A conditional's `else` list, if it has one.
+        var otherwise: Span? { flag ? second : nil }
+        /// A loop's condition.
+        var condition: Span { first }
+        /// Whether a loop is `until` (runs while its condition fails).
+        var isUntil: Bool { flag }
+        /// A `for`'s items.
+        var items: Span { first }
+        /// The body of a loop, a `for` or a function.
+        var body: Span { second }
+        /// A `for`'s variable or a function's name, as an index in `strings`.
+        var name: Int { Int(index) }
     }
 
     /// A piece of a word: text, or a variable's name, as an index in `strings`.
@@ -111,17 +161,16 @@ public final class GrubProgram: Sendable {
         let line = Int(s.line)
         switch s.kind {
         case .command:
-            let block = s.index < 0 ? nil : blockView(Int(s.index))
-            return .command(words: wordViews(s.first), block: block, line: line)
+            return .command(words: wordViews(s.words), block: s.block.map(blockView), line: line)
         case .conditional:
-            let arms = clauses[s.first.range].map { GrubClause(condition: listView($0.condition), body: listView($0.body)) }
-            return .conditional(clauses: arms, otherwise: s.flag ? listView(s.second) : nil, line: line)
+            let arms = clauses[s.clauses.range].map { GrubClause(condition: listView($0.condition), body: listView($0.body)) }
+            return .conditional(clauses: arms, otherwise: s.otherwise.map(listView), line: line)
         case .loop:
-            return .loop(condition: listView(s.first), body: listView(s.second), until: s.flag, line: line)
+            return .loop(condition: listView(s.condition), body: listView(s.body), until: s.isUntil, line: line)
         case .forEach:
-            return .forEach(variable: strings[Int(s.index)], items: wordViews(s.first), body: listView(s.second), line: line)
+            return .forEach(variable: strings[s.name], items: wordViews(s.items), body: listView(s.body), line: line)
         case .function:
-            return .function(name: strings[Int(s.index)], body: listView(s.second), line: line)
+            return .function(name: strings[s.name], body: listView(s.body), line: line)
         }
     }
 

@@ -102,17 +102,7 @@ enum GrubTest {
         } else if s.hasPrefix("0"), let next = s.dropFirst().first, ("0"..."7").contains(next) {
             base = 8
         }
-        var value: UInt64 = 0
-        var found = false
-        for c in s {
-            guard let digit = c.hexDigitValue.map(UInt64.init), digit < base else { break }
-            found = true
-            let (times, o1) = value.multipliedReportingOverflow(by: base)
-            let (sum, o2) = times.addingReportingOverflow(digit)
-            if o1 || o2 { return (.max, true) }
-            value = sum
-        }
-        return (found ? value : 0, found)
+        return CNumber.leadingDigits(s, radix: base)
     }
 
     /// GRUB's signed variant, narrowed to a C `int` as test.c does.

@@ -10,11 +10,18 @@ public enum Console {
         return text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
     }
 
-    /// The `console=` value for a tty, e.g. "ttyS0,115200" for a serial line, "tty0" for the screen.
+    /// Whether a console is a serial line (or a hypervisor's console, which speaks like one):
+    /// 8250/16550, PL011, USB serial, Zynq, i.MX, hvc and s390's SCLP.
+    public static func isSerial(_ name: String) -> Bool {
+        ["ttyS", "ttyAMA", "ttyUSB", "ttyPS", "ttymxc", "hvc", "ttysclp"].contains { name.hasPrefix($0) }
+    }
+
+    /// The `console=` value for a tty, e.g. "ttyS0,115200" for a serial line, "tty0" for the
+    /// screen. Only 8250-style lines (`ttyS`) are given their speed.
     public static func kernelArgument(for tty: String, fd: Int32) -> String {
-        guard tty.hasPrefix("ttyS") || tty.hasPrefix("ttyAMA") || tty.hasPrefix("hvc") else { return tty }
+        guard tty.hasPrefix("ttyS") else { return tty }
         let baud = clinux_tty_baud(fd)
-        return baud > 0 && tty.hasPrefix("ttyS") ? "\(tty),\(baud)" : tty
+        return baud > 0 ? "\(tty),\(baud)" : tty
     }
 
     /// Writes a line to a file descriptor (stdout by default), best effort.

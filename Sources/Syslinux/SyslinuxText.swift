@@ -71,14 +71,6 @@ enum SyslinuxText {
             radix = 8
             digits = digits.dropFirst()
         }
-        var value: UInt64 = 0
-        for c in digits {
-            guard let d = c.hexDigitValue, UInt64(d) < radix else { break }
-            let (times, overflow1) = value.multipliedReportingOverflow(by: radix)
-            let (sum, overflow2) = times.addingReportingOverflow(UInt64(d))
-            if overflow1 || overflow2 { return UInt64.max }
-            value = sum
-        }
-        return value
+        return CNumber.leadingDigits(digits, radix: radix).value
     }
 }

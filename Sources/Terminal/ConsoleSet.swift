@@ -25,15 +25,11 @@ package struct ConsoleSet {
 
     package init() {}
 
-    package static func isSerial(_ name: String) -> Bool {
-        ["ttyS", "ttyAMA", "ttyUSB", "ttyPS", "ttymxc", "hvc", "ttysclp"].contains { name.hasPrefix($0) }
-    }
-
     /// The terminal type for a console: `baton.term=` wins, then `linux` for the screen, and for a
     /// serial line vt220 (its keys and sequences are what serial terminals and SOL speak).
     package static func terminalType(for name: String, commandLine: KernelCommandLine) -> String {
         if let forced = commandLine.value(of: "baton.term") { return forced }
-        return isSerial(name) ? "vt220" : "linux"
+        return Console.isSerial(name) ? "vt220" : "linux"
     }
 
     /// Asks every serial console for its size now, so the answers arrive while devices are
