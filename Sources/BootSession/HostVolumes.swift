@@ -1,8 +1,10 @@
 // Host mode's devices: a directory seen as a mounted disk (named after its last path component,
-// made unique), and the volumes given on the command line as the mounts discovery would make.
+// made unique), the volumes given on the command line as the mounts discovery would make, and
+// the menu `baton list` shows for them.
 
 import BootModel
 import Discovery
+import Grub
 import LinuxPlatform
 
 package enum HostVolumes {
@@ -17,6 +19,13 @@ package enum HostVolumes {
         var name = String(root.split(separator: "/").last ?? "root")
         while taken.contains(where: { $0.name == name }) { name += "'" }
         return name
+    }
+
+    /// The menu host mode shows for the volumes; nil when none holds a boot configuration.
+    package static func menu(_ volumes: [BootVolume], grub: GrubOptions, options: BatonOptions = BatonOptions()) -> MenuModel? {
+        let mounts = mounts(volumes)
+        let sources = DeviceScanner.sources(on: mounts, grub: grub, log: { _ in })
+        return sources.isEmpty ? nil : MenuModel(sources: sources, mounts: mounts, options: options)
     }
 
     /// The volumes as mounted devices: a directory's root is the directory; an image's volume

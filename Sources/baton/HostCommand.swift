@@ -42,12 +42,10 @@ enum HostCommand {
         if case .menu(let timeout) = invocation.command {
             DryRunHost.runMenu(mounts: mounts, grub: grub, options: BatonOptions(timeout: timeout))
         }
-        let sources = DeviceScanner.sources(on: mounts, grub: grub, log: { _ in })
-        guard !sources.isEmpty else {
+        guard let model = HostVolumes.menu(volumes, grub: grub) else {
             Console.write("baton: no boot configuration found (looked for \(ConfigLocator.searchedPaths.joined(separator: ", ")))", fd: 2)
             return 1
         }
-        let model = MenuModel(sources: sources, mounts: mounts, options: BatonOptions())
         switch invocation.command {
         case .dryRun(let entry, let console):
             switch EntryReport.plan(model, entry: entry, console: console) {

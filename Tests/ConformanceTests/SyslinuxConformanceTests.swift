@@ -1,5 +1,6 @@
-// The syslinux conformance suite: every peer expectation and Debian tree, one tally per source and
-// one for all ("syslinux conformance: N of M expectations met"), each failing below its record.
+// The syslinux conformance suite: every peer expectation and Debian tree, one parameterised case
+// per tree ("u-root/debian_9_install", "petitboot/test-syslinux-…", "debian-installer",
+// "live-build/isolinux", …), each compared with its section of KnownMisses/syslinux.txt.
 
 import BootModel
 import TestSupport
@@ -7,34 +8,37 @@ import Syslinux
 import Testing
 
 @Suite struct SyslinuxConformanceTests {
-    /// Expectations met when last recorded; raise them as conformance improves.
-    static let recorded = ["u-root": 561, "petitboot": 47, "debian-installer": 98, "live-build": 350]
+    static let suite = "syslinux"
 
-    @Test func syslinuxConformance() throws {
+    /// Every tree of the suite, named "<source>/<tree>".
+    static func trees() -> [String] {
+        SyslinuxPeerConformance.urootCases.map { "u-root/\($0)" }
+            + SyslinuxPeerConformance.petitbootTests().map { "petitboot/\($0)" }
+            + ["debian-installer"]
+            + SyslinuxDebianConformance.liveBuildLoaders.map { "live-build/\($0.0)" } + ["live-build/templates"]
+    }
+
+    @Test func syslinuxTrees() {
         guard Corpus.require() else { return }
-        var all = ConformanceTally("syslinux")
-        var used: Set<String> = []
-        let suites: [(String, (inout SyslinuxTally) throws -> Void)] = [
-            ("u-root", SyslinuxPeerConformance.uroot),
-            ("petitboot", SyslinuxPeerConformance.petitboot),
-            ("debian-installer", SyslinuxDebianConformance.debianInstaller),
-            ("live-build", SyslinuxDebianConformance.liveBuild),
-        ]
-        for (name, run) in suites {
-            var tally = SyslinuxTally("syslinux/\(name)")
-            try run(&tally)
-            tally.tally.finish(recorded: Self.recorded[name] ?? 0)
-            for (id, count) in tally.metThrough.sorted(by: { $0.key < $1.key }) {
-                print("  met through divergence \(id): \(count)")
-            }
-            used.formUnion(tally.usedDivergences)
-            for _ in 0..<tally.tally.met { all.expect(true, "") }
-            for miss in tally.tally.misses { all.expect(false, "\(name): \(miss)") }
+        let petitboot = SyslinuxPeerConformance.petitbootTests()
+        #expect(petitboot.count == 4, "petitboot: 4 syslinux tests, found \(petitboot.count)")
+        KnownMisses.checkSuite(Self.suite, trees: Self.trees(), divergences: SyslinuxDivergences.all.map(\.id))
+    }
+
+    @Test(arguments: trees()) func syslinuxTree(_ tree: String) throws {
+        var t = SyslinuxTally()
+        defer {
+            for (id, count) in t.metThrough.sorted(by: { $0.key < $1.key }) { print("  \(tree): met through divergence \(id): \(count)") }
+            t.tally.finish(suite: Self.suite, tree: tree)
         }
-        all.finish(recorded: Self.recorded.values.reduce(0, +))
-        // Every intended divergence is still needed; a stale one would hide nothing but mislead.
-        for divergence in SyslinuxDivergences.all where !used.contains(divergence.id) {
-            Issue.record("divergence \(divergence.id) (\(divergence.peer)) is listed but no expectation needs it")
+        let parts = tree.split(separator: "/", maxSplits: 1).map(String.init)
+        switch (parts.first, parts.count > 1 ? parts[1] : nil) {
+        case ("u-root", let name?): try SyslinuxPeerConformance.uroot(name, &t)
+        case ("petitboot", let name?): try SyslinuxPeerConformance.petitboot(name, &t)
+        case ("debian-installer", nil): try SyslinuxDebianConformance.debianInstaller(&t)
+        case ("live-build", "templates"?): try SyslinuxDebianConformance.liveBuildTemplates(&t)
+        case ("live-build", let loader?): try SyslinuxDebianConformance.liveBuild(loader, &t)
+        default: t.tally.expect(false, "\(tree): no such tree")
         }
     }
 }

@@ -45,14 +45,13 @@ enum SyslinuxDivergences {
     static func isListed(_ id: String) -> Bool { all.contains { $0.id == id } }
 }
 
-/// A conformance tally that also knows the divergences it used.
+/// A conformance tally that also counts what each divergence explained.
 struct SyslinuxTally {
     var tally: ConformanceTally
-    private(set) var usedDivergences: Set<String> = []
     /// Expectations met only through a listed divergence, by divergence.
     private(set) var metThrough: [String: Int] = [:]
 
-    init(_ suite: String) { tally = ConformanceTally(suite) }
+    init() { tally = ConformanceTally() }
 
     /// Met when `ok`; else met through the listed divergences when `divergent` (Baton's value is
     /// the one those divergences describe); else a miss.
@@ -60,7 +59,7 @@ struct SyslinuxTally {
         if ok { return tally.expect(true, what()) }
         let listed = !divergences.isEmpty && divergences.allSatisfy(SyslinuxDivergences.isListed)
         if divergent, listed {
-            usedDivergences.formUnion(divergences)
+            tally.divergencesUsed.formUnion(divergences)
             for id in divergences { metThrough[id, default: 0] += 1 }
             return tally.expect(true, what())
         }
