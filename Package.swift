@@ -15,6 +15,8 @@ let package = Package(
         .target(name: "BootConfig", dependencies: ["BootModel", "BLS", "Grub", "Syslinux"]),
         .target(name: "BootMenu", dependencies: ["BootModel"]),
         .target(name: "KernelModules", dependencies: ["BootModel"]),
+        // Network boot's protocols as codecs and state machines: DHCPv4, TFTP, pxelinux's lookup.
+        .target(name: "Network"),
         // Partition tables and filesystems read from a disk image's bytes (host mode, no mounts).
         .target(name: "DiskImage", dependencies: ["BootModel"]),
 
@@ -24,8 +26,8 @@ let package = Package(
         .target(name: "CCurses", linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
 
         // The operating system, and what is built on it.
-        .target(name: "LinuxPlatform", dependencies: ["BootModel", "DiskImage", "CLinux", "CBlkid"]),
-        .target(name: "Discovery", dependencies: ["BootModel", "BootConfig", "Grub", "KernelModules", "LinuxPlatform"]),
+        .target(name: "LinuxPlatform", dependencies: ["BootModel", "DiskImage", "Network", "CLinux", "CBlkid"]),
+        .target(name: "Discovery", dependencies: ["BootModel", "BootConfig", "Grub", "KernelModules", "LinuxPlatform", "Network", "Syslinux"]),
         .target(name: "Terminal", dependencies: ["BootMenu", "LinuxPlatform", "CCurses"]),
         // One run of the menu over discovered sources: the model, the session loop, host mode's output.
         .target(name: "BootSession", dependencies: ["BootModel", "BootMenu", "Discovery", "DiskImage", "Grub", "LinuxPlatform", "Terminal"]),
@@ -33,10 +35,10 @@ let package = Package(
         .target(name: "HostCommandLine", dependencies: ["BootModel"]),
         // The wiring: PID 1, the menu worker, the modprobe helper, the host tool.
         .executableTarget(name: "baton", dependencies: [
-            "BootModel", "BootConfig", "Grub", "BootMenu", "BootSession", "Discovery", "HostCommandLine", "LinuxPlatform", "Terminal",
+            "BootModel", "BootConfig", "Grub", "BootMenu", "BootSession", "Discovery", "HostCommandLine", "LinuxPlatform", "Network", "Terminal",
         ]),
         // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer).
-        .target(name: "FuzzTargets", dependencies: ["BootModel", "BootConfig", "BLS", "Grub", "Syslinux", "Discovery", "DiskImage", "KernelModules"]),
+        .target(name: "FuzzTargets", dependencies: ["BootModel", "BootConfig", "BLS", "Grub", "Syslinux", "Discovery", "DiskImage", "KernelModules", "Network"]),
         .executableTarget(name: "BatonFuzz", dependencies: ["FuzzTargets"]),
 
         // What several test targets share: the corpus, a seeded generator, an inline GRUB run.
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "SyslinuxTests", dependencies: ["Syslinux", "BootModel", "TestSupport"]),
         .testTarget(name: "BootMenuTests", dependencies: ["BootMenu", "BootModel"]),
         .testTarget(name: "KernelModulesTests", dependencies: ["KernelModules", "BootModel"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "TestSupport"]),
         .testTarget(name: "BootSessionTests", dependencies: ["BootSession", "BootModel", "BootMenu", "Discovery", "LinuxPlatform"]),
         .testTarget(name: "HostCommandLineTests", dependencies: ["HostCommandLine"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform"]),

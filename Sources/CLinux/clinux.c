@@ -10,6 +10,11 @@
 #include <linux/fs.h>
 #include <linux/kexec.h>
 #include <linux/netlink.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sys/time.h>
 #include <linux/openat2.h>
 #include <linux/reboot.h>
 #include <sys/klog.h>
@@ -218,3 +223,66 @@ int clinux_set_limit(int pid, int resource, unsigned long soft, unsigned long ha
 }
 
 int clinux_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int clinux_packet_socket(int ifindex) {
+    int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_IP));
+    if (fd < 0) return -errno;
+    struct sockaddr_ll addr = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP), .sll_ifindex = ifindex };
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
+long clinux_packet_broadcast(int fd, int ifindex, const void *packet, size_t length) {
+    struct sockaddr_ll addr = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP), .sll_ifindex = ifindex, .sll_halen = 6 };
+    memset(addr.sll_addr, 0xff, 6);
+    ssize_t n = sendto(fd, packet, length, 0, (struct sockaddr *)&addr, sizeof addr);
+    return n < 0 ? -errno : n;
+}
+
+int clinux_udp_socket(void) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) return -errno;
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY), .sin_port = 0 };
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    int size = 4 << 20;  // a TFTP window or an HTTP burst must not overflow the queue
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    return fd;
+}
+
+long clinux_udp_send(int fd, unsigned int address, unsigned short port, const void *data, size_t length) {
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(address), .sin_port = htons(port) };
+    ssize_t n = sendto(fd, data, length, 0, (struct sockaddr *)&addr, sizeof addr);
+    return n < 0 ? -errno : n;
+}
+
+long clinux_udp_receive(int fd, void *buffer, size_t length, unsigned int *address, unsigned short *port) {
+    struct sockaddr_in addr;
+    socklen_t size = sizeof addr;
+    ssize_t n = recvfrom(fd, buffer, length, MSG_DONTWAIT, (struct sockaddr *)&addr, &size);
+    if (n < 0) return -errno;
+    *address = ntohl(addr.sin_addr.s_addr);
+    *port = ntohs(addr.sin_port);
+    return n;
+}
+
+int clinux_rtnetlink_socket(int timeout_ms) {
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (fd < 0) return -errno;
+    struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}

@@ -1,6 +1,6 @@
-// The fuzz targets: one function per reader of what disks and the kernel hand Baton — GRUB,
-// syslinux, BLS, grubenv, the module database, uevents and disk images (partition tables, ext4,
-// FAT, ISO 9660). BatonFuzz drives them with libFuzzer (scripts/fuzz); FuzzReplayTests replays
+// The fuzz targets: one function per reader of what disks, the kernel and the network hand
+// Baton — GRUB, syslinux, BLS, grubenv, the module database, uevents, disk images (partition
+// tables, ext4, FAT, ISO 9660), DHCP replies (in their IPv4/UDP frames) and TFTP server packets. BatonFuzz drives them with libFuzzer (scripts/fuzz); FuzzReplayTests replays
 // every finding kept in Tests/Fuzz/TARGET/ through the same function.
 
 import BLS
@@ -10,10 +10,11 @@ import Discovery
 import DiskImage
 import Grub
 import KernelModules
+import Network
 import Syslinux
 
 public enum FuzzTargets {
-    public static let names = ["grub", "syslinux", "bls", "grubenv", "modules", "uevent", "diskimage"]
+    public static let names = ["grub", "syslinux", "bls", "grubenv", "modules", "uevent", "diskimage", "dhcp", "tftp"]
 
     /// Runs one input through a target; the process dies on a trap, which libFuzzer reports.
     public static func run(_ target: String, _ bytes: [UInt8]) {
@@ -42,6 +43,10 @@ public enum FuzzTargets {
             _ = Uevent.parse(bytes)
         case "diskimage":
             readImage(bytes)
+        case "dhcp":
+            dhcp(bytes)
+        case "tftp":
+            tftp(bytes)
         default:
             break
         }
@@ -58,6 +63,52 @@ public enum FuzzTargets {
             for path in ["/boot/grub/grub.cfg", "/boot/grub/grubenv", "/isolinux/isolinux.cfg", "/EFI/BOOT/grub.cfg"] {
                 _ = files.contents(of: path)
             }
+        }
+    }
+
+    /// A DHCP client that has sent its DISCOVER, fed the input as a reply (bare and in an IPv4
+    /// frame), then as a reply to its REQUEST with the client's own transaction and MAC patched in.
+    static func dhcp(_ bytes: [UInt8]) {
+        guard let mac = MACAddress(bytes: [0x52, 0x54, 0, 0, 0, 1]) else { return }
+        var client = DHCPv4Client(DHCPv4ClientSettings(mac: mac, transactionID: 0x0102_0304))
+        _ = client.start(now: 0)
+        if let datagram = UDPDatagram(ipv4Packet: bytes) { _ = client.receive(datagram.payload, now: 0.1) }
+        _ = client.receive(bytes, now: 0.2)
+        var patched = bytes
+        if patched.count >= 34 {
+            patched.replaceSubrange(4..<8, with: [1, 2, 3, 4])
+            patched.replaceSubrange(28..<34, with: mac.bytes)
+        }
+        for step in 0..<3 { _ = client.receive(patched, now: 0.3 + Double(step)) }
+        _ = client.timerFired(now: 100)
+        if let message = try? DHCPv4Message(decoding: patched), let lease = DHCPv4Lease(message) {
+            _ = PXELinuxLookup.candidates(configFile: lease.pxelinuxConfigFile, prefix: PXELinuxLookup.prefix(pathPrefix: lease.pxelinuxPathPrefix, bootFile: lease.bootFile),
+                                          uuid: nil, mac: mac, address: lease.address)
+            _ = lease.bootFile.map { try? NetworkURL($0) }
+        }
+    }
+
+    /// A TFTP read fed the input as server packets: split at each 0xFF 0xFE pair, from one port.
+    static func tftp(_ bytes: [UInt8]) {
+        var settings = TFTPSettings()
+        settings.maxSize = 1 << 16
+        settings.windowSize = 4
+        var transfer = TFTPTransfer(path: "pxelinux.cfg/default", settings: settings)
+        _ = transfer.start(now: 0)
+        var packets: [[UInt8]] = [[]]
+        var i = 0
+        while i < bytes.count {
+            if i + 1 < bytes.count, bytes[i] == 0xFF, bytes[i + 1] == 0xFE {
+                packets.append([])
+                i += 2
+                continue
+            }
+            packets[packets.count - 1].append(bytes[i])
+            i += 1
+        }
+        for (n, packet) in packets.prefix(4096).enumerated() {
+            _ = transfer.receive(packet, port: n % 7 == 6 ? 4001 : 4000, now: Double(n) * 0.01)
+            if n % 5 == 4 { _ = transfer.timerFired(now: Double(n) * 0.5) }
         }
     }
 }

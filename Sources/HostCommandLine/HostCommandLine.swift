@@ -3,7 +3,7 @@
 // takes; an unknown option, a missing or malformed value, or a missing DEVICE is an error that
 // says which. DEVICE words are taken in order: `--uuid`, `--label` and `--as` describe the
 // DEVICE after them. (swift-argument-parser was measured for this and not taken: it links
-// FoundationEssentials into the PID 1 binary, +7.35 MB; see Docs/decisions/.)
+// FoundationEssentials into the PID 1 binary, +7.24 MB; see Docs/decisions/0003.)
 
 import BootModel
 
@@ -15,6 +15,8 @@ package struct HostInvocation: Sendable, Hashable {
         case menu(timeout: Int?)
         case grubAST(path: String)
         case benchConfigs(paths: [String])
+        case fetch(url: String, output: String?)
+        case netboot(interface: String, json: Bool)
     }
 
     package var command: Command
@@ -72,6 +74,10 @@ package enum HostCommandLine {
                    the syntax tree of a GRUB script
                baton bench-configs DIR...
                    time to find and evaluate every configuration under the directories
+               baton fetch [--out FILE] URL
+                   a file over the network (tftp://SERVER/PATH) to FILE or standard output, and the rate
+               baton netboot [--json] INTERFACE
+                   (as root) DHCP on INTERFACE, then the entries its boot server offers (pxelinux over TFTP)
         OPTIONS: --uuid U, --label L   the filesystem UUID or label of the next directory (for `search`)
                  --as NAME             the kernel name of the next disk image (default: its file name);
                                        its partitions are NAME1, NAME2… (nvme0n1p1 for names ending in a digit)
@@ -100,8 +106,8 @@ package enum HostCommandLine {
         } else if arguments.contains("--dry-run") {
             verb = .dryRun
         } else {
-            throw .usage(arguments.isEmpty ? "say what to do: list, --dry-run, menu, grub-ast or bench-configs"
-                                           : "'\(arguments[0])' is not a command: say list, --dry-run, menu, grub-ast or bench-configs")
+            throw .usage(arguments.isEmpty ? "say what to do: \(Verb.names)"
+                                           : "'\(arguments[0])' is not a command: say \(Verb.names)")
         }
         var reader = Reader(verb: verb)
         try reader.read(words)
@@ -109,7 +115,9 @@ package enum HostCommandLine {
     }
 
     enum Verb: String {
-        case list, menu, dryRun = "--dry-run", grubAST = "grub-ast", benchConfigs = "bench-configs"
+        case list, menu, dryRun = "--dry-run", grubAST = "grub-ast", benchConfigs = "bench-configs", fetch, netboot
+
+        static let names = "list, --dry-run, menu, grub-ast, bench-configs, fetch or netboot"
 
         /// The options the command takes (device options and GRUB's where it reads devices).
         var options: Set<String> {
@@ -119,6 +127,8 @@ package enum HostCommandLine {
             case .dryRun: return devices.union(["--dry-run", "--entry", "--console"])
             case .menu: return devices.union(["--timeout"])
             case .grubAST, .benchConfigs: return []
+            case .fetch: return ["--out"]
+            case .netboot: return ["--json"]
             }
         }
     }
@@ -132,6 +142,7 @@ package enum HostCommandLine {
         var entry: Int?
         var console: String?
         var timeout: Int?
+        var output: String?
         var platform = "pc"
         var variables: [String: String] = [:]
         var devices: [DeviceArgument] = []
@@ -185,6 +196,7 @@ package enum HostCommandLine {
             case "--entry": entry = try number(name, value)
             case "--timeout": timeout = try number(name, value)
             case "--console": console = value
+            case "--out": output = value
             case "--uuid": next.uuid = value
             case "--label": next.label = value
             case "--as": next.name = value
@@ -219,6 +231,12 @@ package enum HostCommandLine {
             case .benchConfigs:
                 guard !paths.isEmpty else { throw .usage("bench-configs takes one DIR or more") }
                 return HostInvocation(command: .benchConfigs(paths: paths))
+            case .fetch:
+                guard paths.count == 1 else { throw .usage("fetch takes one URL") }
+                return HostInvocation(command: .fetch(url: paths[0], output: output))
+            case .netboot:
+                guard paths.count == 1 else { throw .usage("netboot takes one INTERFACE") }
+                return HostInvocation(command: .netboot(interface: paths[0], json: json))
             }
             guard !devices.isEmpty else { throw .usage("give at least one DEVICE") }
             return HostInvocation(command: command, devices: devices, platform: platform, variables: variables)

@@ -71,6 +71,11 @@ public enum FileSystem {
         }
     }
 
+    /// Creates (or empties) a file for writing: host mode's output, never a boot disk.
+    public static func create(_ path: String) throws(SystemError) -> FileDescriptor {
+        FileDescriptor(adopting: try retrying("open", path) { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) })
+    }
+
     /// Writes all bytes to a descriptor, continuing after short writes.
     public static func writeAll(_ bytes: [UInt8], to fd: Int32, name: String) throws(SystemError) {
         var offset = 0

@@ -3,7 +3,6 @@
 // line) also printed on the console as `baton-stage NAME SECONDS`, where scripts/bench reads it.
 
 import Glibc
-import LinuxPlatform
 
 package enum StageLog {
     /// Logs stage `name` as reached now, or at `nanoseconds` on the monotonic clock; `printing`

@@ -16,16 +16,22 @@ public final class UeventSocket {
     deinit { close(descriptor) }
 
     /// The messages waiting now (none when nothing arrived); each is the raw datagram.
-    public func receive() -> [[UInt8]] {
-        var messages: [[UInt8]] = []
-        var buffer = [UInt8](repeating: 0, count: 8192)
-        while messages.count < 1024 {
+    public func receive() -> [[UInt8]] { Datagrams.waiting(on: descriptor, bufferSize: 8192, atMost: 1024) }
+}
+
+/// Reading what a datagram socket holds without waiting.
+enum Datagrams {
+    /// The datagrams waiting on `descriptor` now, at most `atMost`, each cut at `bufferSize` bytes.
+    static func waiting(on descriptor: Int32, bufferSize: Int, atMost: Int) -> [[UInt8]] {
+        var datagrams: [[UInt8]] = []
+        var buffer = [UInt8](repeating: 0, count: bufferSize)
+        while datagrams.count < atMost {
             let n = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { break }
-            messages.append(Array(buffer[0..<n]))
+            datagrams.append(Array(buffer[0..<n]))
         }
-        return messages
+        return datagrams
     }
 }
 

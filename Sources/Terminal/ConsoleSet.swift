@@ -3,7 +3,6 @@
 
 import BootModel
 import LinuxPlatform
-import Terminal
 
 package struct ConsoleSet {
     package struct Member {

@@ -29,6 +29,10 @@ enum HostCommand {
             return ConfigBenchmark.run(paths: paths, repetitions: repetitions)
         case .grubAST(let path):
             return grubAST(path)
+        case .fetch(let url, let output):
+            return NetworkCommand.fetch(url, output: output)
+        case .netboot(let interface, let json):
+            return NetworkCommand.netboot(interface, json: json)
         case .list, .dryRun, .menu:
             break
         }

@@ -27,6 +27,15 @@ import Testing
         #expect(try HostCommandLine.parse(["bench-configs", "p", "q"]).command == .benchConfigs(paths: ["p", "q"]))
     }
 
+    @Test func fetchAndNetboot() throws {
+        #expect(try HostCommandLine.parse(["fetch", "--out", "f", "tftp://10.0.0.1/a"]).command == .fetch(url: "tftp://10.0.0.1/a", output: "f"))
+        #expect(try HostCommandLine.parse(["fetch", "tftp://10.0.0.1/a"]).command == .fetch(url: "tftp://10.0.0.1/a", output: nil))
+        #expect(try HostCommandLine.parse(["netboot", "--json", "eth0"]).command == .netboot(interface: "eth0", json: true))
+        #expect(throws: HostCommandLineError.self) { try HostCommandLine.parse(["fetch"]) }
+        #expect(throws: HostCommandLineError.self) { try HostCommandLine.parse(["netboot", "a", "b"]) }
+        #expect(throws: HostCommandLineError.self) { try HostCommandLine.parse(["fetch", "--json", "tftp://x/y"]) }
+    }
+
     /// The hand-written parser this replaces turned `--entry x` into nothing and unknown options
     /// into paths; both are errors now, with a message and a non-zero exit code.
     @Test(arguments: [

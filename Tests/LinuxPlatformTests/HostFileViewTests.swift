@@ -56,7 +56,7 @@ import CLinux
         let (view, base) = try makeTree()
         defer { try? FileManager.default.removeItem(at: base) }
         let big = base.appendingPathComponent("disk/big.cfg")
-        FileManager.default.createFile(atPath: big.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: big.path, contents: nil)
         let handle = try FileHandle(forWritingTo: big)
         try handle.truncate(atOffset: UInt64(HostFileView.fileSizeLimit + 1))
         try handle.close()

@@ -19,7 +19,7 @@ sys.dont_write_bytecode = True
 import harness  # noqa: E402
 
 # Scenario files by area, in the order their scenarios run.
-AREAS = ("menu", "disks", "distros", "hostile", "linuxboot")
+AREAS = ("menu", "disks", "distros", "hostile", "linuxboot", "network")
 
 if __name__ == "__main__":
     for area in AREAS:

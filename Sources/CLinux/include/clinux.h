@@ -58,4 +58,18 @@ int clinux_eventfd(void);
 /// The output speed of a terminal in bits per second (e.g. 115200), or 0 if unknown.
 long clinux_tty_baud(int fd);
 
+/// An AF_PACKET datagram socket for IPv4 frames on interface `ifindex` (non-blocking), for
+/// DHCP before the interface has an address. Returns the descriptor or -errno.
+int clinux_packet_socket(int ifindex);
+/// Sends an IPv4 packet to the Ethernet broadcast address on `ifindex`; bytes sent or -errno.
+long clinux_packet_broadcast(int fd, int ifindex, const void *packet, size_t length);
+/// A non-blocking UDP socket bound to an ephemeral port, its receive buffer enlarged; fd or -errno.
+int clinux_udp_socket(void);
+/// Sends a datagram to `address`:`port` (host byte order); bytes sent or -errno.
+long clinux_udp_send(int fd, unsigned int address, unsigned short port, const void *data, size_t length);
+/// Receives one waiting datagram and its sender (host byte order); bytes, or -errno (-EAGAIN when none).
+long clinux_udp_receive(int fd, void *buffer, size_t length, unsigned int *address, unsigned short *port);
+/// A NETLINK_ROUTE socket (blocking, with a receive timeout of `timeout_ms`); fd or -errno.
+int clinux_rtnetlink_socket(int timeout_ms);
+
 #endif

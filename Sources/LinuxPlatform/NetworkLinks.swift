@@ -1,0 +1,139 @@
+// The machine's network interfaces as /sys/class/net shows them, and setting one up for boot
+// through rtnetlink: link up, the leased address, the default route.
+
+internal import CLinux
+import BootModel
+import Glibc
+import Network
+
+public struct NetworkInterface: Sendable, Equatable {
+    public var name: String
+    public var index: Int32
+    public var mac: MACAddress?
+    /// ARPHRD_ETHER: what DHCP and PXE run on (not loopback, not tunnels).
+    public var isEthernet: Bool
+
+    /// Whether the link has carrier now (false while the interface is down).
+    public var hasCarrier: Bool { FileSystem.text("/sys/class/net/\(name)/carrier")?.hasPrefix("1") ?? false }
+}
+
+public enum NetworkInterfaces {
+    /// Every interface, Ethernet ones first, by name.
+    public static func list() -> [NetworkInterface] {
+        FileSystem.list("/sys/class/net").sorted().compactMap { name -> NetworkInterface? in
+            let base = "/sys/class/net/\(name)/"
+            guard let index = FileSystem.text(base + "ifindex").flatMap({ Int32($0.trimmingBlanks) }) else { return nil }
+            let type = FileSystem.text(base + "type").flatMap { Int($0.trimmingBlanks) }
+            let mac = FileSystem.text(base + "address").flatMap { MACAddress($0.trimmingBlanks) }
+            return NetworkInterface(name: name, index: index, mac: mac, isEthernet: type == 1 && mac != nil)
+        }.sorted { ($0.isEthernet ? 0 : 1, $0.name) < ($1.isEthernet ? 0 : 1, $1.name) }
+    }
+
+    public static func named(_ name: String) -> NetworkInterface? { list().first { $0.name == name } }
+}
+
+/// A NETLINK_ROUTE socket for the requests that configure an interface.
+public final class RouteSocket {
+    let descriptor: Int32
+    var sequence: UInt32 = 1
+
+    public init(timeoutMilliseconds: Int = 2000) throws(SystemError) {
+        let fd = clinux_rtnetlink_socket(Int32(timeoutMilliseconds))
+        guard fd >= 0 else { throw SystemError("socket", "NETLINK_ROUTE", errno: -fd) }
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
+
+    /// Sends one request built for the next sequence number and waits for its acknowledgement.
+    public func perform(_ what: String, _ build: (UInt32) -> [UInt8]) throws(SystemError) {
+        sequence &+= 1
+        let request = build(sequence)
+        let sent = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+        guard sent == request.count else { throw SystemError.current("netlink send", what) }
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        for _ in 0..<16 {
+            let n = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw SystemError.current("netlink recv", what) }
+            if let code = RTNetlink.acknowledgement(Array(buffer[0..<n]), sequence: sequence) {
+                guard code == 0 else { throw SystemError("netlink", what, errno: -code) }
+                return
+            }
+        }
+        throw SystemError("netlink", what, errno: ETIMEDOUT)
+    }
+
+    /// Link up.
+    public func bringUp(_ interface: NetworkInterface) throws(SystemError) {
+        try perform("\(interface.name) up") { RTNetlink.linkUp(index: interface.index, sequence: $0) }
+    }
+
+    /// The lease's address and, when it names a router, the default route through it.
+    public func configure(_ interface: NetworkInterface, address: IPv4Address, prefixLength: Int, router: IPv4Address?) throws(SystemError) {
+        try perform("\(interface.name) address \(address)/\(prefixLength)") {
+            RTNetlink.addAddress(index: interface.index, address: address, prefixLength: prefixLength, sequence: $0)
+        }
+        if let router {
+            try perform("\(interface.name) default route via \(router)") {
+                RTNetlink.addDefaultRoute(index: interface.index, gateway: router, sequence: $0)
+            }
+        }
+    }
+}
+
+/// An AF_PACKET socket carrying IPv4 on one interface: DHCP before the interface has an address.
+public final class PacketSocket {
+    public let descriptor: Int32
+    let index: Int32
+
+    public init(_ interface: NetworkInterface) throws(SystemError) {
+        let fd = clinux_packet_socket(interface.index)
+        guard fd >= 0 else { throw SystemError("socket", "AF_PACKET \(interface.name)", errno: -fd) }
+        descriptor = fd
+        index = interface.index
+    }
+
+    deinit { close(descriptor) }
+
+    public func broadcast(_ packet: [UInt8]) throws(SystemError) {
+        let n = packet.withUnsafeBytes { clinux_packet_broadcast(descriptor, index, $0.baseAddress, $0.count) }
+        guard n >= 0 else { throw SystemError("sendto", "broadcast", errno: Int32(-n)) }
+    }
+
+    /// The IPv4 packets waiting now.
+    public func receive() -> [[UInt8]] { Datagrams.waiting(on: descriptor, bufferSize: 65536, atMost: 256) }
+}
+
+/// A UDP socket on an ephemeral port (TFTP).
+public final class UDPSocket {
+    public let descriptor: Int32
+
+    public init() throws(SystemError) {
+        let fd = clinux_udp_socket()
+        guard fd >= 0 else { throw SystemError("socket", "UDP", errno: -fd) }
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
+
+    public func send(_ bytes: [UInt8], to address: IPv4Address, port: UInt16) throws(SystemError) {
+        let n = bytes.withUnsafeBytes { clinux_udp_send(descriptor, address.value, port, $0.baseAddress, $0.count) }
+        guard n >= 0 else { throw SystemError("sendto", "\(address):\(port)", errno: Int32(-n)) }
+    }
+
+    /// The datagrams waiting now, with their senders.
+    public func receive() -> [(bytes: [UInt8], address: IPv4Address, port: UInt16)] {
+        var datagrams: [(bytes: [UInt8], address: IPv4Address, port: UInt16)] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while datagrams.count < 256 {
+            var address: UInt32 = 0
+            var port: UInt16 = 0
+            let n = buffer.withUnsafeMutableBytes { clinux_udp_receive(descriptor, $0.baseAddress, $0.count, &address, &port) }
+            if n == -Int(EINTR) { continue }
+            guard n >= 0 else { break }
+            datagrams.append((Array(buffer[0..<n]), IPv4Address(address), port))
+        }
+        return datagrams
+    }
+}

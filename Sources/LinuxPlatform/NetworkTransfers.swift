@@ -1,0 +1,88 @@
+// Runs network boot's state machines against real sockets and the monotonic clock: a DHCPv4
+// exchange on one interface, and a TFTP read. Each ends by its machine's own bounds (retries,
+// give-up time) or when `cancelled` says so; none can wait forever.
+
+import Network
+
+public enum NetworkTransfers {
+    static func now() -> Double { Double(Processes.monotonicNanoseconds()) / 1e9 }
+
+    /// Waits for `descriptor` until `deadline` (seconds on the monotonic clock), at most 100 ms a
+    /// time so `cancelled` is asked often.
+    static func wait(_ descriptor: Int32, until deadline: Double?) {
+        let left = ((deadline ?? now() + 0.1) - now()) * 1000
+        _ = Poll.wait([descriptor], milliseconds: Int(min(max(left, 0), 100).rounded(.up)))
+    }
+
+    /// DHCPv4 on `interface` (which must be up): the lease, or why there is none.
+    public static func dhcp(on interface: NetworkInterface, settings: DHCPv4ClientSettings, log: (String) -> Void = { _ in },
+                            cancelled: () -> Bool = { false }) -> Result<DHCPv4Lease, SystemError> {
+        let socket: PacketSocket
+        do { socket = try PacketSocket(interface) } catch { return .failure(error) }
+        var client = DHCPv4Client(settings)
+        var identification: UInt16 = UInt16(truncatingIfNeeded: settings.transactionID)
+        var pending = client.start(now: now())
+        var logged = 0
+        while true {
+            for action in pending {
+                switch action {
+                case .broadcast(let message):
+                    identification &+= 1
+                    let packet = UDPDatagram(source: .any, sourcePort: 68, destination: .broadcast, destinationPort: 67,
+                                             payload: message.encoded()).ipv4Packet(identification: identification)
+                    do { try socket.broadcast(packet) } catch { log("\(interface.name): DHCP: \(error)") }
+                case .bound(let lease):
+                    return .success(lease)
+                case .gaveUp(let why):
+                    return .failure(SystemError("DHCP", interface.name, errno: 110, explanation: why))
+                }
+            }
+            for note in client.notes.dropFirst(logged) { log("\(interface.name): DHCP: \(note)") }
+            logged = client.notes.count
+            if cancelled() { return .failure(SystemError("DHCP", interface.name, errno: 125, explanation: "cancelled")) }
+            wait(socket.descriptor, until: client.deadline)
+            pending = []
+            for packet in socket.receive() {
+                // The IP header's checksum is checked; the UDP one may not be filled in yet (see UDPDatagram).
+                guard let datagram = UDPDatagram(ipv4Packet: packet, checkingUDPChecksum: false), datagram.destinationPort == 68 else { continue }
+                pending += client.receive(datagram.payload, now: now())
+            }
+            pending += client.timerFired(now: now())
+        }
+    }
+
+    /// Reads `path` from the TFTP server at `server`; `progress` hears bytes received so far and
+    /// the announced size.
+    public static func tftp(_ path: String, from server: IPv4Address, settings: TFTPSettings = TFTPSettings(),
+                            progress: (Int, Int?) -> Void = { _, _ in }, cancelled: () -> Bool = { false }) -> Result<[UInt8], SystemError> {
+        let socket: UDPSocket
+        do { socket = try UDPSocket() } catch { return .failure(error) }
+        var transfer = TFTPTransfer(path: path, settings: settings)
+        var pending = transfer.start(now: now())
+        var reported = 0
+        while true {
+            for action in pending {
+                switch action {
+                case .send(let packet, let port):
+                    do { try socket.send(packet, to: server, port: port) } catch { return .failure(error) }
+                case .finished(let file):
+                    progress(file.count, transfer.announcedSize)
+                    return .success(file)
+                case .failed(let error):
+                    return .failure(SystemError("TFTP", "\(server)", errno: 5, explanation: error.description))
+                }
+            }
+            if transfer.received.count - reported >= 1 << 20 {
+                reported = transfer.received.count
+                progress(reported, transfer.announcedSize)
+            }
+            if cancelled() { return .failure(SystemError("TFTP", "\(server):\(path)", errno: 125, explanation: "cancelled")) }
+            wait(socket.descriptor, until: transfer.deadline)
+            pending = []
+            for datagram in socket.receive() where datagram.address == server {
+                pending += transfer.receive(datagram.bytes, port: datagram.port, now: now())
+            }
+            pending += transfer.timerFired(now: now())
+        }
+    }
+}

@@ -1,0 +1,85 @@
+// Host mode's network commands: `baton fetch URL` (a file over TFTP, with its rate, for
+// checking a server and for scripts/bench), and `baton netboot INTERFACE` (as root: DHCP on the
+// interface and the entries its boot server offers — what the PID 1 does for a NIC).
+
+import BootModel
+import BootSession
+import Discovery
+import LinuxPlatform
+import Network
+
+enum NetworkCommand {
+    static func fetch(_ text: String, output: String?) -> Int32 {
+        let url: NetworkURL
+        do { url = try NetworkURL(text) } catch {
+            Console.write("baton: \(error)", fd: 2)
+            return 2
+        }
+        guard url.scheme == .tftp else {
+            Console.write("baton: \(url): only tftp:// can be fetched", fd: 2)
+            return 1
+        }
+        guard let server = url.address else {
+            Console.write("baton: \(url): give the server as an IPv4 address (Baton resolves no names)", fd: 2)
+            return 1
+        }
+        var settings = TFTPSettings()
+        settings.port = url.port
+        let started = Processes.monotonicNanoseconds()
+        switch NetworkTransfers.tftp(String(url.path.dropFirst()), from: server, settings: settings) {
+        case .failure(let error):
+            Console.write("baton: \(url): \(error.message)", fd: 2)
+            return 1
+        case .success(let bytes):
+            let seconds = Double(Processes.monotonicNanoseconds() - started) / 1e9
+            do {
+                if let output {
+                    let file = try FileSystem.create(output)
+                    try FileSystem.writeAll(bytes, to: file.raw, name: output)
+                } else {
+                    try FileSystem.writeAll(bytes, to: 1, name: "standard output")
+                }
+            } catch {
+                Console.write("baton: \(error)", fd: 2)
+                return 1
+            }
+            let rate = seconds > 0 ? Double(bytes.count) / seconds / 1e6 : 0
+            Console.write("baton: \(url): \(bytes.count) bytes in \(Self.decimal(seconds, 3)) s, \(Self.decimal(rate, 1)) MB/s", fd: 2)
+            return 0
+        }
+    }
+
+    static func netboot(_ name: String, json: Bool) -> Int32 {
+        guard let interface = NetworkInterfaces.named(name) else {
+            Console.write("baton: no network interface \(name) (have: \(NetworkInterfaces.list().map(\.name).joined(separator: ", ")))", fd: 2)
+            return 1
+        }
+        let log: @Sendable (String) -> Void = { Console.write("baton: \($0)", fd: 2) }
+        let network: NetworkLease
+        switch NetworkSource.configure(interface, log: log) {
+        case .success(let got): network = got
+        case .failure(let error):
+            log(error.description)
+            return 1
+        }
+        guard let found = NetworkSource.pxelinux(network, log: log) else { return 1 }
+        let model = MenuModel(sources: [BootSource(mount: found.source, configuration: found.configuration)], mounts: [found.source], options: BatonOptions())
+        for diagnostic in found.configuration.diagnostics { log("\(found.source.device.name): \(diagnostic)") }
+        if json {
+            Console.write(EntryReport.json(model))
+        } else {
+            for line in EntryReport.text(model) { Console.write(line) }
+        }
+        return 0
+    }
+
+    /// `value` with `places` decimals, without Foundation.
+    static func decimal(_ value: Double, _ places: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let scaled = Int((value * scale).rounded())
+        let whole = String(scaled / Int(scale))
+        let fraction = String(scaled % Int(scale))
+        return places == 0 ? whole : whole + "." + String(repeating: "0", count: places - fraction.count) + fraction
+    }
+}

@@ -1,0 +1,121 @@
+# e2e scenarios: network boot against real servers (dnsmasq for DHCP and TFTP) in network
+# namespaces made for the scenario, joined by a veth pair; no route leads out of them and only
+# their own addresses (192.0.2.0/24, TEST-NET-1) are used.
+
+from harness import *  # noqa: F401,F403 — the harness: Run, Machine, Failure, helpers, @scenario
+
+import itertools
+
+SERVER = "192.0.2.1"
+CLIENT_MAC = "52:54:00:be:70:01"
+NAMESPACES = itertools.count()
+
+
+class Namespaces:
+    """A server and a client namespace joined by a veth pair (vsrv ↔ vcli), torn down on exit."""
+
+    def __init__(self, t):
+        n = next(NAMESPACES)
+        self.server, self.client = f"bt{os.getpid()}s{n}", f"bt{os.getpid()}c{n}"
+        self.t = t
+        self.processes = []
+
+    def ip(self, *args):
+        subprocess.run(["ip", *args], check=True, capture_output=True)
+
+    def __enter__(self):
+        self.ip("netns", "add", self.server)
+        self.ip("netns", "add", self.client)
+        self.ip("link", "add", "vsrv", "netns", self.server, "type", "veth", "peer", "name", "vcli", "netns", self.client)
+        self.ip("-n", self.client, "link", "set", "vcli", "address", CLIENT_MAC)
+        self.ip("-n", self.server, "addr", "add", f"{SERVER}/24", "dev", "vsrv")
+        self.ip("-n", self.server, "link", "set", "vsrv", "up")
+        self.ip("-n", self.client, "link", "set", "lo", "up")
+        return self
+
+    def dnsmasq(self, tftp_root, *options):
+        """dnsmasq serving DHCP (192.0.2.50–60) and TFTP from `tftp_root` on vsrv."""
+        log = self.t.dir / "dnsmasq.log"
+        proc = subprocess.Popen(
+            ["ip", "netns", "exec", self.server, "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--port=0",
+             "--interface=vsrv", "--bind-interfaces", "--dhcp-range=192.0.2.50,192.0.2.60,255.255.255.0,10m",
+             "--enable-tftp", f"--tftp-root={tftp_root}", f"--dhcp-leasefile={self.t.dir / 'leases'}", "--pid-file=",
+             "--user=root", "--log-dhcp", f"--log-facility={log}", *options],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.processes.append(proc)
+        deadline = time.monotonic() + 10
+        while not (log.exists() and "TFTP root" in log.read_text(errors="replace")):
+            if proc.poll() is not None:
+                raise Failure(f"dnsmasq exited: {proc.stderr.read().decode(errors='replace')}")
+            if time.monotonic() > deadline:
+                raise Failure("dnsmasq did not start")
+            time.sleep(0.05)
+        return log
+
+    def run_client(self, *args, timeout=60):
+        return subprocess.run(["ip", "netns", "exec", self.client, *args], capture_output=True, text=True, timeout=timeout)
+
+    def __exit__(self, *exc):
+        for proc in self.processes:
+            proc.kill()
+            proc.wait()
+        for ns in (self.server, self.client):
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+def pxelinux_cfg(tag):
+    return "\n".join([
+        "DEFAULT net", "PROMPT 0", "LABEL net", f"  MENU LABEL Network {tag}", "  KERNEL vmlinuz",
+        f"  APPEND initrd=target.img e2e.entry={tag}", ""])
+
+
+@scenario
+def netboot_host_pxelinux(t):
+    """Host mode, as root in a network namespace: `baton netboot vcli` gets a lease from dnsmasq
+    (next-server and pxelinux.0 as boot file), then reads pxelinux's configuration over TFTP in
+    pxelinux's order — the `default` file alone, then the `01-<MAC>` file beside it wins — and
+    lists its entry; `baton fetch` reads a 3 MB file over TFTP byte for byte."""
+    root = t.dir / "tftp"
+    (root / "pxelinux.cfg").mkdir(parents=True)
+    (root / "pxelinux.cfg/default").write_text(pxelinux_cfg("default"))
+    big = bytes((i * 7 + i // 251) & 0xFF for i in range(3 * 1024 * 1024 + 17))
+    (root / "big.bin").write_bytes(big)
+    (root / "vmlinuz").write_bytes(b"not a kernel")
+    (root / "target.img").write_bytes(b"not an initrd")
+    with Namespaces(t) as ns:
+        log = ns.dnsmasq(root, "--dhcp-boot=pxelinux.0")
+
+        def netboot(expected_file, tag):
+            run = ns.run_client(t.env["binary"], "netboot", "--json", "vcli")
+            with open(t.log_path, "a") as f:
+                f.write(f"$ baton netboot --json vcli\n{run.stdout}{run.stderr}\n")
+            if run.returncode != 0:
+                raise Failure(f"baton netboot failed ({run.returncode}): {run.stderr.strip()}")
+            if f"tftp://{SERVER}/{expected_file}: pxelinux configuration" not in run.stderr:
+                raise Failure(f"expected {expected_file} to be read: {run.stderr.strip()}")
+            entries = json.loads(run.stdout)
+            titles = [e["title"] for e in entries]
+            if titles != [f"Network {tag}"] or f"e2e.entry={tag}" not in entries[0]["cmdline"]:
+                raise Failure(f"entries {entries}, expected the {tag} config's")
+            if entries[0]["device"] != f"tftp://{SERVER}" or entries[0]["kernel"] != "/vmlinuz":
+                raise Failure(f"the entry names {entries[0]['device']} {entries[0]['kernel']}")
+            return run.stderr
+
+        said = netboot("pxelinux.cfg/default", "default")
+        if "192.0.2.5" not in said or "boot file pxelinux.0" not in said:
+            raise Failure(f"the lease is not reported: {said.strip()}")
+        (root / f"pxelinux.cfg/01-{CLIENT_MAC.replace(':', '-')}").write_text(pxelinux_cfg("mac"))
+        netboot(f"pxelinux.cfg/01-{CLIENT_MAC.replace(':', '-')}", "mac")
+        dhcp = log.read_text(errors="replace")
+        if "PXEClient:Arch:0000" not in dhcp or "DHCPACK(vsrv)" not in dhcp:
+            raise Failure("dnsmasq's log lacks the PXE vendor class or the ACK")
+
+        out = t.dir / "fetched.bin"
+        run = ns.run_client(t.env["binary"], "fetch", "--out", str(out), f"tftp://{SERVER}/big.bin")
+        with open(t.log_path, "a") as f:
+            f.write(f"$ baton fetch tftp://{SERVER}/big.bin\n{run.stderr}\n")
+        if run.returncode != 0 or out.read_bytes() != big:
+            raise Failure(f"baton fetch: {run.returncode} {run.stderr.strip()}")
+        run = ns.run_client(t.env["binary"], "fetch", f"tftp://{SERVER}/missing")
+        if run.returncode == 0 or "server error 1" not in run.stderr or "not found" not in run.stderr:
+            raise Failure(f"fetching a missing file said: {run.returncode} {run.stderr.strip()}")
