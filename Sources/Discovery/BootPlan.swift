@@ -2,17 +2,39 @@
 
 import BootModel
 import LinuxPlatform
+import Network
 
-/// A file to boot, inside the filesystem that holds it.
+/// A file to boot, inside the filesystem that holds it, or on the TFTP server that serves it.
 public struct PlannedFile: Sendable, Hashable, CustomStringConvertible {
     public var root: String
     public var path: String
+    /// The TFTP server holding the file, for a network source (`root` is then its URL).
+    public var server: IPv4Address?
+
+    public init(root: String, path: String, server: IPv4Address? = nil) {
+        self.root = root
+        self.path = path
+        self.server = server
+    }
 
     public var view: HostFileView { HostFileView(root: root) }
-    public var description: String { view.hostPath(path) }
+    public var description: String { server.map { "tftp://\($0)/" + path.drop { $0 == "/" } } ?? view.hostPath(path) }
 
-    /// Opens it as a regular file, resolved inside its filesystem only.
-    public func open() throws(SystemError) -> FileDescriptor { try view.openRegularFile(path) }
+    /// The largest file a network source may hand over (a kernel, an initrd).
+    public static let networkSizeLimit = 1 << 30
+
+    /// Opens it as a regular file, resolved inside its filesystem only; a network file is
+    /// fetched whole into memory first.
+    public func open() throws(SystemError) -> FileDescriptor {
+        guard let server else { return try view.openRegularFile(path) }
+        var settings = TFTPSettings()
+        settings.maxSize = Self.networkSizeLimit
+        let name = String(path.drop { $0 == "/" })
+        switch NetworkTransfers.tftp(name, from: server, settings: settings) {
+        case .success(let bytes): return try Kexec.memoryFile(bytes, name: name)
+        case .failure(let error): throw SystemError("TFTP", description, errno: error.errno, explanation: error.message)
+        }
+    }
 }
 
 public struct BootPlan: Sendable, Hashable {
@@ -68,7 +90,13 @@ public struct BootPlan: Sendable, Hashable {
             let which = file.device == .configDevice ? "name the device, e.g. vda1:\(file.path)" : "waiting for device \(file.device) for \(file.path)"
             return .failure(BootPlanError(message: which))
         }
-        guard open else { return .success(PlannedFile(root: holder.root, path: file.path)) }
+        let server = (holder.imageFiles as? TFTPFileView)?.server
+        guard open else { return .success(PlannedFile(root: holder.root, path: file.path, server: server)) }
+        if let network = holder.imageFiles as? TFTPFileView {
+            // Asked, not downloaded: the boot fetches it.
+            guard network.exists(file.path) else { return .failure(BootPlanError(message: "\(file): not on tftp://\(network.server)")) }
+            return .success(PlannedFile(root: holder.root, path: file.path, server: server))
+        }
         do {
             _ = try holder.view.openRegularFile(file.path)
         } catch {

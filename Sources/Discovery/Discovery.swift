@@ -3,7 +3,8 @@
 // read its configurations) on its own thread as it appears — until no event came for a short
 // while and every device answered or ran out of patience. Afterwards the same events, and the
 // reports of devices that answered late, keep the menu current: disks plugged in later add their
-// entries, removed ones take theirs away.
+// entries, removed ones take theirs away. Network interfaces are sources too: each Ethernet
+// interface gets a network job (NetworkJob) whose entries join the menu when it answers.
 
 import BootModel
 import LinuxPlatform
@@ -33,6 +34,14 @@ public final class DeviceInventory {
     /// `baton.test-examine-trap=TITLE` (tests of the isolation): examination children trap on
     /// reading an entry of that title.
     public var examineTrapTitle: String?
+    /// What network boot the kernel command line asks for.
+    public var network = NetworkSettings()
+    /// Where network jobs report; nil when no eventfd could be had (no network boot then).
+    private let networkReports: Mailbox<NetworkReport>?
+    /// Interfaces a network job was started for.
+    private var networkStarted: Set<String> = []
+    /// Each interface's network source, by interface name.
+    private var networkSources: [String: BootSource] = [:]
 
     struct FoundConfigurations {
         var configurations: [BootConfiguration]
@@ -57,6 +66,12 @@ public final class DeviceInventory {
             log("\(error); devices are examined one after another")
             reports = nil
         }
+        do {
+            networkReports = try Mailbox<NetworkReport>()
+        } catch {
+            log("\(error); no network boot")
+            networkReports = nil
+        }
         coldplug = Coldplug()
         if coldplug == nil { log("no module database for kernel \(KernelInfo.release()); loading no modules") }
         grubPlatform = Firmware.grubPlatform
@@ -64,7 +79,7 @@ public final class DeviceInventory {
 
     /// The descriptors that become readable when the kernel reports device events or a device
     /// job finished.
-    public var eventDescriptors: [Int32] { [events?.descriptor, reports?.descriptor].compactMap { $0 } }
+    public var eventDescriptors: [Int32] { [events?.descriptor, reports?.descriptor, networkReports?.descriptor].compactMap { $0 } }
 
     /// Start-up: load modules for the hardware present until no new devices appear, examine
     /// the block devices, and wait for them (each at most `patienceMilliseconds`).
@@ -75,6 +90,7 @@ public final class DeviceInventory {
         // Devices that exist already are examined now; those the modules create arrive as events.
         _ = refresh()
         waitForDevices(since: start)
+        startNetworkJobs()
         log("devices after \(Processes.monotonicMilliseconds() - start) ms: " +
             (mounts.isEmpty ? "none mounted" : mounts.map(\.device.summary).joined(separator: ", ")))
     }
@@ -97,6 +113,7 @@ public final class DeviceInventory {
         }
         _ = refresh()
         waitForDevices(since: start)
+        startNetworkJobs()
         log("devices: " + (mounts.isEmpty ? "none mounted" : mounts.map(\.device.summary).joined(separator: ", ")))
     }
 
@@ -144,9 +161,11 @@ public final class DeviceInventory {
         var blockChanged = false
         var sourcesChanged = false
         var aliases: [String] = []
+        var interfaceAdded = false
         for message in messages {
             guard let event = Uevent.parse(message) else { continue }
             if event.action == "add", let alias = event.modalias { aliases.append(alias) }
+            if event.action == "add", event.subsystem == "net" { interfaceAdded = true }
             if event.subsystem == "block", let name = event.deviceName {
                 blockChanged = true
                 if ledger.forgets(name, on: event.action), forget(name) { sourcesChanged = true }
@@ -154,6 +173,7 @@ public final class DeviceInventory {
             }
         }
         loadModules(for: aliases, logLoaded: true)
+        if interfaceAdded { startNetworkJobs() }
         if blockChanged && refresh() { sourcesChanged = true }
         if sourcesChanged { rebuildSources() }
         return (!messages.isEmpty, sourcesChanged)
@@ -180,11 +200,32 @@ public final class DeviceInventory {
 
     /// Takes the reports of finished jobs. Returns whether the boot sources changed.
     private func collectReports() -> Bool {
-        guard let reports else { return false }
         var changed = false
-        for report in reports.take() where accept(report) { changed = true }
+        for report in reports?.take() ?? [] where accept(report) { changed = true }
+        for report in networkReports?.take() ?? [] {
+            report.log.forEach(log)
+            if let source = report.source {
+                networkSources[report.interface] = source
+                changed = true
+            }
+        }
         if changed { rebuildSources() }
         return changed
+    }
+
+    /// Starts a network job for each wanted interface that has none yet.
+    private func startNetworkJobs() {
+        guard network.mode != .off, let networkReports else { return }
+        for interface in NetworkInterfaces.list() where network.wants(interface) && !networkStarted.contains(interface.name) {
+            networkStarted.insert(interface.name)
+            let job = NetworkJob(interface: interface, settings: network)
+            log("\(interface.name): network boot (DHCP)")
+            do {
+                try BackgroundThread.start { networkReports.post(job.run()) }
+            } catch {
+                log("\(interface.name): \(error); no network boot on it")
+            }
+        }
     }
 
     /// Records what a job found, unless the device went away or changed meanwhile: then the
@@ -236,7 +277,7 @@ public final class DeviceInventory {
         sources = mounts.flatMap { mount -> [BootSource] in
             guard let found = found[mount.device.name] else { return [] }
             return zip(found.configurations, found.fileProblems).map { BootSource(mount: mount, configuration: $0, fileProblems: $1) }
-        }
+        } + networkSources.keys.sorted().compactMap { networkSources[$0] }
     }
 
     /// Looks at every device again, as if none had been seen (the `r` key).

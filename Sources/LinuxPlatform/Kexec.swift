@@ -60,4 +60,13 @@ public enum Kexec {
             throw error
         }
     }
+
+    /// A file fetched into memory, as a descriptor kexec_file_load can read (a memfd, never a disk).
+    public static func memoryFile(_ bytes: [UInt8], name: String) throws(SystemError) -> FileDescriptor {
+        let fd = try retrying("memfd_create", name) { clinux_memfd_create(name) }
+        let file = FileDescriptor(adopting: fd)
+        try FileSystem.writeAll(bytes, to: fd, name: name)
+        _ = lseek(fd, 0, SEEK_SET)
+        return file
+    }
 }

@@ -113,7 +113,7 @@ public struct TFTPTransfer: Sendable {
                     windowSize = size
                 case "tsize":
                     announcedSize = Int(value)
-                    if let size = announcedSize, size > settings.maxSize {
+                    if let size = announcedSize, size > settings.maxSize, !settings.answerOnly {
                         return [.send(Self.errorPacket(3, "File too large"), port: port)] + fail("\(size) bytes, over the \(settings.maxSize)-byte cap")
                     }
                 default:

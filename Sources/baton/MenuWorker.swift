@@ -20,6 +20,7 @@ enum MenuWorker {
         let sizes = ConsoleSet.askSizes(commandLine: commandLine, plainText: safe)
         let inventory = DeviceInventory(log: router.log)
         inventory.examineTrapTitle = commandLine.value(of: "baton.test-examine-trap")
+        inventory.network = NetworkSettings(commandLine: commandLine, log: router.log)
         inventory.start()
         StageLog.mark("devices-ready", "sources=\(inventory.sources.count)", printing: options.stages)
         let model = MenuModel(sources: inventory.sources, mounts: inventory.mounts, options: options)

@@ -282,11 +282,14 @@ class Run:
         return out
 
     def boot(self, disks=(), cdroms=(), append="", virtconsole=None, monitor=None, scsi=False, nvme=(), slow=(),
-             sata=(), usb=(), kernel=None, initramfs=None, serial1=None, trickle=()):
+             sata=(), usb=(), kernel=None, initramfs=None, serial1=None, trickle=(), extra=(), netns=None):
         args = qemu.command(kernel or self.env["kernel"], initramfs or self.env["initramfs"],
                             f"{HOST_CMDLINE} {append}".strip(), disks=disks, cdroms=cdroms, virtconsole=virtconsole,
                             monitor=monitor, scsi=scsi, nvme=nvme, slow=slow, sata=sata, usb=usb, serial1=serial1,
-                            trickle=trickle)
+                            trickle=trickle, extra=extra)
+        if netns:
+            # QEMU runs in the scenario's network namespace, where its taps are.
+            args = ["ip", "netns", "exec", netns, *args]
         self.machine = Machine(args, self.log_path)
         return self.machine
 

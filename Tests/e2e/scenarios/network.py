@@ -11,34 +11,30 @@ CLIENT_MAC = "52:54:00:be:70:01"
 NAMESPACES = itertools.count()
 
 
-class Namespaces:
-    """A server and a client namespace joined by a veth pair (vsrv ↔ vcli), torn down on exit."""
+class Namespace:
+    """A network namespace for one scenario, holding the servers; torn down on exit."""
 
     def __init__(self, t):
         n = next(NAMESPACES)
-        self.server, self.client = f"bt{os.getpid()}s{n}", f"bt{os.getpid()}c{n}"
-        self.t = t
+        self.t, self.n = t, n
+        self.server = f"bt{os.getpid()}s{n}"
         self.processes = []
+        self.namespaces = [self.server]
 
     def ip(self, *args):
         subprocess.run(["ip", *args], check=True, capture_output=True)
 
     def __enter__(self):
         self.ip("netns", "add", self.server)
-        self.ip("netns", "add", self.client)
-        self.ip("link", "add", "vsrv", "netns", self.server, "type", "veth", "peer", "name", "vcli", "netns", self.client)
-        self.ip("-n", self.client, "link", "set", "vcli", "address", CLIENT_MAC)
-        self.ip("-n", self.server, "addr", "add", f"{SERVER}/24", "dev", "vsrv")
-        self.ip("-n", self.server, "link", "set", "vsrv", "up")
-        self.ip("-n", self.client, "link", "set", "lo", "up")
+        self.ip("-n", self.server, "link", "set", "lo", "up")
         return self
 
-    def dnsmasq(self, tftp_root, *options):
-        """dnsmasq serving DHCP (192.0.2.50–60) and TFTP from `tftp_root` on vsrv."""
+    def dnsmasq(self, interface, tftp_root, *options):
+        """dnsmasq serving DHCP (192.0.2.50–60) and TFTP from `tftp_root` on `interface`."""
         log = self.t.dir / "dnsmasq.log"
         proc = subprocess.Popen(
             ["ip", "netns", "exec", self.server, "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--port=0",
-             "--interface=vsrv", "--bind-interfaces", "--dhcp-range=192.0.2.50,192.0.2.60,255.255.255.0,10m",
+             f"--interface={interface}", "--bind-interfaces", "--dhcp-range=192.0.2.50,192.0.2.60,255.255.255.0,10m",
              "--enable-tftp", f"--tftp-root={tftp_root}", f"--dhcp-leasefile={self.t.dir / 'leases'}", "--pid-file=",
              "--user=root", "--log-dhcp", f"--log-facility={log}", *options],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -52,15 +48,50 @@ class Namespaces:
             time.sleep(0.05)
         return log
 
-    def run_client(self, *args, timeout=60):
-        return subprocess.run(["ip", "netns", "exec", self.client, *args], capture_output=True, text=True, timeout=timeout)
-
     def __exit__(self, *exc):
         for proc in self.processes:
             proc.kill()
             proc.wait()
-        for ns in (self.server, self.client):
+        for ns in self.namespaces:
             subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+class VethPair(Namespace):
+    """The server namespace and a client namespace, joined by a veth pair (vsrv ↔ vcli)."""
+
+    def __enter__(self):
+        super().__enter__()
+        self.client = f"bt{os.getpid()}c{self.n}"
+        self.namespaces.append(self.client)
+        self.ip("netns", "add", self.client)
+        self.ip("link", "add", "vsrv", "netns", self.server, "type", "veth", "peer", "name", "vcli", "netns", self.client)
+        self.ip("-n", self.client, "link", "set", "vcli", "address", CLIENT_MAC)
+        self.ip("-n", self.server, "addr", "add", f"{SERVER}/24", "dev", "vsrv")
+        self.ip("-n", self.server, "link", "set", "vsrv", "up")
+        self.ip("-n", self.client, "link", "set", "lo", "up")
+        return self
+
+    def run_client(self, *args, timeout=60):
+        return subprocess.run(["ip", "netns", "exec", self.client, *args], capture_output=True, text=True, timeout=timeout)
+
+
+class Bridge(Namespace):
+    """The server namespace with a bridge (br0, the servers' address) and taps for QEMU's NICs."""
+
+    def __enter__(self):
+        super().__enter__()
+        self.ip("-n", self.server, "link", "add", "br0", "type", "bridge")
+        self.ip("-n", self.server, "addr", "add", f"{SERVER}/24", "dev", "br0")
+        self.ip("-n", self.server, "link", "set", "br0", "up")
+        return self
+
+    def tap(self, name, up=True):
+        """A tap on the bridge, for `-netdev tap,ifname=NAME`; `up` False leaves it down (no carrier)."""
+        self.ip("-n", self.server, "tuntap", "add", "dev", name, "mode", "tap")
+        self.ip("-n", self.server, "link", "set", name, "master", "br0")
+        if up:
+            self.ip("-n", self.server, "link", "set", name, "up")
+        return ["-netdev", f"tap,id={name},ifname={name},script=no,downscript=no"]
 
 
 def pxelinux_cfg(tag):
@@ -82,8 +113,8 @@ def netboot_host_pxelinux(t):
     (root / "big.bin").write_bytes(big)
     (root / "vmlinuz").write_bytes(b"not a kernel")
     (root / "target.img").write_bytes(b"not an initrd")
-    with Namespaces(t) as ns:
-        log = ns.dnsmasq(root, "--dhcp-boot=pxelinux.0")
+    with VethPair(t) as ns:
+        log = ns.dnsmasq("vsrv", root, "--dhcp-boot=pxelinux.0")
 
         def netboot(expected_file, tag):
             run = ns.run_client(t.env["binary"], "netboot", "--json", "vcli")
@@ -119,3 +150,25 @@ def netboot_host_pxelinux(t):
         run = ns.run_client(t.env["binary"], "fetch", f"tftp://{SERVER}/missing")
         if run.returncode == 0 or "server error 1" not in run.stderr or "not found" not in run.stderr:
             raise Failure(f"fetching a missing file said: {run.returncode} {run.stderr.strip()}")
+
+
+@scenario
+def netboot_pxelinux(t):
+    """No disk; a virtio NIC on a bridge with dnsmasq (DHCP with next-server and pxelinux.0,
+    TFTP). Baton loads virtio_net, gets a lease, reads pxelinux.cfg/01-<MAC> (the `default`
+    file beside it loses), and its countdown boots the entry: the kernel and initrd are fetched
+    over TFTP into memory and kexec'd, with the console Baton uses added."""
+    root = t.dir / "tftp"
+    (root / "pxelinux.cfg").mkdir(parents=True)
+    shutil.copy(t.env["kernel"], root / "vmlinuz")
+    shutil.copy(t.env["target"], root / "target.img")
+    mac = "52:54:00:be:70:02"
+    (root / "pxelinux.cfg/default").write_text(pxelinux_cfg("default"))
+    (root / f"pxelinux.cfg/01-{mac.replace(':', '-')}").write_text("\n".join([
+        "DEFAULT net", "TIMEOUT 10", "LABEL net", "  MENU LABEL Network MAC", "  KERNEL vmlinuz",
+        "  INITRD target.img", "  APPEND e2e.entry=net-mac panic=-1", ""]))
+    with Bridge(t) as net:
+        net.dnsmasq("br0", root, "--dhcp-boot=pxelinux.0")
+        nic = net.tap("tap0") + ["-device", f"virtio-net-pci,netdev=tap0,mac={mac}"]
+        t.boot(extra=nic, netns=net.server)
+        t.expect_target(["e2e.entry=net-mac", SERIAL])
