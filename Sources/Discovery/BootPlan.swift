@@ -32,7 +32,7 @@ public struct PlannedFile: Sendable, Hashable, CustomStringConvertible {
         let name = String(path.drop { $0 == "/" })
         switch NetworkTransfers.tftp(name, from: server, settings: settings) {
         case .success(let bytes): return try Kexec.memoryFile(bytes, name: name)
-        case .failure(let error): throw SystemError("TFTP", description, errno: error.errno, explanation: error.message)
+        case .failure(let error): throw SystemError("fetch", description, errno: error.errno, explanation: error.message)
         }
     }
 }

@@ -172,3 +172,85 @@ def netboot_pxelinux(t):
         nic = net.tap("tap0") + ["-device", f"virtio-net-pci,netdev=tap0,mac={mac}"]
         t.boot(extra=nic, netns=net.server)
         t.expect_target(["e2e.entry=net-mac", SERIAL])
+
+
+@scenario
+def netboot_silent_network(t):
+    """A disk whose default boots after 2 s, and two NICs: one on a bridge where no DHCP server
+    answers, one whose tap is down (no carrier). The menu does not wait for either: the disk's
+    default boots on time, long before DHCP would give up (30 s)."""
+    disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(1, 2, ["/boot/vmlinuz"] * 3), **boot_files(t.env)})
+    with Bridge(t) as net:
+        nics = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:03"]
+        nics += net.tap("tap1", up=False) + ["-device", "virtio-net-pci,netdev=tap1,mac=52:54:00:be:70:04"]
+        m = t.boot(disks=[disk], extra=nics, netns=net.server)
+        t.expect_target(["e2e.entry=1", SERIAL])
+        text = m.text()
+        for name in ("eth0", "eth1"):
+            if f"{name}: network boot (DHCP)" not in text:
+                raise Failure(f"no network job was started for {name}")
+        menu, target = m.seen.get("Baton boot menu"), m.seen.get("BATON-TARGET-BOOTED")
+        if menu is None or target is None or target - menu > 25:
+            raise Failure(f"the disk default took {target} s after the menu at {menu} s: it waited for the network")
+
+
+STALLING_TFTP = r"""
+# A TFTP server that serves small files whole and stops answering 20 blocks into larger ones.
+import os, socket, struct, sys, threading
+root = sys.argv[1]
+def serve(request, client):
+    name = request[2:].split(b"\0")[0].decode().lstrip("/")
+    path = os.path.join(root, name)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((sys.argv[2], 0))
+    s.settimeout(2)
+    if not os.path.isfile(path):
+        s.sendto(struct.pack(">HH", 5, 1) + b"not here\0", client)
+        return
+    data = open(path, "rb").read()
+    blocks = [data[i:i + 512] for i in range(0, len(data) + 1, 512)]
+    for n, block in enumerate(blocks, 1):
+        if len(data) > 65536 and n > 20:
+            return  # silence, mid-file
+        for _ in range(5):
+            s.sendto(struct.pack(">HH", 3, n & 0xFFFF) + block, client)
+            try:
+                ack, _ = s.recvfrom(1024)
+                if ack[:2] == b"\0\4":
+                    break
+            except socket.timeout:
+                pass
+listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+listener.bind((sys.argv[2], 69))
+while True:
+    request, client = listener.recvfrom(2048)
+    if request[:2] == b"\0\1":
+        threading.Thread(target=serve, args=(request, client), daemon=True).start()
+"""
+
+
+@scenario
+def netboot_tftp_stalls(t):
+    """A disk and a NIC whose boot server stops answering 20 blocks into the kernel. Choosing the
+    network entry fails with a message naming the file, within TFTP's retries; the menu stays,
+    and the disk entry then boots."""
+    disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(0, 30, ["/boot/vmlinuz"]), **boot_files(t.env)})
+    root = t.dir / "tftp"
+    (root / "pxelinux.cfg").mkdir(parents=True)
+    shutil.copy(t.env["kernel"], root / "vmlinuz")
+    shutil.copy(t.env["target"], root / "target.img")
+    (root / "pxelinux.cfg/default").write_text(pxelinux_cfg("stalled"))
+    server = t.dir / "stalling_tftp.py"
+    server.write_text(STALLING_TFTP)
+    with Bridge(t) as net:
+        net.dnsmasq("br0", root, f"--dhcp-boot=pxelinux.0,,{SERVER}", "--enable-tftp=lo")
+        tftp = subprocess.Popen(["ip", "netns", "exec", net.server, sys.executable, str(server), str(root), SERVER],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        net.processes.append(tftp)
+        nic = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:05"]
+        m = t.boot(disks=[disk], extra=nic, netns=net.server)
+        m.expect(re.compile(r"Network stalled"), t.deadline, "the network entry in the menu")
+        m.keys((b" ", "Space: stop the countdown"), (b"\x1b[B", "Down"), (b"\r", "Enter: the network entry"))
+        m.expect(re.compile(r"Cannot boot \"Network stalled\": [^\n]*vmlinuz[^\n]*no answer"), t.deadline, "the stalled transfer's message")
+        m.keys((b"\x1b[A", "Up"), (b"\r", "Enter: the disk entry"))
+        t.expect_target(["e2e.entry=0", SERIAL])
