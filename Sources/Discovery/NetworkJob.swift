@@ -16,6 +16,8 @@ public struct NetworkSettings: Sendable, Equatable {
     public var interface: String?
     public var carrierWait = 5.0
     public var dhcpTimeout = 30.0
+    /// `baton.stages`: each job prints its stages (`net-lease`, `net-entries`) for the bench.
+    public var stages = false
 
     public init() {}
 
@@ -30,6 +32,7 @@ public struct NetworkSettings: Sendable, Equatable {
             }
         }
         interface = commandLine.value(of: "baton.netdev")
+        stages = commandLine.contains("baton.stages")
     }
 
     public func wants(_ interface: NetworkInterface) -> Bool {
@@ -54,7 +57,9 @@ struct NetworkJob: Sendable {
         var source: BootSource?
         switch NetworkSource.configure(interface, carrierWait: settings.carrierWait, dhcpTimeout: settings.dhcpTimeout, log: log) {
         case .success(let network):
+            StageLog.mark("net-lease", interface.name, printing: settings.stages)
             if let found = NetworkSource.pxelinux(network, log: log) {
+                StageLog.mark("net-entries", interface.name, printing: settings.stages)
                 source = BootSource(mount: found.source, configuration: found.configuration)
                 log("\(found.source.device.name): \(found.configuration.path), \(found.configuration.entries.count) entries")
                 for diagnostic in found.configuration.diagnostics.prefix(DeviceScanner.diagnosticsLogged) {

@@ -108,6 +108,8 @@ public final class PacketSocket {
 /// A UDP socket on an ephemeral port (TFTP).
 public final class UDPSocket {
     public let descriptor: Int32
+    /// One datagram's room, kept: a transfer receives thousands.
+    var buffer = [UInt8](repeating: 0, count: 65536)
 
     public init() throws(SystemError) {
         let fd = clinux_udp_socket()
@@ -125,7 +127,6 @@ public final class UDPSocket {
     /// The datagrams waiting now, with their senders.
     public func receive() -> [(bytes: [UInt8], address: IPv4Address, port: UInt16)] {
         var datagrams: [(bytes: [UInt8], address: IPv4Address, port: UInt16)] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
         while datagrams.count < 256 {
             var address: UInt32 = 0
             var port: UInt16 = 0

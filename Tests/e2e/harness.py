@@ -56,6 +56,8 @@ def last_line(*cmd):
     """Runs one of the scripts whose contract is 'the last line of output is the path'."""
     try:
         out = subprocess.run(cmd, cwd=REPO, check=True, stdout=subprocess.PIPE, text=True).stdout
+    except RuntimeError as e:  # a test server that would not start (scripts/lib/netns.py)
+        error = str(e)
     except subprocess.CalledProcessError as e:
         raise SystemExit(f"e2e: {' '.join(cmd)} failed with status {e.returncode}")
     lines = out.strip().splitlines()

@@ -1,97 +1,11 @@
 # e2e scenarios: network boot against real servers (dnsmasq for DHCP and TFTP) in network
-# namespaces made for the scenario, joined by a veth pair; no route leads out of them and only
-# their own addresses (192.0.2.0/24, TEST-NET-1) are used.
+# namespaces made for the scenario (scripts/lib/netns.py: a veth pair for host mode, a bridge with
+# taps for QEMU); no route leads out of them and only their own addresses (192.0.2.0/24,
+# TEST-NET-1) are used.
 
 from harness import *  # noqa: F401,F403 — the harness: Run, Machine, Failure, helpers, @scenario
 
-import itertools
-
-SERVER = "192.0.2.1"
-CLIENT_MAC = "52:54:00:be:70:01"
-NAMESPACES = itertools.count()
-
-
-class Namespace:
-    """A network namespace for one scenario, holding the servers; torn down on exit."""
-
-    def __init__(self, t):
-        n = next(NAMESPACES)
-        self.t, self.n = t, n
-        self.server = f"bt{os.getpid()}s{n}"
-        self.processes = []
-        self.namespaces = [self.server]
-
-    def ip(self, *args):
-        subprocess.run(["ip", *args], check=True, capture_output=True)
-
-    def __enter__(self):
-        self.ip("netns", "add", self.server)
-        self.ip("-n", self.server, "link", "set", "lo", "up")
-        return self
-
-    def dnsmasq(self, interface, tftp_root, *options):
-        """dnsmasq serving DHCP (192.0.2.50–60) and TFTP from `tftp_root` on `interface`."""
-        log = self.t.dir / "dnsmasq.log"
-        proc = subprocess.Popen(
-            ["ip", "netns", "exec", self.server, "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--port=0",
-             f"--interface={interface}", "--bind-interfaces", "--dhcp-range=192.0.2.50,192.0.2.60,255.255.255.0,10m",
-             "--enable-tftp", f"--tftp-root={tftp_root}", f"--dhcp-leasefile={self.t.dir / 'leases'}", "--pid-file=",
-             "--user=root", "--log-dhcp", f"--log-facility={log}", *options],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        self.processes.append(proc)
-        deadline = time.monotonic() + 10
-        while not (log.exists() and "TFTP root" in log.read_text(errors="replace")):
-            if proc.poll() is not None:
-                raise Failure(f"dnsmasq exited: {proc.stderr.read().decode(errors='replace')}")
-            if time.monotonic() > deadline:
-                raise Failure("dnsmasq did not start")
-            time.sleep(0.05)
-        return log
-
-    def __exit__(self, *exc):
-        for proc in self.processes:
-            proc.kill()
-            proc.wait()
-        for ns in self.namespaces:
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
-
-
-class VethPair(Namespace):
-    """The server namespace and a client namespace, joined by a veth pair (vsrv ↔ vcli)."""
-
-    def __enter__(self):
-        super().__enter__()
-        self.client = f"bt{os.getpid()}c{self.n}"
-        self.namespaces.append(self.client)
-        self.ip("netns", "add", self.client)
-        self.ip("link", "add", "vsrv", "netns", self.server, "type", "veth", "peer", "name", "vcli", "netns", self.client)
-        self.ip("-n", self.client, "link", "set", "vcli", "address", CLIENT_MAC)
-        self.ip("-n", self.server, "addr", "add", f"{SERVER}/24", "dev", "vsrv")
-        self.ip("-n", self.server, "link", "set", "vsrv", "up")
-        self.ip("-n", self.client, "link", "set", "lo", "up")
-        return self
-
-    def run_client(self, *args, timeout=60):
-        return subprocess.run(["ip", "netns", "exec", self.client, *args], capture_output=True, text=True, timeout=timeout)
-
-
-class Bridge(Namespace):
-    """The server namespace with a bridge (br0, the servers' address) and taps for QEMU's NICs."""
-
-    def __enter__(self):
-        super().__enter__()
-        self.ip("-n", self.server, "link", "add", "br0", "type", "bridge")
-        self.ip("-n", self.server, "addr", "add", f"{SERVER}/24", "dev", "br0")
-        self.ip("-n", self.server, "link", "set", "br0", "up")
-        return self
-
-    def tap(self, name, up=True):
-        """A tap on the bridge, for `-netdev tap,ifname=NAME`; `up` False leaves it down (no carrier)."""
-        self.ip("-n", self.server, "tuntap", "add", "dev", name, "mode", "tap")
-        self.ip("-n", self.server, "link", "set", name, "master", "br0")
-        if up:
-            self.ip("-n", self.server, "link", "set", name, "up")
-        return ["-netdev", f"tap,id={name},ifname={name},script=no,downscript=no"]
+from netns import CLIENT_MAC, SERVER, Bridge, VethPair
 
 
 def pxelinux_cfg(tag):
@@ -113,7 +27,7 @@ def netboot_host_pxelinux(t):
     (root / "big.bin").write_bytes(big)
     (root / "vmlinuz").write_bytes(b"not a kernel")
     (root / "target.img").write_bytes(b"not an initrd")
-    with VethPair(t) as ns:
+    with VethPair(t.dir) as ns:
         log = ns.dnsmasq("vsrv", root, "--dhcp-boot=pxelinux.0")
 
         def netboot(expected_file, tag):
@@ -167,7 +81,7 @@ def netboot_pxelinux(t):
     (root / f"pxelinux.cfg/01-{mac.replace(':', '-')}").write_text("\n".join([
         "DEFAULT net", "TIMEOUT 10", "LABEL net", "  MENU LABEL Network MAC", "  KERNEL vmlinuz",
         "  INITRD target.img", "  APPEND e2e.entry=net-mac panic=-1", ""]))
-    with Bridge(t) as net:
+    with Bridge(t.dir) as net:
         net.dnsmasq("br0", root, "--dhcp-boot=pxelinux.0")
         nic = net.tap("tap0") + ["-device", f"virtio-net-pci,netdev=tap0,mac={mac}"]
         t.boot(extra=nic, netns=net.server)
@@ -180,7 +94,7 @@ def netboot_silent_network(t):
     answers, one whose tap is down (no carrier). The menu does not wait for either: the disk's
     default boots on time, long before DHCP would give up (30 s)."""
     disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(1, 2, ["/boot/vmlinuz"] * 3), **boot_files(t.env)})
-    with Bridge(t) as net:
+    with Bridge(t.dir) as net:
         nics = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:03"]
         nics += net.tap("tap1", up=False) + ["-device", "virtio-net-pci,netdev=tap1,mac=52:54:00:be:70:04"]
         m = t.boot(disks=[disk], extra=nics, netns=net.server)
@@ -242,11 +156,9 @@ def netboot_tftp_stalls(t):
     (root / "pxelinux.cfg/default").write_text(pxelinux_cfg("stalled"))
     server = t.dir / "stalling_tftp.py"
     server.write_text(STALLING_TFTP)
-    with Bridge(t) as net:
+    with Bridge(t.dir) as net:
         net.dnsmasq("br0", root, f"--dhcp-boot=pxelinux.0,,{SERVER}", "--enable-tftp=lo")
-        tftp = subprocess.Popen(["ip", "netns", "exec", net.server, sys.executable, str(server), str(root), SERVER],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        net.processes.append(tftp)
+        net.start(sys.executable, str(server), str(root), SERVER)
         nic = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:05"]
         m = t.boot(disks=[disk], extra=nic, netns=net.server)
         m.expect(re.compile(r"Network stalled"), t.deadline, "the network entry in the menu")
