@@ -27,7 +27,7 @@ public struct PlannedFile: Sendable, Hashable, CustomStringConvertible {
     /// fetched whole into memory first.
     public func open() throws(SystemError) -> FileDescriptor {
         guard let server else { return try view.openRegularFile(path) }
-        var settings = TFTPSettings()
+        var settings = TFTPSettings.files
         settings.maxSize = Self.networkSizeLimit
         let name = String(path.drop { $0 == "/" })
         switch NetworkTransfers.tftp(name, from: server, settings: settings) {

@@ -14,6 +14,9 @@ public struct TFTPError: Error, Sendable, Equatable, CustomStringConvertible {
 
 public struct TFTPSettings: Sendable, Equatable {
     public var blockSize = 1468  // an Ethernet frame's worth
+    /// Where a larger block size falls back when its first block never comes (a path that drops
+    /// IP fragments): the transfer starts again at this size.
+    public var fallbackBlockSize = 1468
     public var windowSize = 8
     /// Seconds without a packet before the last one is sent again.
     public var timeout = 1.0
@@ -26,6 +29,15 @@ public struct TFTPSettings: Sendable, Equatable {
     public var answerOnly = false
 
     public init() {}
+
+    /// For kernels and initrds: blocks of 8 KiB (six Ethernet frames as IP fragments), so a
+    /// lock-step server needs a sixth of the round trips; falls back to one frame per block.
+    public static var files: TFTPSettings {
+        var settings = TFTPSettings()
+        settings.blockSize = 8192
+        settings.maxSize = 1 << 30
+        return settings
+    }
 }
 
 public struct TFTPTransfer: Sendable {
@@ -51,16 +63,23 @@ public struct TFTPTransfer: Sendable {
     var lastSent: [UInt8] = []
     var tries = 0
     var done = false
+    /// The block size asked for; lowered once by the fallback.
+    var requestedBlockSize: Int
+    /// Whether the transfer started again at the fallback block size.
+    public private(set) var fellBack = false
+    /// The server port of the transfer given up by the fallback: what still comes from it is ignored.
+    var abandonedPort: UInt16?
 
     public init(path: String, settings: TFTPSettings = TFTPSettings()) {
         self.path = path
         self.settings = settings
+        requestedBlockSize = settings.blockSize
     }
 
     /// The read request, with the options Baton asks for.
     public mutating func start(now: Double) -> [Action] {
         var request = Self.u16(TFTPOpcode.readRequest.rawValue) + Array(path.utf8) + [0] + Array("octet".utf8) + [0]
-        for (name, value) in [("blksize", settings.blockSize), ("tsize", 0), ("windowsize", settings.windowSize)] where value >= 0 {
+        for (name, value) in [("blksize", requestedBlockSize), ("tsize", 0), ("windowsize", settings.windowSize)] where value >= 0 {
             if name == "windowsize" && settings.windowSize <= 1 { continue }
             request += Array(name.utf8) + [0] + Array(String(value).utf8) + [0]
         }
@@ -77,6 +96,16 @@ public struct TFTPTransfer: Sendable {
     public mutating func timerFired(now: Double) -> [Action] {
         guard !done, let deadline, now >= deadline else { return [] }
         tries += 1
+        // A large block size agreed, and its first block lost twice: fragments do not get through.
+        if serverPort != nil, received.isEmpty, blockSize > settings.fallbackBlockSize, !fellBack, tries >= 2 {
+            fellBack = true
+            abandonedPort = serverPort
+            serverPort = nil
+            blockSize = 512
+            windowSize = 1
+            requestedBlockSize = settings.fallbackBlockSize
+            return start(now: now)
+        }
         guard tries <= settings.retries else { return fail("no answer from the server after \(settings.retries) retries") }
         self.deadline = now + settings.timeout * Double(1 << min(tries, 3))
         // After a lost window, ask again from the last block received in order.
@@ -89,7 +118,7 @@ public struct TFTPTransfer: Sendable {
 
     /// A datagram from the server, from UDP port `port`.
     public mutating func receive(_ packet: [UInt8], port: UInt16, now: Double) -> [Action] {
-        guard !done, packet.count >= 4 else { return [] }
+        guard !done, packet.count >= 4, port != abandonedPort else { return [] }
         if let serverPort, port != serverPort {
             // Another transfer's packet (RFC 1350: answer with an error, keep going).
             return [.send(Self.errorPacket(5, "Unknown transfer ID"), port: port)]
@@ -106,7 +135,7 @@ public struct TFTPTransfer: Sendable {
             for (name, value) in options {
                 switch name.lowercased() {
                 case "blksize":
-                    guard let size = Int(value), (8...settings.blockSize).contains(size) else { return fail("server chose block size \(value)") }
+                    guard let size = Int(value), (8...requestedBlockSize).contains(size) else { return fail("server chose block size \(value)") }
                     blockSize = size
                 case "windowsize":
                     guard let size = Int(value), (1...settings.windowSize).contains(size) else { return fail("server chose window size \(value)") }

@@ -23,7 +23,7 @@ enum NetworkCommand {
             Console.write("baton: \(url): give the server as an IPv4 address (Baton resolves no names)", fd: 2)
             return 1
         }
-        var settings = TFTPSettings()
+        var settings = TFTPSettings.files  // as the boot fetches kernels
         settings.port = url.port
         let started = Processes.monotonicNanoseconds()
         switch NetworkTransfers.tftp(String(url.path.dropFirst()), from: server, settings: settings) {

@@ -199,3 +199,33 @@ import Testing
         #expect(TFTPTests.file(plain.receive(TFTPTests.data(1, [UInt8](repeating: 0, count: 512)), port: 4000, now: 0)) == [])
     }
 }
+
+@Suite struct TFTPFallbackTests {
+    @Test func largeBlocksThatNeverArriveFallBackToOneFrame() throws {
+        var t = TFTPTransfer(path: "vmlinuz", settings: .files)
+        let first = try #require(TFTPTests.sent(t.start(now: 0)).first)
+        #expect(String(decoding: first, as: UTF8.self).contains("blksize\u{0}8192\u{0}"))
+        _ = t.receive(TFTPTests.oack([("blksize", "8192")]), port: 5000, now: 0)
+        // The ACK of the OACK goes out again once; then the transfer starts over at 1468.
+        #expect(TFTPTests.sent(t.timerFired(now: 1)) == [[0, 4, 0, 0]])
+        let again = t.timerFired(now: 10)
+        let request = try #require(TFTPTests.sent(again).first)
+        #expect(t.fellBack)
+        #expect(request.prefix(2) == [0, 1] && String(decoding: request, as: UTF8.self).contains("blksize\u{0}1468\u{0}"))
+        guard case .send(_, let port)? = again.first else { Issue.record("nothing sent"); return }
+        #expect(port == 69)
+        // The abandoned transfer's block, arriving late, is ignored.
+        #expect(t.receive(TFTPTests.data(1, [UInt8](repeating: 1, count: 8192)), port: 5000, now: 10.1).isEmpty)
+        _ = t.receive(TFTPTests.oack([("blksize", "1468")]), port: 5001, now: 10.2)
+        #expect(TFTPTests.file(t.receive(TFTPTests.data(1, [7, 7]), port: 5001, now: 10.3)) == [7, 7])
+    }
+
+    @Test func smallBlocksDoNotFallBack() {
+        var t = TFTPTransfer(path: "cfg")
+        _ = t.start(now: 0)
+        _ = t.receive(TFTPTests.oack([("blksize", "1468")]), port: 5000, now: 0)
+        _ = t.timerFired(now: 1)
+        _ = t.timerFired(now: 10)
+        #expect(!t.fellBack)
+    }
+}
