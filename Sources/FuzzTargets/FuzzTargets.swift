@@ -1,6 +1,7 @@
 // The fuzz targets: one function per reader of what disks, the kernel and the network hand
 // Baton — GRUB, syslinux, BLS, grubenv, the module database, uevents, disk images (partition
-// tables, ext4, FAT, ISO 9660), DHCP replies (in their IPv4/UDP frames) and TFTP server packets. BatonFuzz drives them with libFuzzer (scripts/fuzz); FuzzReplayTests replays
+// tables, ext4, FAT, ISO 9660), DHCP replies (in their IPv4/UDP frames), TFTP server packets and
+// HTTP responses. BatonFuzz drives them with libFuzzer (scripts/fuzz); FuzzReplayTests replays
 // every finding kept in Tests/Fuzz/TARGET/ through the same function.
 
 import BLS
@@ -14,7 +15,7 @@ import Network
 import Syslinux
 
 public enum FuzzTargets {
-    public static let names = ["grub", "syslinux", "bls", "grubenv", "modules", "uevent", "diskimage", "dhcp", "tftp"]
+    public static let names = ["grub", "syslinux", "bls", "grubenv", "modules", "uevent", "diskimage", "dhcp", "tftp", "http"]
 
     /// Runs one input through a target; the process dies on a trap, which libFuzzer reports.
     public static func run(_ target: String, _ bytes: [UInt8]) {
@@ -47,6 +48,8 @@ public enum FuzzTargets {
             dhcp(bytes)
         case "tftp":
             tftp(bytes)
+        case "http":
+            http(bytes)
         default:
             break
         }
@@ -86,6 +89,24 @@ public enum FuzzTargets {
                                           uuid: nil, mac: mac, address: lease.address)
             _ = lease.bootFile.map { try? NetworkURL($0) }
         }
+    }
+
+    /// An HTTP response read from the input whole, then in pieces of 1 to 7 bytes, then as
+    /// redirect targets.
+    static func http(_ bytes: [UInt8]) {
+        var whole = HTTPResponseReader(maxBody: 1 << 16)
+        let response = (try? whole.feed(bytes)) ?? (try? whole.closed())
+        if let response, let url = try? NetworkURL("http://192.0.2.1/a") { _ = response.redirect(from: url) }
+        var pieces = HTTPResponseReader(maxBody: 1 << 16)
+        var index = 0
+        var size = 1
+        while index < bytes.count {
+            let end = min(bytes.count, index + size)
+            guard (try? pieces.feed(Array(bytes[index..<end]))) != nil else { return }
+            index = end
+            size = size % 7 + 1
+        }
+        _ = try? pieces.closed()
     }
 
     /// A TFTP read fed the input as server packets: split at each 0xFF 0xFE pair, from one port.

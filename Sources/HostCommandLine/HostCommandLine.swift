@@ -75,7 +75,7 @@ package enum HostCommandLine {
                baton bench-configs DIR...
                    time to find and evaluate every configuration under the directories
                baton fetch [--out FILE] URL
-                   a file over the network (tftp://SERVER/PATH) to FILE or standard output, and the rate
+                   a file over the network (tftp:// or http://SERVER/PATH) to FILE or standard output, and the rate
                baton netboot [--json] INTERFACE
                    (as root) DHCP on INTERFACE, then the entries its boot server offers (pxelinux over TFTP)
         OPTIONS: --uuid U, --label L   the filesystem UUID or label of the next directory (for `search`)

@@ -138,3 +138,50 @@ public final class UDPSocket {
         return datagrams
     }
 }
+
+/// A TCP connection (HTTP), non-blocking, connected within a time bound.
+public final class TCPConnection {
+    public let descriptor: Int32
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+
+    /// Connects to `address`:`port`, waiting at most `milliseconds`.
+    public init(to address: IPv4Address, port: UInt16, milliseconds: Int) throws(SystemError) {
+        let fd = clinux_tcp_connect(address.value, port)
+        guard fd >= 0 else { throw SystemError("connect", "\(address):\(port)", errno: -fd) }
+        descriptor = fd
+        var pollEntry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        let ready = poll(&pollEntry, 1, Int32(clamping: milliseconds))
+        guard ready > 0 else { throw SystemError("connect", "\(address):\(port)", errno: ETIMEDOUT) }
+        let error = clinux_socket_error(fd)
+        guard error == 0 else { throw SystemError("connect", "\(address):\(port)", errno: error) }
+    }
+
+    deinit { close(descriptor) }
+
+    /// Sends all of `bytes`, waiting for room at most `milliseconds` at a time.
+    public func send(_ bytes: [UInt8], milliseconds: Int) throws(SystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress.map { $0 + offset }, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n > 0 {
+                offset += n
+                continue
+            }
+            guard n < 0, errno == EAGAIN || errno == EINTR else { throw SystemError.current("send", "HTTP request") }
+            var pollEntry = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+            guard poll(&pollEntry, 1, Int32(clamping: milliseconds)) > 0 else { throw SystemError("send", "HTTP request", errno: ETIMEDOUT) }
+        }
+    }
+
+    /// What has arrived: bytes, an empty array when the peer closed, nil when nothing is there yet.
+    public func receive() throws(SystemError) -> [UInt8]? {
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if n > 0 { return Array(buffer[0..<n]) }
+            if n == 0 { return [] }
+            if errno == EINTR { continue }
+            if errno == EAGAIN { return nil }
+            throw SystemError.current("recv", "HTTP")
+        }
+    }
+}

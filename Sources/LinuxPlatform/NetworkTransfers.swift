@@ -85,4 +85,72 @@ public enum NetworkTransfers {
             pending += transfer.timerFired(now: now())
         }
     }
+
+    /// GETs `url` over HTTP/1.1, following up to `redirects` redirects. Each step (connecting,
+    /// sending, any silence while receiving) is bounded by `stepMilliseconds`; the body by `maxSize`.
+    public static func http(_ url: NetworkURL, maxSize: Int, stepMilliseconds: Int = 10_000, redirects: Int = 5,
+                            progress: (Int, Int?) -> Void = { _, _ in }, cancelled: () -> Bool = { false }) -> Result<[UInt8], SystemError> {
+        var url = url
+        for _ in 0...redirects {
+            guard url.scheme == .http else {
+                return .failure(SystemError("fetch", url.description, errno: 93, explanation: "\(url.scheme.rawValue):// is not supported yet (HTTP only)"))
+            }
+            guard let address = url.address else {
+                return .failure(SystemError("fetch", url.description, errno: 22, explanation: "give the server as an IPv4 address (Baton resolves no names)"))
+            }
+            let response: HTTPResponse
+            switch get(url, address: address, maxSize: maxSize, stepMilliseconds: stepMilliseconds, progress: progress, cancelled: cancelled) {
+            case .success(let got): response = got
+            case .failure(let error): return .failure(error)
+            }
+            switch response.redirect(from: url) {
+            case .success(let next)?:
+                url = next
+                continue
+            case .failure(let error)?:
+                return .failure(SystemError("fetch", url.description, errno: 71, explanation: error.description))
+            case nil:
+                break
+            }
+            guard response.status == 200 else {
+                return .failure(SystemError("fetch", url.description, errno: 2, explanation: "server answered \(response.status) \(response.reason)"))
+            }
+            return .success(response.body)
+        }
+        return .failure(SystemError("fetch", url.description, errno: 40, explanation: "more than \(redirects) redirects"))
+    }
+
+    static func get(_ url: NetworkURL, address: IPv4Address, maxSize: Int, stepMilliseconds: Int,
+                    progress: (Int, Int?) -> Void, cancelled: () -> Bool) -> Result<HTTPResponse, SystemError> {
+        do {
+            let connection = try TCPConnection(to: address, port: url.port, milliseconds: stepMilliseconds)
+            try connection.send(HTTPRequest.get(url), milliseconds: stepMilliseconds)
+            var reader = HTTPResponseReader(maxBody: maxSize)
+            var lastData = Processes.monotonicMilliseconds()
+            var reported = 0
+            while true {
+                if cancelled() { return .failure(SystemError("fetch", url.description, errno: 125, explanation: "cancelled")) }
+                guard let bytes = try connection.receive() else {
+                    if Processes.monotonicMilliseconds() - lastData > stepMilliseconds {
+                        return .failure(SystemError("fetch", url.description, errno: 110, explanation: "the server sent nothing for \(stepMilliseconds / 1000) s"))
+                    }
+                    _ = Poll.wait([connection.descriptor], milliseconds: 100)
+                    continue
+                }
+                lastData = Processes.monotonicMilliseconds()
+                if bytes.isEmpty { return .success(try reader.closed()) }
+                if let response = try reader.feed(bytes) { return .success(response) }
+                if reader.body.count - reported >= 1 << 20 {
+                    reported = reader.body.count
+                    progress(reported, reader.announcedLength)
+                }
+            }
+        } catch let error as SystemError {
+            return .failure(error)
+        } catch let error as HTTPError {
+            return .failure(SystemError("fetch", url.description, errno: 71, explanation: error.description))
+        } catch {
+            return .failure(SystemError("fetch", url.description, errno: 5, explanation: "\(error)"))
+        }
+    }
 }

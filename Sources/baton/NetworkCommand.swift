@@ -1,4 +1,4 @@
-// Host mode's network commands: `baton fetch URL` (a file over TFTP, with its rate, for
+// Host mode's network commands: `baton fetch URL` (a file over TFTP or HTTP, with its rate, for
 // checking a server and for scripts/bench), and `baton netboot INTERFACE` (as root: DHCP on the
 // interface and the entries its boot server offers — what the PID 1 does for a NIC).
 
@@ -15,18 +15,20 @@ enum NetworkCommand {
             Console.write("baton: \(error)", fd: 2)
             return 2
         }
-        guard url.scheme == .tftp else {
-            Console.write("baton: \(url): only tftp:// can be fetched", fd: 2)
-            return 1
-        }
-        guard let server = url.address else {
-            Console.write("baton: \(url): give the server as an IPv4 address (Baton resolves no names)", fd: 2)
-            return 1
-        }
-        var settings = TFTPSettings.files  // as the boot fetches kernels
-        settings.port = url.port
         let started = Processes.monotonicNanoseconds()
-        switch NetworkTransfers.tftp(String(url.path.dropFirst()), from: server, settings: settings) {
+        let result: Result<[UInt8], SystemError>
+        if url.scheme == .tftp {
+            guard let server = url.address else {
+                Console.write("baton: \(url): give the server as an IPv4 address (Baton resolves no names)", fd: 2)
+                return 1
+            }
+            var settings = TFTPSettings.files  // as the boot fetches kernels
+            settings.port = url.port
+            result = NetworkTransfers.tftp(String(url.path.dropFirst()), from: server, settings: settings)
+        } else {
+            result = NetworkTransfers.http(url, maxSize: TFTPSettings.files.maxSize)
+        }
+        switch result {
         case .failure(let error):
             Console.write("baton: \(url): \(error.message)", fd: 2)
             return 1

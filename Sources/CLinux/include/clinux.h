@@ -69,6 +69,11 @@ int clinux_udp_socket(void);
 long clinux_udp_send(int fd, unsigned int address, unsigned short port, const void *data, size_t length);
 /// Receives one waiting datagram and its sender (host byte order); bytes, or -errno (-EAGAIN when none).
 long clinux_udp_receive(int fd, void *buffer, size_t length, unsigned int *address, unsigned short *port);
+/// Starts a non-blocking TCP connection to `address`:`port` (host byte order); fd or -errno.
+/// Poll it for writing, then clinux_socket_error says whether it connected.
+int clinux_tcp_connect(unsigned int address, unsigned short port);
+/// The pending error of a socket (SO_ERROR): 0 when none.
+int clinux_socket_error(int fd);
 /// A NETLINK_ROUTE socket (blocking, with a receive timeout of `timeout_ms`); fd or -errno.
 int clinux_rtnetlink_socket(int timeout_ms);
 

@@ -19,7 +19,8 @@ def netboot_host_pxelinux(t):
     """Host mode, as root in a network namespace: `baton netboot vcli` gets a lease from dnsmasq
     (next-server and pxelinux.0 as boot file), then reads pxelinux's configuration over TFTP in
     pxelinux's order — the `default` file alone, then the `01-<MAC>` file beside it wins — and
-    lists its entry; `baton fetch` reads a 3 MB file over TFTP byte for byte."""
+    lists its entry; `baton fetch` reads a 3 MB file over TFTP, then over HTTP from Python's
+    server, byte for byte, and says what a missing file is on each."""
     root = t.dir / "tftp"
     (root / "pxelinux.cfg").mkdir(parents=True)
     (root / "pxelinux.cfg/default").write_text(pxelinux_cfg("default"))
@@ -64,6 +65,23 @@ def netboot_host_pxelinux(t):
         run = ns.run_client(t.env["binary"], "fetch", f"tftp://{SERVER}/missing")
         if run.returncode == 0 or "server error 1" not in run.stderr or "not found" not in run.stderr:
             raise Failure(f"fetching a missing file said: {run.returncode} {run.stderr.strip()}")
+
+        # The same file over HTTP from Python's server in the namespace; a missing one is a 404.
+        ns.start(sys.executable, "-m", "http.server", "--bind", SERVER, "--directory", str(root), "8080")
+        deadline = time.monotonic() + 10
+        while ns.run_client("python3", "-c", f"import socket; socket.create_connection(('{SERVER}', 8080), 1)").returncode != 0:
+            if time.monotonic() > deadline:
+                raise Failure("the HTTP server did not start")
+            time.sleep(0.1)
+        out.unlink()
+        run = ns.run_client(t.env["binary"], "fetch", "--out", str(out), f"http://{SERVER}:8080/big.bin")
+        with open(t.log_path, "a") as f:
+            f.write(f"$ baton fetch http://{SERVER}:8080/big.bin\n{run.stderr}\n")
+        if run.returncode != 0 or out.read_bytes() != big:
+            raise Failure(f"baton fetch over HTTP: {run.returncode} {run.stderr.strip()}")
+        run = ns.run_client(t.env["binary"], "fetch", f"http://{SERVER}:8080/missing")
+        if run.returncode == 0 or "404" not in run.stderr:
+            raise Failure(f"fetching a missing file over HTTP said: {run.returncode} {run.stderr.strip()}")
 
 
 @scenario
