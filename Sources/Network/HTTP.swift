@@ -115,7 +115,10 @@ public struct HTTPResponseReader: Sendable {
                 let line = String(decoding: pending[..<end], as: UTF8.self)
                 pending.removeFirst(end + 2)
                 let digits = line.prefix { $0 != ";" }.filter { $0 != " " && $0 != "\t" }
-                guard !digits.isEmpty, digits.count <= 15, let size = Int(digits, radix: 16) else { throw HTTPError("chunk size '\(line)' is not hex") }
+                // Hex digits only: Int(_:radix:) would also take a sign, and a negative size.
+                guard !digits.isEmpty, digits.count <= 15, digits.allSatisfy(\.isHexDigit), let size = Int(digits, radix: 16) else {
+                    throw HTTPError("chunk size '\(line.prefix(40))' is not hex")
+                }
                 guard body.count + size <= maxBody else { throw HTTPError("body over the \(maxBody)-byte cap") }
                 phase = size == 0 ? .trailer : .chunkData(size)
             case .chunkData(let left):
