@@ -16,7 +16,7 @@ let package = Package(
         .target(name: "BootMenu", dependencies: ["BootModel"]),
         .target(name: "KernelModules", dependencies: ["BootModel"]),
         // Network boot's protocols as codecs and state machines: DHCPv4, TFTP, pxelinux's lookup.
-        .target(name: "Network"),
+        .target(name: "Network", dependencies: ["BootModel"]),
         // Partition tables and filesystems read from a disk image's bytes (host mode, no mounts).
         .target(name: "DiskImage", dependencies: ["BootModel"]),
 

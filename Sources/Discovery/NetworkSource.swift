@@ -20,7 +20,7 @@ public struct NetworkSourceError: Error, Sendable, CustomStringConvertible {
 
 public enum NetworkSource {
     /// What DHCP is told about this machine: its architecture (BIOS or UEFI) and SMBIOS UUID.
-    public static func clientSettings(for interface: NetworkInterface, mac: MACAddress) -> DHCPv4ClientSettings {
+    public static func clientSettings(mac: MACAddress) -> DHCPv4ClientSettings {
         let seed = UInt64(bitPattern: Int64(Processes.monotonicNanoseconds())) ^ mac.bytes.reduce(0) { $0 << 8 | UInt64($1) }
         var settings = DHCPv4ClientSettings(mac: mac, transactionID: UInt32(truncatingIfNeeded: seed ^ (seed >> 32)))
         settings.architecture = Firmware.isUEFI ? 7 : 0
@@ -65,7 +65,7 @@ public enum NetworkSource {
             guard Processes.monotonicMilliseconds() < until else { return .failure(NetworkSourceError("\(interface.name): no carrier (cable or link down)")) }
             Processes.sleep(milliseconds: 50)
         }
-        var settings = clientSettings(for: interface, mac: mac)
+        var settings = clientSettings(mac: mac)
         settings.giveUpAfter = dhcpTimeout
         let lease: DHCPv4Lease
         switch NetworkTransfers.dhcp(on: interface, settings: settings, log: log) {

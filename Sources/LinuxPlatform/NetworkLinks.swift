@@ -20,7 +20,7 @@ public struct NetworkInterface: Sendable, Equatable {
 public enum NetworkInterfaces {
     /// Every interface, Ethernet ones first, by name.
     public static func list() -> [NetworkInterface] {
-        FileSystem.list("/sys/class/net").sorted().compactMap { name -> NetworkInterface? in
+        FileSystem.list("/sys/class/net").compactMap { name -> NetworkInterface? in
             let base = "/sys/class/net/\(name)/"
             guard let index = FileSystem.text(base + "ifindex").flatMap({ Int32($0.trimmingBlanks) }) else { return nil }
             let type = FileSystem.text(base + "type").flatMap { Int($0.trimmingBlanks) }

@@ -1,22 +1,21 @@
 // Runs network boot's state machines against real sockets and the monotonic clock: a DHCPv4
-// exchange on one interface, and a TFTP read. Each ends by its machine's own bounds (retries,
-// give-up time) or when `cancelled` says so; none can wait forever.
+// exchange on one interface, a TFTP read, an HTTP GET. Each ends by its own bounds (retries,
+// give-up time, per-step timeouts); none can wait forever.
 
 import Network
 
 public enum NetworkTransfers {
     static func now() -> Double { Double(Processes.monotonicNanoseconds()) / 1e9 }
 
-    /// Waits for `descriptor` until `deadline` (seconds on the monotonic clock), at most 100 ms a
-    /// time so `cancelled` is asked often.
+    /// Waits for `descriptor` until `deadline` (seconds on the monotonic clock), at most 100 ms a time.
     static func wait(_ descriptor: Int32, until deadline: Double?) {
         let left = ((deadline ?? now() + 0.1) - now()) * 1000
         _ = Poll.wait([descriptor], milliseconds: Int(min(max(left, 0), 100).rounded(.up)))
     }
 
     /// DHCPv4 on `interface` (which must be up): the lease, or why there is none.
-    public static func dhcp(on interface: NetworkInterface, settings: DHCPv4ClientSettings, log: (String) -> Void = { _ in },
-                            cancelled: () -> Bool = { false }) -> Result<DHCPv4Lease, SystemError> {
+    public static func dhcp(on interface: NetworkInterface, settings: DHCPv4ClientSettings,
+                            log: (String) -> Void = { _ in }) -> Result<DHCPv4Lease, SystemError> {
         let socket: PacketSocket
         do { socket = try PacketSocket(interface) } catch { return .failure(error) }
         var client = DHCPv4Client(settings)
@@ -39,7 +38,6 @@ public enum NetworkTransfers {
             }
             for note in client.notes.dropFirst(logged) { log("\(interface.name): DHCP: \(note)") }
             logged = client.notes.count
-            if cancelled() { return .failure(SystemError("DHCP", interface.name, errno: 125, explanation: "cancelled")) }
             wait(socket.descriptor, until: client.deadline)
             pending = []
             for packet in socket.receive() {
@@ -51,32 +49,23 @@ public enum NetworkTransfers {
         }
     }
 
-    /// Reads `path` from the TFTP server at `server`; `progress` hears bytes received so far and
-    /// the announced size.
-    public static func tftp(_ path: String, from server: IPv4Address, settings: TFTPSettings = TFTPSettings(),
-                            progress: (Int, Int?) -> Void = { _, _ in }, cancelled: () -> Bool = { false }) -> Result<[UInt8], SystemError> {
+    /// Reads `path` from the TFTP server at `server`.
+    public static func tftp(_ path: String, from server: IPv4Address, settings: TFTPSettings = TFTPSettings()) -> Result<[UInt8], SystemError> {
         let socket: UDPSocket
         do { socket = try UDPSocket() } catch { return .failure(error) }
         var transfer = TFTPTransfer(path: path, settings: settings)
         var pending = transfer.start(now: now())
-        var reported = 0
         while true {
             for action in pending {
                 switch action {
                 case .send(let packet, let port):
                     do { try socket.send(packet, to: server, port: port) } catch { return .failure(error) }
                 case .finished(let file):
-                    progress(file.count, transfer.announcedSize)
                     return .success(file)
                 case .failed(let error):
                     return .failure(SystemError("TFTP", "\(server)", errno: 5, explanation: error.description))
                 }
             }
-            if transfer.received.count - reported >= 1 << 20 {
-                reported = transfer.received.count
-                progress(reported, transfer.announcedSize)
-            }
-            if cancelled() { return .failure(SystemError("TFTP", "\(server):\(path)", errno: 125, explanation: "cancelled")) }
             wait(socket.descriptor, until: transfer.deadline)
             pending = []
             for datagram in socket.receive() where datagram.address == server {
@@ -88,8 +77,7 @@ public enum NetworkTransfers {
 
     /// GETs `url` over HTTP/1.1, following up to `redirects` redirects. Each step (connecting,
     /// sending, any silence while receiving) is bounded by `stepMilliseconds`; the body by `maxSize`.
-    public static func http(_ url: NetworkURL, maxSize: Int, stepMilliseconds: Int = 10_000, redirects: Int = 5,
-                            progress: (Int, Int?) -> Void = { _, _ in }, cancelled: () -> Bool = { false }) -> Result<[UInt8], SystemError> {
+    public static func http(_ url: NetworkURL, maxSize: Int, stepMilliseconds: Int = 10_000, redirects: Int = 5) -> Result<[UInt8], SystemError> {
         var url = url
         for _ in 0...redirects {
             guard url.scheme == .http else {
@@ -99,7 +87,7 @@ public enum NetworkTransfers {
                 return .failure(SystemError("fetch", url.description, errno: 22, explanation: "give the server as an IPv4 address (Baton resolves no names)"))
             }
             let response: HTTPResponse
-            switch get(url, address: address, maxSize: maxSize, stepMilliseconds: stepMilliseconds, progress: progress, cancelled: cancelled) {
+            switch get(url, address: address, maxSize: maxSize, stepMilliseconds: stepMilliseconds) {
             case .success(let got): response = got
             case .failure(let error): return .failure(error)
             }
@@ -120,16 +108,13 @@ public enum NetworkTransfers {
         return .failure(SystemError("fetch", url.description, errno: 40, explanation: "more than \(redirects) redirects"))
     }
 
-    static func get(_ url: NetworkURL, address: IPv4Address, maxSize: Int, stepMilliseconds: Int,
-                    progress: (Int, Int?) -> Void, cancelled: () -> Bool) -> Result<HTTPResponse, SystemError> {
+    static func get(_ url: NetworkURL, address: IPv4Address, maxSize: Int, stepMilliseconds: Int) -> Result<HTTPResponse, SystemError> {
         do {
             let connection = try TCPConnection(to: address, port: url.port, milliseconds: stepMilliseconds)
             try connection.send(HTTPRequest.get(url), milliseconds: stepMilliseconds)
             var reader = HTTPResponseReader(maxBody: maxSize)
             var lastData = Processes.monotonicMilliseconds()
-            var reported = 0
             while true {
-                if cancelled() { return .failure(SystemError("fetch", url.description, errno: 125, explanation: "cancelled")) }
                 guard let bytes = try connection.receive() else {
                     if Processes.monotonicMilliseconds() - lastData > stepMilliseconds {
                         return .failure(SystemError("fetch", url.description, errno: 110, explanation: "the server sent nothing for \(stepMilliseconds / 1000) s"))
@@ -140,10 +125,6 @@ public enum NetworkTransfers {
                 lastData = Processes.monotonicMilliseconds()
                 if bytes.isEmpty { return .success(try reader.closed()) }
                 if let response = try reader.feed(bytes) { return .success(response) }
-                if reader.body.count - reported >= 1 << 20 {
-                    reported = reader.body.count
-                    progress(reported, reader.announcedLength)
-                }
             }
         } catch let error as SystemError {
             return .failure(error)

@@ -9,7 +9,7 @@ package enum StageLog {
     /// also writes it on the console.
     package static func mark(_ name: String, _ detail: String = "", at nanoseconds: Int = Processes.monotonicNanoseconds(), printing: Bool) {
         let seconds = Double(nanoseconds) / 1e9
-        let line = "stage \(name) \(String(format6: seconds))\(detail.isEmpty ? "" : " " + detail)"
+        let line = "stage \(name) \(String(decimal: seconds, places: 6))\(detail.isEmpty ? "" : " " + detail)"
         Console.kernelLog(line)
         if printing { Console.write("\r\nbaton-" + line) }
     }
@@ -30,10 +30,12 @@ package enum StageLog {
 }
 
 extension String {
-    /// A number with six decimals, without Foundation.
-    package init(format6 value: Double) {
-        let micros = Int((value * 1_000_000).rounded())
-        let fraction = String(micros % 1_000_000)
-        self = "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
+    /// A non-negative number with `places` decimals (1 to 9), without Foundation.
+    package init(decimal value: Double, places: Int) {
+        var scale = 1
+        for _ in 0..<places { scale *= 10 }
+        let scaled = Int((value * Double(scale)).rounded())
+        let fraction = String(scaled % scale)
+        self = "\(scaled / scale)." + String(repeating: "0", count: places - fraction.count) + fraction
     }
 }

@@ -3,16 +3,18 @@
 // or the connection's end; redirects are the caller's (`HTTPResponse.redirect`). Every length is
 // checked: a hostile server gets an error with what was wrong, never a trap or a huge allocation.
 
+import BootModel
+
 public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
 
 public enum HTTPRequest {
-    /// A GET for `url` on a connection that stays open for the next request.
+    /// A GET for `url`; the server closes the connection after its answer (one per transfer).
     public static func get(_ url: NetworkURL, userAgent: String = "Baton") -> [UInt8] {
         let host = url.port == NetworkURL.defaultPort(url.scheme) ? url.host : "\(url.host):\(url.port)"
-        return Array("GET \(url.path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: \(userAgent)\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n".utf8)
+        return Array("GET \(url.path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: \(userAgent)\r\nAccept: */*\r\nConnection: close\r\n\r\n".utf8)
     }
 }
 
@@ -61,27 +63,14 @@ public struct HTTPResponseReader: Sendable {
     }
 
     public let maxBody: Int
-    /// Whether the request was HEAD-like (no body whatever the headers say).
-    let headOnly: Bool
     var phase = Phase.head
     var pending: [UInt8] = []
     public private(set) var response: HTTPResponse?
     public private(set) var body: [UInt8] = []
-    /// Whether the server lets the connection be used again.
-    public private(set) var keepAlive = true
 
-    public init(maxBody: Int, headOnly: Bool = false) {
-        self.maxBody = maxBody
-        self.headOnly = headOnly
-    }
+    public init(maxBody: Int) { self.maxBody = maxBody }
 
     public var isComplete: Bool { phase == .done }
-
-    /// The body length the server announced, when it did.
-    public var announcedLength: Int? {
-        if case .body(.length(let n)) = phase { return n }
-        return response?.header("content-length").flatMap { Int($0) }
-    }
 
     /// Takes bytes from the connection; returns the whole response once it is complete.
     public mutating func feed(_ bytes: [UInt8]) throws(HTTPError) -> HTTPResponse? {
@@ -156,7 +145,6 @@ public struct HTTPResponseReader: Sendable {
             throw HTTPError(response == nil ? "the server closed the connection before answering" : "the server closed the connection \(body.count) bytes into the body")
         }
         response.body = body
-        keepAlive = false
         return response
     }
 
@@ -176,9 +164,7 @@ public struct HTTPResponseReader: Sendable {
         }
         let response = HTTPResponse(status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers, body: [])
         self.response = response
-        if parts[0] == "HTTP/1.0" { keepAlive = response.header("connection")?.lowercased() == "keep-alive" }
-        if response.header("connection")?.lowercased() == "close" { keepAlive = false }
-        if headOnly || status == 204 || status == 304 || (100..<200).contains(status) {
+        if status == 204 || status == 304 || (100..<200).contains(status) {
             phase = .done
         } else if let coding = response.header("transfer-encoding") {
             guard coding.lowercased() == "chunked" else { throw HTTPError("transfer coding '\(coding)' is not supported") }
@@ -188,7 +174,6 @@ public struct HTTPResponseReader: Sendable {
             guard n <= maxBody else { throw HTTPError("\(n) bytes, over the \(maxBody)-byte cap") }
             phase = .body(.length(n))
         } else {
-            keepAlive = false
             phase = .body(.untilClose)
         }
     }
@@ -201,15 +186,5 @@ public struct HTTPResponseReader: Sendable {
             i += 1
         }
         return nil
-    }
-}
-
-extension String {
-    /// Without spaces and tabs at either end (header values).
-    var trimmingBlanks: String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
-        while let c = s.last, c == " " || c == "\t" { s = s.dropLast() }
-        return String(s)
     }
 }

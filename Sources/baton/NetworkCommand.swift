@@ -46,7 +46,7 @@ enum NetworkCommand {
                 return 1
             }
             let rate = seconds > 0 ? Double(bytes.count) / seconds / 1e6 : 0
-            Console.write("baton: \(url): \(bytes.count) bytes in \(Self.decimal(seconds, 3)) s, \(Self.decimal(rate, 1)) MB/s", fd: 2)
+            Console.write("baton: \(url): \(bytes.count) bytes in \(String(decimal: seconds, places: 3)) s, \(String(decimal: rate, places: 1)) MB/s", fd: 2)
             return 0
         }
     }
@@ -73,15 +73,5 @@ enum NetworkCommand {
             for line in EntryReport.text(model) { Console.write(line) }
         }
         return 0
-    }
-
-    /// `value` with `places` decimals, without Foundation.
-    static func decimal(_ value: Double, _ places: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<places { scale *= 10 }
-        let scaled = Int((value * scale).rounded())
-        let whole = String(scaled / Int(scale))
-        let fraction = String(scaled % Int(scale))
-        return places == 0 ? whole : whole + "." + String(repeating: "0", count: places - fraction.count) + fraction
     }
 }

@@ -56,15 +56,19 @@ def netboot_host_pxelinux(t):
         if "PXEClient:Arch:0000" not in dhcp or "DHCPACK(vsrv)" not in dhcp:
             raise Failure("dnsmasq's log lacks the PXE vendor class or the ACK")
 
-        out = t.dir / "fetched.bin"
-        run = ns.run_client(t.env["binary"], "fetch", "--out", str(out), f"tftp://{SERVER}/big.bin")
-        with open(t.log_path, "a") as f:
-            f.write(f"$ baton fetch tftp://{SERVER}/big.bin\n{run.stderr}\n")
-        if run.returncode != 0 or out.read_bytes() != big:
-            raise Failure(f"baton fetch: {run.returncode} {run.stderr.strip()}")
-        run = ns.run_client(t.env["binary"], "fetch", f"tftp://{SERVER}/missing")
-        if run.returncode == 0 or "server error 1" not in run.stderr or "not found" not in run.stderr:
-            raise Failure(f"fetching a missing file said: {run.returncode} {run.stderr.strip()}")
+        def fetch(base, *missing_says):
+            """`baton fetch` of big.bin from BASE, byte for byte; a missing file's message says MISSING_SAYS."""
+            out = t.dir / "fetched.bin"
+            run = ns.run_client(t.env["binary"], "fetch", "--out", str(out), f"{base}/big.bin")
+            with open(t.log_path, "a") as f:
+                f.write(f"$ baton fetch {base}/big.bin\n{run.stderr}\n")
+            if run.returncode != 0 or out.read_bytes() != big:
+                raise Failure(f"baton fetch {base}/big.bin: {run.returncode} {run.stderr.strip()}")
+            run = ns.run_client(t.env["binary"], "fetch", f"{base}/missing")
+            if run.returncode == 0 or not all(words in run.stderr for words in missing_says):
+                raise Failure(f"fetching {base}/missing said: {run.returncode} {run.stderr.strip()}")
+
+        fetch(f"tftp://{SERVER}", "server error 1", "not found")
 
         # The same file over HTTP from Python's server in the namespace; a missing one is a 404.
         ns.start(sys.executable, "-m", "http.server", "--bind", SERVER, "--directory", str(root), "8080")
@@ -73,15 +77,7 @@ def netboot_host_pxelinux(t):
             if time.monotonic() > deadline:
                 raise Failure("the HTTP server did not start")
             time.sleep(0.1)
-        out.unlink()
-        run = ns.run_client(t.env["binary"], "fetch", "--out", str(out), f"http://{SERVER}:8080/big.bin")
-        with open(t.log_path, "a") as f:
-            f.write(f"$ baton fetch http://{SERVER}:8080/big.bin\n{run.stderr}\n")
-        if run.returncode != 0 or out.read_bytes() != big:
-            raise Failure(f"baton fetch over HTTP: {run.returncode} {run.stderr.strip()}")
-        run = ns.run_client(t.env["binary"], "fetch", f"http://{SERVER}:8080/missing")
-        if run.returncode == 0 or "404" not in run.stderr:
-            raise Failure(f"fetching a missing file over HTTP said: {run.returncode} {run.stderr.strip()}")
+        fetch(f"http://{SERVER}:8080", "404")
 
 
 @scenario
