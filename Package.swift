@@ -17,6 +17,8 @@ let package = Package(
         .target(name: "KernelModules", dependencies: ["BootModel"]),
         // Network boot's protocols as codecs and state machines: DHCPv4, TFTP, pxelinux's lookup.
         .target(name: "Network", dependencies: ["BootModel"]),
+        // iPXE scripts run as far as they lead: a menu becomes entries.
+        .target(name: "IPXE", dependencies: ["BootModel"]),
         // Partition tables and filesystems read from a disk image's bytes (host mode, no mounts).
         .target(name: "DiskImage", dependencies: ["BootModel"]),
 
@@ -27,7 +29,7 @@ let package = Package(
 
         // The operating system, and what is built on it.
         .target(name: "LinuxPlatform", dependencies: ["BootModel", "DiskImage", "Network", "CLinux", "CBlkid"]),
-        .target(name: "Discovery", dependencies: ["BootModel", "BootConfig", "Grub", "KernelModules", "LinuxPlatform", "Network", "Syslinux"]),
+        .target(name: "Discovery", dependencies: ["BootModel", "BootConfig", "Grub", "IPXE", "KernelModules", "LinuxPlatform", "Network", "Syslinux"]),
         .target(name: "Terminal", dependencies: ["BootMenu", "LinuxPlatform", "CCurses"]),
         // One run of the menu over discovered sources: the model, the session loop, host mode's output.
         .target(name: "BootSession", dependencies: ["BootModel", "BootMenu", "Discovery", "DiskImage", "Grub", "LinuxPlatform", "Terminal"]),
@@ -38,7 +40,7 @@ let package = Package(
             "BootModel", "BootConfig", "Grub", "BootMenu", "BootSession", "Discovery", "HostCommandLine", "LinuxPlatform", "Network", "Terminal",
         ]),
         // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer).
-        .target(name: "FuzzTargets", dependencies: ["BootModel", "BootConfig", "BLS", "Grub", "Syslinux", "Discovery", "DiskImage", "KernelModules", "Network"]),
+        .target(name: "FuzzTargets", dependencies: ["BootModel", "BootConfig", "BLS", "Grub", "IPXE", "Syslinux", "Discovery", "DiskImage", "KernelModules", "Network"]),
         .executableTarget(name: "BatonFuzz", dependencies: ["FuzzTargets"]),
 
         // What several test targets share: the corpus, a seeded generator, an inline GRUB run.
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "BootMenuTests", dependencies: ["BootMenu", "BootModel"]),
         .testTarget(name: "KernelModulesTests", dependencies: ["KernelModules", "BootModel"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "TestSupport"]),
+        .testTarget(name: "IPXETests", dependencies: ["IPXE", "BootModel", "TestSupport"]),
         .testTarget(name: "BootSessionTests", dependencies: ["BootSession", "BootModel", "BootMenu", "Discovery", "LinuxPlatform"]),
         .testTarget(name: "HostCommandLineTests", dependencies: ["HostCommandLine"]),
         .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform"]),

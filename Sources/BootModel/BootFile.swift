@@ -11,6 +11,8 @@ public enum DeviceReference: Sendable, Hashable, CustomStringConvertible {
     case label(String)
     /// A firmware device name (GRUB's `hd0,gpt2`) that maps to no known device.
     case unknown(String)
+    /// A network server, as the root of its URLs: `tftp://192.0.2.1`, `http://192.0.2.1:8080`.
+    case server(String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum DeviceReference: Sendable, Hashable, CustomStringConvertible {
         case .uuid(let uuid): "UUID=\(uuid)"
         case .label(let label): "LABEL=\(label)"
         case .unknown(let name): "(\(name))"
+        case .server(let root): root
         }
     }
 }

@@ -180,6 +180,7 @@ extension DeviceReference: WireCodable {
         case .uuid(let uuid): wire.write(2); wire.write(uuid)
         case .label(let label): wire.write(3); wire.write(label)
         case .unknown(let name): wire.write(4); wire.write(name)
+        case .server(let root): wire.write(5); wire.write(root)
         }
     }
 
@@ -190,6 +191,7 @@ extension DeviceReference: WireCodable {
         case 2: self = .uuid(try wire.readString())
         case 3: self = .label(try wire.readString())
         case 4: self = .unknown(try wire.readString())
+        case 5: self = .server(try wire.readString())
         case let kind: throw WireError("unknown device reference kind \(kind)")
         }
     }

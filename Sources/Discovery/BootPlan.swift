@@ -4,21 +4,21 @@ import BootModel
 import LinuxPlatform
 import Network
 
-/// A file to boot, inside the filesystem that holds it, or on the TFTP server that serves it.
+/// A file to boot, inside the filesystem that holds it, or on the server that serves it.
 public struct PlannedFile: Sendable, Hashable, CustomStringConvertible {
     public var root: String
     public var path: String
-    /// The TFTP server holding the file, for a network source (`root` is then its URL).
-    public var server: IPv4Address?
+    /// Where to fetch the file, for a network source (`root` is then the server's).
+    public var url: NetworkURL?
 
-    public init(root: String, path: String, server: IPv4Address? = nil) {
+    public init(root: String, path: String, url: NetworkURL? = nil) {
         self.root = root
         self.path = path
-        self.server = server
+        self.url = url
     }
 
     public var view: HostFileView { HostFileView(root: root) }
-    public var description: String { server.map { "tftp://\($0)/" + path.drop { $0 == "/" } } ?? view.hostPath(path) }
+    public var description: String { url?.description ?? view.hostPath(path) }
 
     /// The largest file a network source may hand over (a kernel, an initrd).
     public static let networkSizeLimit = 1 << 30
@@ -26,11 +26,9 @@ public struct PlannedFile: Sendable, Hashable, CustomStringConvertible {
     /// Opens it as a regular file, resolved inside its filesystem only; a network file is
     /// fetched whole into memory first.
     public func open() throws(SystemError) -> FileDescriptor {
-        guard let server else { return try view.openRegularFile(path) }
-        var settings = TFTPSettings.files
-        settings.maxSize = Self.networkSizeLimit
-        let name = String(path.drop { $0 == "/" })
-        switch NetworkTransfers.tftp(name, from: server, settings: settings) {
+        guard let url else { return try view.openRegularFile(path) }
+        let name = String(url.path.split(separator: "/").last ?? "file")
+        switch NetworkTransfers.fetch(url, maxSize: Self.networkSizeLimit) {
         case .success(let bytes): return try Kexec.memoryFile(bytes, name: name)
         case .failure(let error): throw SystemError("fetch", description, errno: error.errno, explanation: error.message)
         }
@@ -85,18 +83,19 @@ public struct BootPlan: Sendable, Hashable {
         case .uuid(let uuid): holder = all.first { $0.device.probe.uuid?.lowercased() == uuid.lowercased() }
         case .label(let label): holder = all.first { $0.device.probe.label == label }
         case .unknown: holder = nil
+        case .server(let root):
+            // Another server than the configuration's: the file is fetched from it.
+            guard let url = try? NetworkURL(root + file.path) else { return .failure(BootPlanError(message: "\(file): not a URL Baton can fetch")) }
+            return networkFile(url, root: root, path: file.path, open: open) { NetworkTransfers.probe(url) }
         }
         guard let holder else {
             let which = file.device == .configDevice ? "name the device, e.g. vda1:\(file.path)" : "waiting for device \(file.device) for \(file.path)"
             return .failure(BootPlanError(message: which))
         }
-        let server = (holder.imageFiles as? TFTPFileView)?.server
-        guard open else { return .success(PlannedFile(root: holder.root, path: file.path, server: server)) }
-        if let network = holder.imageFiles as? TFTPFileView {
-            // Asked, not downloaded: the boot fetches it.
-            guard network.exists(file.path) else { return .failure(BootPlanError(message: "\(file): not on tftp://\(network.server)")) }
-            return .success(PlannedFile(root: holder.root, path: file.path, server: server))
+        if let network = holder.imageFiles as? NetworkFileView {
+            return networkFile(network.url(of: file.path), root: holder.root, path: file.path, open: open) { network.exists(file.path) }
         }
+        guard open else { return .success(PlannedFile(root: holder.root, path: file.path)) }
         do {
             _ = try holder.view.openRegularFile(file.path)
         } catch {
@@ -104,6 +103,12 @@ public struct BootPlan: Sendable, Hashable {
             return .failure(BootPlanError(message: "\(file): \(reason)"))
         }
         return .success(PlannedFile(root: holder.root, path: file.path))
+    }
+
+    /// A file on a server: asked for, not downloaded (the boot fetches it).
+    static func networkFile(_ url: NetworkURL, root: String, path: String, open: Bool, exists: () -> Bool) -> Result<PlannedFile, BootPlanError> {
+        if open, !exists() { return .failure(BootPlanError(message: "\(url): not on the server")) }
+        return .success(PlannedFile(root: root, path: path, url: url))
     }
 }
 

@@ -1,6 +1,6 @@
 // Network boot in the worker: what the kernel command line asks (`baton.net=off|dhcp`,
-// `baton.netdev=NAME`), and one job per Ethernet interface, on its own thread — link, DHCP,
-// pxelinux over TFTP — that reports a boot source or why there is none. Jobs never hold the menu:
+// `baton.netdev=NAME`, `baton.url=URL`), and one job per Ethernet interface, on its own thread —
+// link, DHCP, what the boot file leads to — that reports a boot source or why there is none. Jobs never hold the menu:
 // their entries appear when they answer, and every step has its own bound.
 
 import BootModel
@@ -14,6 +14,8 @@ public struct NetworkSettings: Sendable, Equatable {
     public var mode = Mode.dhcp
     /// Only this interface, when set.
     public var interface: String?
+    /// `baton.url=`: what to boot from, instead of what the lease's boot file leads to.
+    public var url: NetworkURL?
     public var carrierWait = 5.0
     public var dhcpTimeout = 30.0
     /// `baton.stages`: each job prints its stages (`net-lease`, `net-entries`) for the bench.
@@ -32,6 +34,9 @@ public struct NetworkSettings: Sendable, Equatable {
             }
         }
         interface = commandLine.value(of: "baton.netdev")
+        if let text = commandLine.value(of: "baton.url") {
+            do { url = try NetworkURL(text) } catch { log("baton.url=\(text): \(error.reason); the lease's boot file is used") }
+        }
         stages = commandLine.contains("baton.stages")
     }
 
@@ -58,7 +63,7 @@ struct NetworkJob: Sendable {
         switch NetworkSource.configure(interface, carrierWait: settings.carrierWait, dhcpTimeout: settings.dhcpTimeout, log: log) {
         case .success(let network):
             StageLog.mark("net-lease", interface.name, printing: settings.stages)
-            if let found = NetworkSource.pxelinux(network, log: log) {
+            if let found = NetworkSource.bootSource(network, url: settings.url, log: log) {
                 StageLog.mark("net-entries", interface.name, printing: settings.stages)
                 source = BootSource(mount: found.source, configuration: found.configuration)
                 log("\(found.source.device.name): \(found.configuration.path), \(found.configuration.entries.count) entries")

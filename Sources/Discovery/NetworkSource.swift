@@ -1,9 +1,12 @@
 // A network interface as a boot source: bring the link up, wait for carrier within a bound, get
-// a DHCPv4 lease, configure it, and read pxelinux's configuration from the boot server over TFTP
-// in pxelinux's lookup order. The result is a source like a disk's — a device whose files are
-// the TFTP server — so the menu and the boot plan treat it like any other.
+// a DHCPv4 lease, configure it, and read what the lease's boot file leads to — an iPXE script, a
+// kernel, pxelinux's or GRUB's configuration in their lookup orders — over TFTP or HTTP. The
+// result is a source like a disk's — a device whose files are the server — so the menu and the
+// boot plan treat it like any other.
 
 import BootModel
+import Grub
+import IPXE
 import LinuxPlatform
 import Network
 import Syslinux
@@ -82,33 +85,135 @@ public enum NetworkSource {
         return .success(NetworkLease(interface: interface, lease: lease))
     }
 
-    /// The pxelinux configuration the lease leads to, read over TFTP; the paths tried, in order.
-    public static func pxelinux(_ network: NetworkLease, log: @escaping @Sendable (String) -> Void)
+    /// What the lease leads to — or `url` (`baton.url=`), when given: an iPXE script, a kernel,
+    /// pxelinux's or GRUB's configuration on the boot server — read as a boot source.
+    public static func bootSource(_ network: NetworkLease, url: NetworkURL? = nil, log: @escaping @Sendable (String) -> Void)
         -> (source: MountedDevice, configuration: BootConfiguration)? {
         let lease = network.lease
-        guard let server = lease.bootServer, let mac = network.interface.mac else {
+        if let url { return fetched(url, network: network, log: log) }
+        if let bootFile = lease.bootFile, bootFile.contains(where: { $0 == ":" }), let url = try? NetworkURL(bootFile) {
+            return fetched(url, network: network, log: log)
+        }
+        guard let server = lease.bootServer else {
             log("\(network.interface.name): the lease names no boot server")
             return nil
         }
-        let view = TFTPFileView(server: server, settings: configSettings, log: log)
+        let view = NetworkFileView(server: NetworkURL(scheme: .tftp, host: "\(server)", path: "/"), log: log)
+        switch lease.bootFile.map { BootFileKind(name: $0) } ?? .unknown {
+        case .ipxeScript, .kernel:
+            return fetched(view.url(of: lease.bootFile ?? ""), network: network, log: log)
+        case .grub:
+            return grub(network, view: view, log: log) ?? pxelinux(network, view: view, log: log)
+        case .pxelinux:
+            return pxelinux(network, view: view, log: log) ?? grub(network, view: view, log: log)
+        case .unknown:
+            if let bootFile = lease.bootFile, let found = fetched(view.url(of: bootFile), network: network, quiet: true, log: log) { return found }
+            return pxelinux(network, view: view, log: log) ?? grub(network, view: view, log: log)
+        }
+    }
+
+    /// A URL that is an iPXE script or a kernel; `quiet` says nothing when it is neither (a boot
+    /// program whose configuration is looked for next).
+    static func fetched(_ url: NetworkURL, network: NetworkLease, quiet: Bool = false, log: @escaping @Sendable (String) -> Void)
+        -> (source: MountedDevice, configuration: BootConfiguration)? {
+        let view = NetworkFileView(server: url, log: log)
+        let first: [UInt8]
+        switch NetworkTransfers.fetch(url, maxSize: view.maxSize, firstBytes: 0x240, tftp: TFTPSettings()) {
+        case .success(let bytes): first = bytes
+        case .failure(let error):
+            log("\(url): \(error.message)")
+            return nil
+        }
+        let device = BlockDevice(name: view.root, isPartition: false, probe: BlockProbeResult(type: url.scheme.rawValue))
+        let mount = MountedDevice(device: device, root: view.root, imageFiles: view)
+        if IPXEConfig.isScript(first) {
+            guard let bytes = view.contents(of: url.path) else { return nil }
+            log("\(url): iPXE script")
+            let configuration = IPXEConfig.load(text: String(decoding: bytes, as: UTF8.self), url: url.description,
+                                                options: ipxeOptions(network)) { chained in
+                guard let next = try? NetworkURL(chained) else { return .failed("not a URL Baton can fetch") }
+                switch NetworkTransfers.fetch(next, maxSize: view.maxSize, firstBytes: 0x240, tftp: TFTPSettings()) {
+                case .failure(let error): return .failed(error.message)
+                case .success(let head) where IPXEConfig.isScript(head):
+                    switch NetworkTransfers.fetch(next, maxSize: view.maxSize, tftp: TFTPSettings()) {
+                    case .success(let whole): return .script(String(decoding: whole, as: UTF8.self))
+                    case .failure(let error): return .failed(error.message)
+                    }
+                case .success: return .image
+                }
+            }
+            return (mount, configuration)
+        }
+        guard BootFileKind.isKernel(firstBytes: first) else {
+            if !quiet { log("\(url): neither an iPXE script nor a Linux kernel") }
+            return nil
+        }
+        log("\(url): a Linux kernel")
+        let name = String(url.path.split(separator: "/").last ?? "kernel")
+        let entry = BootEntry(title: "\(name) from \(view.root)", kernel: BootFile(url.path), origin: SourceLocation(file: url.description, line: 0))
+        return (mount, BootConfiguration(path: url.description, entries: [entry]))
+    }
+
+    /// The settings an iPXE script finds after DHCP (`${net0/mac}`, `${ip}`, `${uuid}`…).
+    static func ipxeOptions(_ network: NetworkLease) -> IPXEOptions {
+        let lease = network.lease
+        var options = IPXEOptions()
+        options.settings = IPXESettings.network(
+            mac: network.interface.mac?.text(separator: ":") ?? "", ip: "\(lease.address)", netmask: "\(lease.subnetMask)",
+            gateway: lease.routers.first.map { "\($0)" }, dns: lease.dnsServers.first.map { "\($0)" }, domain: lease.domainName,
+            hostname: lease.hostName, uuid: machineUUID(), nextServer: lease.bootServer.map { "\($0)" }, filename: lease.bootFile,
+            platform: Firmware.isUEFI ? "efi" : "pcbios")
+        return options
+    }
+
+    /// The pxelinux configuration the lease leads to, read over TFTP; the paths tried, in order.
+    static func pxelinux(_ network: NetworkLease, view: NetworkFileView, log: @escaping @Sendable (String) -> Void)
+        -> (source: MountedDevice, configuration: BootConfiguration)? {
+        let lease = network.lease
+        guard let mac = network.interface.mac else { return nil }
         let prefix = PXELinuxLookup.prefix(pathPrefix: lease.pxelinuxPathPrefix, bootFile: lease.bootFile)
         let candidates = PXELinuxLookup.candidates(configFile: lease.pxelinuxConfigFile, prefix: prefix, uuid: machineUUID(),
                                                    mac: mac, address: lease.address)
         for candidate in candidates where view.contents(of: candidate) != nil {
-            log("tftp://\(server)/\(candidate): pxelinux configuration")
+            log("\(view.root)/\(candidate): pxelinux configuration")
             let workingDirectory = "/" + prefix.drop { $0 == "/" }
             guard let configuration = SyslinuxConfig.load(from: view, path: "/" + candidate.drop { $0 == "/" }, workingDirectory: workingDirectory) else { continue }
-            let device = BlockDevice(name: "tftp://\(server)", isPartition: false, probe: BlockProbeResult(type: "tftp"))
-            return (MountedDevice(device: device, root: "tftp://\(server)", imageFiles: view), configuration)
+            return (mount(view), configuration)
         }
-        log("tftp://\(server): no pxelinux configuration (tried \(candidates.joined(separator: ", ")))")
+        log("\(view.root): no pxelinux configuration (tried \(candidates.joined(separator: ", ")))")
         return nil
     }
 
-    /// Config files are small: a cap that a hostile server cannot turn into a memory problem.
-    static var configSettings: TFTPSettings {
-        var settings = TFTPSettings()
-        settings.maxSize = 4 << 20
-        return settings
+    /// The GRUB configuration GRUB booted from this server would read, run by Baton's GRUB
+    /// interpreter with the server as `$root` (`(tftp,SERVER)`) and GRUB's `net_default_*` set.
+    static func grub(_ network: NetworkLease, view: NetworkFileView, log: @escaping @Sendable (String) -> Void)
+        -> (source: MountedDevice, configuration: BootConfiguration)? {
+        let lease = network.lease
+        guard let mac = network.interface.mac else { return nil }
+        let server = view.server.host
+        var tried: [String] = []
+        for prefix in GrubNetLookup.prefixes(bootFile: lease.bootFile) {
+            for candidate in GrubNetLookup.candidates(prefix: prefix, mac: mac, address: lease.address) {
+                tried.append(candidate)
+                guard let bytes = view.contents(of: candidate) else { continue }
+                log("\(view.root)\(candidate): GRUB configuration")
+                var options = GrubOptions()
+                options.platform = Firmware.isUEFI ? "efi" : "pc"
+                options.variables = [
+                    "net_default_server": server, "pxe_default_server": server, "net_default_ip": "\(lease.address)",
+                    "net_default_mac": mac.text(separator: ":"), "net_default_interface": "efinet0",
+                ]
+                let volume = BootVolume(name: "tftp,\(server)", filesystem: "tftp", files: view)
+                let configuration = GrubConfig.evaluate(String(decoding: bytes, as: UTF8.self), path: candidate, device: volume, options: options)
+                return (mount(view), configuration)
+            }
+        }
+        log("\(view.root): no GRUB configuration (tried \(tried.count) names under \(GrubNetLookup.prefixes(bootFile: lease.bootFile).joined(separator: ", ")))")
+        return nil
+    }
+
+    static func mount(_ view: NetworkFileView) -> MountedDevice {
+        let device = BlockDevice(name: view.root, isPartition: false, probe: BlockProbeResult(type: view.server.scheme.rawValue))
+        return MountedDevice(device: device, root: view.root, imageFiles: view)
     }
 }

@@ -1,7 +1,7 @@
 // The fuzz targets: one function per reader of what disks, the kernel and the network hand
 // Baton — GRUB, syslinux, BLS, grubenv, the module database, uevents, disk images (partition
-// tables, ext4, FAT, ISO 9660), DHCP replies (in their IPv4/UDP frames), TFTP server packets and
-// HTTP responses. BatonFuzz drives them with libFuzzer (scripts/fuzz); FuzzReplayTests replays
+// tables, ext4, FAT, ISO 9660), DHCP replies (in their IPv4/UDP frames), TFTP server packets,
+// HTTP responses and iPXE scripts. BatonFuzz drives them with libFuzzer (scripts/fuzz); FuzzReplayTests replays
 // every finding kept in Tests/Fuzz/TARGET/ through the same function.
 
 import BLS
@@ -10,12 +10,13 @@ import BootModel
 import Discovery
 import DiskImage
 import Grub
+import IPXE
 import KernelModules
 import Network
 import Syslinux
 
 public enum FuzzTargets {
-    public static let names = ["grub", "syslinux", "bls", "grubenv", "modules", "uevent", "diskimage", "dhcp", "tftp", "http"]
+    public static let names = ["grub", "syslinux", "bls", "grubenv", "modules", "uevent", "diskimage", "dhcp", "tftp", "http", "ipxe"]
 
     /// Runs one input through a target; the process dies on a trap, which libFuzzer reports.
     public static func run(_ target: String, _ bytes: [UInt8]) {
@@ -50,6 +51,14 @@ public enum FuzzTargets {
             tftp(bytes)
         case "http":
             http(bytes)
+        case "ipxe":
+            // A chained script is the input again; other URLs are images.
+            var options = IPXEOptions()
+            options.stepLimit = 5_000
+            options.settings = IPXESettings(["net0/mac": "52:54:00:12:34:56", "ip": "192.0.2.50", "uuid": "0b8c7a4e-1111-2222-3333-444455556666"])
+            _ = IPXEConfig.load(text: text, url: "http://192.0.2.1/boot/menu.ipxe", options: options) { url in
+                url.hasSuffix(".ipxe") ? .script(text) : .image
+            }
         default:
             break
         }

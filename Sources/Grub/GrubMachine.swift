@@ -679,7 +679,21 @@ struct GrubMachine {
             }
             return .label(label)
         }
+        if let server = networkServer(name) { return server }
         return Self.isFirmwareName(name) ? .configDevice : .unknown(name)
+    }
+
+    /// GRUB's network devices: `tftp`, `http` or `pxe`, alone (the server is
+    /// `$net_default_server`) or with `,SERVER`; the config's own device when it is that server.
+    private func networkServer(_ name: String) -> DeviceReference? {
+        let proto = name.prefix { $0 != "," }
+        guard ["tftp", "http", "pxe"].contains(proto) else { return nil }
+        var server = String(name.dropFirst(proto.count + 1))
+        if server.isEmpty { server = variables["net_default_server"] ?? variables["pxe_default_server"] ?? "" }
+        guard !server.isEmpty else { return .unknown(name) }
+        let scheme = proto == "http" ? "http" : "tftp"
+        if configDevice.name == "\(scheme),\(server)" { return .configDevice }
+        return .server("\(scheme)://\(server)")
     }
 
     /// A file argument: `(device)/path`, or `/path` on `$root`. GRUB refuses names without a leading
@@ -731,7 +745,7 @@ struct GrubMachine {
         switch reference {
         case .configDevice: return configDevice.files
         case .named(let name): return devices.first { $0.name == name }?.files
-        case .uuid, .label, .unknown: return nil
+        case .uuid, .label, .unknown, .server: return nil
         }
     }
 
@@ -739,7 +753,7 @@ struct GrubMachine {
         switch reference {
         case .configDevice: return configDevice
         case .named(let name): return devices.first { $0.name == name }
-        case .uuid, .label, .unknown: return nil
+        case .uuid, .label, .unknown, .server: return nil
         }
     }
 

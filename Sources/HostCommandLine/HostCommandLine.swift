@@ -16,7 +16,7 @@ package struct HostInvocation: Sendable, Hashable {
         case grubAST(path: String)
         case benchConfigs(paths: [String])
         case fetch(url: String, output: String?)
-        case netboot(interface: String, json: Bool)
+        case netboot(interface: String, url: String?, json: Bool)
     }
 
     package var command: Command
@@ -76,8 +76,9 @@ package enum HostCommandLine {
                    time to find and evaluate every configuration under the directories
                baton fetch [--out FILE] URL
                    a file over the network (tftp:// or http://SERVER/PATH) to FILE or standard output, and the rate
-               baton netboot [--json] INTERFACE
-                   (as root) DHCP on INTERFACE, then the entries its boot server offers (pxelinux over TFTP)
+               baton netboot [--json] [--url URL] INTERFACE
+                   (as root) DHCP on INTERFACE, then the entries its boot file leads to (iPXE, pxelinux,
+                   GRUB, a kernel), or those URL leads to
         OPTIONS: --uuid U, --label L   the filesystem UUID or label of the next directory (for `search`)
                  --as NAME             the kernel name of the next disk image (default: its file name);
                                        its partitions are NAME1, NAME2… (nvme0n1p1 for names ending in a digit)
@@ -128,7 +129,7 @@ package enum HostCommandLine {
             case .menu: return devices.union(["--timeout"])
             case .grubAST, .benchConfigs: return []
             case .fetch: return ["--out"]
-            case .netboot: return ["--json"]
+            case .netboot: return ["--json", "--url"]
             }
         }
     }
@@ -143,6 +144,7 @@ package enum HostCommandLine {
         var console: String?
         var timeout: Int?
         var output: String?
+        var url: String?
         var platform = "pc"
         var variables: [String: String] = [:]
         var devices: [DeviceArgument] = []
@@ -197,6 +199,7 @@ package enum HostCommandLine {
             case "--timeout": timeout = try number(name, value)
             case "--console": console = value
             case "--out": output = value
+            case "--url": url = value
             case "--uuid": next.uuid = value
             case "--label": next.label = value
             case "--as": next.name = value
@@ -236,7 +239,7 @@ package enum HostCommandLine {
                 return HostInvocation(command: .fetch(url: paths[0], output: output))
             case .netboot:
                 guard paths.count == 1 else { throw .usage("netboot takes one INTERFACE") }
-                return HostInvocation(command: .netboot(interface: paths[0], json: json))
+                return HostInvocation(command: .netboot(interface: paths[0], url: url, json: json))
             }
             guard !devices.isEmpty else { throw .usage("give at least one DEVICE") }
             return HostInvocation(command: command, devices: devices, platform: platform, variables: variables)

@@ -63,7 +63,7 @@ public enum NetworkTransfers {
                 case .finished(let file):
                     return .success(file)
                 case .failed(let error):
-                    return .failure(SystemError("TFTP", "\(server)", errno: 5, explanation: error.description))
+                    return .failure(SystemError("TFTP", "\(server)", errno: error.serverSilent ? 110 : 5, explanation: error.description))
                 }
             }
             wait(socket.descriptor, until: transfer.deadline)
@@ -75,9 +75,37 @@ public enum NetworkTransfers {
         }
     }
 
+    /// Reads `url` (tftp:// or http://) whole, up to `maxSize` bytes, or only its first
+    /// `firstBytes` (the whole file when it is shorter). TFTP uses `tftp`'s block sizes.
+    public static func fetch(_ url: NetworkURL, maxSize: Int, firstBytes: Int? = nil, tftp: TFTPSettings = .files) -> Result<[UInt8], SystemError> {
+        guard url.scheme == .tftp else { return http(url, maxSize: maxSize, firstBytes: firstBytes) }
+        guard let server = url.address else {
+            return .failure(SystemError("fetch", url.description, errno: 22, explanation: "give the server as an IPv4 address (Baton resolves no names)"))
+        }
+        var settings = tftp
+        settings.port = url.port
+        settings.maxSize = maxSize
+        settings.firstBytes = firstBytes
+        return self.tftp(String(url.path.dropFirst()), from: server, settings: settings)
+    }
+
+    /// Whether the server has `url`, asked without downloading it (TFTP: its first answer;
+    /// HTTP: the status line, after redirects).
+    public static func probe(_ url: NetworkURL) -> Bool {
+        guard url.scheme == .tftp else { return (try? http(url, maxSize: 0, firstBytes: 0).get()) != nil }
+        guard let server = url.address else { return false }
+        var settings = TFTPSettings()
+        settings.port = url.port
+        settings.answerOnly = true
+        settings.retries = 2
+        return (try? tftp(String(url.path.dropFirst()), from: server, settings: settings).get()) != nil
+    }
+
     /// GETs `url` over HTTP/1.1, following up to `redirects` redirects. Each step (connecting,
     /// sending, any silence while receiving) is bounded by `stepMilliseconds`; the body by `maxSize`.
-    public static func http(_ url: NetworkURL, maxSize: Int, stepMilliseconds: Int = 10_000, redirects: Int = 5) -> Result<[UInt8], SystemError> {
+    /// With `firstBytes`, only the body's first bytes are read.
+    public static func http(_ url: NetworkURL, maxSize: Int, firstBytes: Int? = nil, stepMilliseconds: Int = 10_000,
+                            redirects: Int = 5) -> Result<[UInt8], SystemError> {
         var url = url
         for _ in 0...redirects {
             guard url.scheme == .http else {
@@ -87,7 +115,7 @@ public enum NetworkTransfers {
                 return .failure(SystemError("fetch", url.description, errno: 22, explanation: "give the server as an IPv4 address (Baton resolves no names)"))
             }
             let response: HTTPResponse
-            switch get(url, address: address, maxSize: maxSize, stepMilliseconds: stepMilliseconds) {
+            switch get(url, address: address, maxSize: maxSize, firstBytes: firstBytes, stepMilliseconds: stepMilliseconds) {
             case .success(let got): response = got
             case .failure(let error): return .failure(error)
             }
@@ -108,11 +136,12 @@ public enum NetworkTransfers {
         return .failure(SystemError("fetch", url.description, errno: 40, explanation: "more than \(redirects) redirects"))
     }
 
-    static func get(_ url: NetworkURL, address: IPv4Address, maxSize: Int, stepMilliseconds: Int) -> Result<HTTPResponse, SystemError> {
+    static func get(_ url: NetworkURL, address: IPv4Address, maxSize: Int, firstBytes: Int?, stepMilliseconds: Int) -> Result<HTTPResponse, SystemError> {
         do {
             let connection = try TCPConnection(to: address, port: url.port, milliseconds: stepMilliseconds)
             try connection.send(HTTPRequest.get(url), milliseconds: stepMilliseconds)
-            var reader = HTTPResponseReader(maxBody: maxSize)
+            // Reading only the first bytes, the body's size does not matter: reading stops early.
+            var reader = HTTPResponseReader(maxBody: firstBytes == nil ? maxSize : Int.max / 2)
             var lastData = Processes.monotonicMilliseconds()
             while true {
                 guard let bytes = try connection.receive() else {
@@ -125,6 +154,10 @@ public enum NetworkTransfers {
                 lastData = Processes.monotonicMilliseconds()
                 if bytes.isEmpty { return .success(try reader.closed()) }
                 if let response = try reader.feed(bytes) { return .success(response) }
+                if let wanted = firstBytes, var response = reader.response, response.status != 200 || reader.body.count >= wanted {
+                    response.body = Array(reader.body.prefix(wanted))
+                    return .success(response)
+                }
             }
         } catch let error as SystemError {
             return .failure(error)

@@ -9,7 +9,12 @@ public enum TFTPOpcode: UInt16, Sendable {
 
 public struct TFTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// The server never answered (as against answering with an error).
+    public var serverSilent = false
+    public init(_ description: String, serverSilent: Bool = false) {
+        self.description = description
+        self.serverSilent = serverSilent
+    }
 }
 
 public struct TFTPSettings: Sendable, Equatable {
@@ -27,6 +32,9 @@ public struct TFTPSettings: Sendable, Equatable {
     /// Stop once the server answers: whether the file exists (and its size, when the server
     /// says), without downloading it — what a config reader's "does this kernel exist" costs.
     public var answerOnly = false
+    /// Stop once this many bytes arrived (what a file is, from its first bytes); the whole file
+    /// when it is shorter.
+    public var firstBytes: Int?
 
     public init() {}
 
@@ -106,7 +114,11 @@ public struct TFTPTransfer: Sendable {
             requestedBlockSize = settings.fallbackBlockSize
             return start(now: now)
         }
-        guard tries <= settings.retries else { return fail("no answer from the server after \(settings.retries) retries") }
+        guard tries <= settings.retries else {
+            done = true
+            self.deadline = nil
+            return [.failed(TFTPError("no answer from the server after \(settings.retries) retries", serverSilent: serverPort == nil))]
+        }
         self.deadline = now + settings.timeout * Double(1 << min(tries, 3))
         // After a lost window, ask again from the last block received in order.
         if serverPort != nil, lastSent.count == 4, lastSent[1] == 4 {
@@ -186,6 +198,11 @@ public struct TFTPTransfer: Sendable {
                     return [.send(Self.acknowledgement(block), port: port), .failed(TFTPError("\(received.count) bytes received, the server announced \(size)"))]
                 }
                 return [.send(Self.acknowledgement(block), port: port), .finished(received)]
+            }
+            if let wanted = settings.firstBytes, received.count >= wanted {
+                done = true
+                deadline = nil
+                return [.send(Self.errorPacket(0, "Only the first bytes were wanted"), port: port), .finished(received)]
             }
             if block &- lastAcked >= UInt16(windowSize) {
                 lastAcked = block

@@ -31,8 +31,8 @@ enum HostCommand {
             return grubAST(path)
         case .fetch(let url, let output):
             return NetworkCommand.fetch(url, output: output)
-        case .netboot(let interface, let json):
-            return NetworkCommand.netboot(interface, json: json)
+        case .netboot(let interface, let url, let json):
+            return NetworkCommand.netboot(interface, url: url, json: json)
         case .list, .dryRun, .menu:
             break
         }

@@ -51,7 +51,14 @@ enum NetworkCommand {
         }
     }
 
-    static func netboot(_ name: String, json: Bool) -> Int32 {
+    static func netboot(_ name: String, url text: String?, json: Bool) -> Int32 {
+        var url: NetworkURL?
+        if let text {
+            do { url = try NetworkURL(text) } catch {
+                Console.write("baton: \(error)", fd: 2)
+                return 2
+            }
+        }
         guard let interface = NetworkInterfaces.named(name) else {
             Console.write("baton: no network interface \(name) (have: \(NetworkInterfaces.list().map(\.name).joined(separator: ", ")))", fd: 2)
             return 1
@@ -64,7 +71,7 @@ enum NetworkCommand {
             log(error.description)
             return 1
         }
-        guard let found = NetworkSource.pxelinux(network, log: log) else { return 1 }
+        guard let found = NetworkSource.bootSource(network, url: url, log: log) else { return 1 }
         let model = MenuModel(sources: [BootSource(mount: found.source, configuration: found.configuration)], mounts: [found.source], options: BatonOptions())
         for diagnostic in found.configuration.diagnostics { log("\(found.source.device.name): \(diagnostic)") }
         if json {

@@ -129,7 +129,7 @@ struct PetitbootWorld {
         case .named(let name): match = { $0.id == name }
         case .uuid(let uuid): match = { $0.uuid?.lowercased() == uuid.lowercased() }
         case .label(let label): match = { $0.label == label }
-        case .unknown: return .unresolved
+        case .unknown, .server: return .unresolved
         }
         guard let key = present.sorted().first(where: { devices[$0].map(match) ?? false }) else { return .unresolved }
         return .resolved(device: key, path: file.path)

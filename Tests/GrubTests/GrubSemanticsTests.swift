@@ -521,3 +521,24 @@ private func printed(_ config: String, files: [String: String] = [:]) -> String 
         #expect(GrubHarness.run("search --fs-uuid --set=root abcd-1234\nmenuentry A { linux /vmlinuz }\n", others: [other]).entries.first?.kernel == BootFile("/vmlinuz", on: .named("vdb1")))
     }
 }
+
+/// GRUB booted over the network: `(tftp)`, `(tftp,SERVER)`, `(http,SERVER)` and `$net_default_server`.
+@Suite struct GrubNetworkDeviceTests {
+    @Test func networkDevicesNameServers() {
+        let config = """
+            menuentry own { linux (tftp)/vmlinuz; initrd ($root)/initrd.img }
+            menuentry named { linux (tftp,192.0.2.1)/boot/vmlinuz }
+            menuentry other { linux (http,192.0.2.9:8080)/vmlinuz; initrd (tftp,192.0.2.9)/initrd }
+            menuentry prefixed { linux $prefix/../vmlinuz }
+            """
+        let view = MemoryFileView(["/grub/grub.cfg": config])
+        let device = BootVolume(name: "tftp,192.0.2.1", files: view)
+        var options = GrubOptions()
+        options.variables = ["net_default_server": "192.0.2.1"]
+        let entries = GrubConfig.evaluate(config, path: "/grub/grub.cfg", device: device, options: options).entries
+        #expect(entries.map { $0.kernel?.device } == [.configDevice, .configDevice, .server("http://192.0.2.9:8080"), .configDevice])
+        #expect(entries.map { $0.kernel?.path } == ["/vmlinuz", "/boot/vmlinuz", "/vmlinuz", "/vmlinuz"])
+        #expect(entries[0].initrds == [BootFile("/initrd.img")])
+        #expect(entries[2].initrds == [BootFile("/initrd", on: .server("tftp://192.0.2.9"))])
+    }
+}

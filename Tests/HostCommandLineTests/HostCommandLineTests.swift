@@ -30,7 +30,9 @@ import Testing
     @Test func fetchAndNetboot() throws {
         #expect(try HostCommandLine.parse(["fetch", "--out", "f", "tftp://10.0.0.1/a"]).command == .fetch(url: "tftp://10.0.0.1/a", output: "f"))
         #expect(try HostCommandLine.parse(["fetch", "tftp://10.0.0.1/a"]).command == .fetch(url: "tftp://10.0.0.1/a", output: nil))
-        #expect(try HostCommandLine.parse(["netboot", "--json", "eth0"]).command == .netboot(interface: "eth0", json: true))
+        #expect(try HostCommandLine.parse(["netboot", "--json", "eth0"]).command == .netboot(interface: "eth0", url: nil, json: true))
+        #expect(try HostCommandLine.parse(["netboot", "--url", "http://192.0.2.1/a.ipxe", "eth0"]).command
+            == .netboot(interface: "eth0", url: "http://192.0.2.1/a.ipxe", json: false))
         #expect(throws: HostCommandLineError.self) { try HostCommandLine.parse(["fetch"]) }
         #expect(throws: HostCommandLineError.self) { try HostCommandLine.parse(["netboot", "a", "b"]) }
         #expect(throws: HostCommandLineError.self) { try HostCommandLine.parse(["fetch", "--json", "tftp://x/y"]) }

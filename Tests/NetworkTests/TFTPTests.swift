@@ -229,3 +229,38 @@ import Testing
         #expect(!t.fellBack)
     }
 }
+
+@Suite struct GrubNetLookupTests {
+    @Test func grubOrderUnderEachPrefix() {
+        let names = GrubNetLookup.candidates(prefix: "/boot/grub", mac: MACAddress("52:54:00:12:34:56")!, address: IPv4Address(192, 0, 2, 50))
+        #expect(names == [
+            "/boot/grub/grub.cfg-01-52-54-00-12-34-56", "/boot/grub/grub.cfg-C0000232", "/boot/grub/grub.cfg-C000023",
+            "/boot/grub/grub.cfg-C00002", "/boot/grub/grub.cfg-C0000", "/boot/grub/grub.cfg-C000", "/boot/grub/grub.cfg-C00",
+            "/boot/grub/grub.cfg-C0", "/boot/grub/grub.cfg-C", "/boot/grub/grub.cfg",
+        ])
+    }
+
+    @Test func prefixesFromTheBootFile() {
+        #expect(GrubNetLookup.prefixes(bootFile: "boot/grub/x86_64-efi/core.efi") == ["/boot/grub", "/boot/grub/x86_64-efi/grub", "/boot/grub/x86_64-efi", "/grub"])
+        #expect(GrubNetLookup.prefixes(bootFile: "debian-installer/amd64/grubx64.efi")
+            == ["/debian-installer/amd64/grub", "/debian-installer/amd64", "/grub", "/boot/grub"])
+        #expect(GrubNetLookup.prefixes(bootFile: nil) == ["/grub", "/boot/grub"])
+    }
+
+    @Test func bootFileKinds() {
+        #expect(BootFileKind(name: "pxelinux.0") == .pxelinux)
+        #expect(BootFileKind(name: "bios/lpxelinux.0") == .pxelinux)
+        #expect(BootFileKind(name: "grubx64.efi") == .grub)
+        #expect(BootFileKind(name: "boot/grub/i386-pc/core.0") == .grub)
+        #expect(BootFileKind(name: "menu.ipxe") == .ipxeScript)
+        #expect(BootFileKind(name: "vmlinuz") == .unknown)
+        var bzImage = [UInt8](repeating: 0, count: 0x240)
+        bzImage.replaceSubrange(0x202..<0x206, with: Array("HdrS".utf8))
+        #expect(BootFileKind.isKernel(firstBytes: bzImage))
+        var arm64 = [UInt8](repeating: 0, count: 0x40)
+        arm64.replaceSubrange(0x38..<0x3C, with: [0x41, 0x52, 0x4D, 0x64])
+        #expect(BootFileKind.isKernel(firstBytes: arm64))
+        #expect(!BootFileKind.isKernel(firstBytes: Array("#!ipxe\nboot\n".utf8)))
+        #expect(!BootFileKind.isKernel(firstBytes: [UInt8](repeating: 0, count: 0x100)))
+    }
+}

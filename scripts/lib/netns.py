@@ -5,6 +5,7 @@
 import itertools
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -56,6 +57,16 @@ class Namespace:
         proc = subprocess.Popen(["ip", "netns", "exec", self.server, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.processes.append(proc)
         return proc
+
+    def http_server(self, root, port=8080):
+        """Python's HTTP server on SERVER:PORT serving ROOT; returns once it answers."""
+        self.start(sys.executable, "-m", "http.server", "--bind", SERVER, "--directory", str(root), str(port))
+        probe = f"import socket; socket.create_connection(('{SERVER}', {port}), 1)"
+        deadline = time.monotonic() + 10
+        while subprocess.run(["ip", "netns", "exec", self.server, sys.executable, "-c", probe], capture_output=True).returncode != 0:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the HTTP server did not start")
+            time.sleep(0.1)
 
     def __exit__(self, *exc):
         for proc in self.processes:

@@ -71,13 +71,15 @@ def netboot_host_pxelinux(t):
         fetch(f"tftp://{SERVER}", "server error 1", "not found")
 
         # The same file over HTTP from Python's server in the namespace; a missing one is a 404.
-        ns.start(sys.executable, "-m", "http.server", "--bind", SERVER, "--directory", str(root), "8080")
-        deadline = time.monotonic() + 10
-        while ns.run_client("python3", "-c", f"import socket; socket.create_connection(('{SERVER}', 8080), 1)").returncode != 0:
-            if time.monotonic() > deadline:
-                raise Failure("the HTTP server did not start")
-            time.sleep(0.1)
+        ns.http_server(root)
         fetch(f"http://{SERVER}:8080", "404")
+
+        # A boot file that is a kernel itself, named by --url: one entry, the kernel over HTTP.
+        shutil.copy(t.env["kernel"], root / "real-kernel")
+        run = ns.run_client(t.env["binary"], "netboot", "--json", "--url", f"http://{SERVER}:8080/real-kernel", "vcli")
+        entries = json.loads(run.stdout or "[]")
+        if run.returncode != 0 or [e["title"] for e in entries] != [f"real-kernel from http://{SERVER}:8080"]:
+            raise Failure(f"netboot --url of a kernel: {run.returncode} {entries} {run.stderr.strip()}")
 
 
 @scenario
@@ -180,3 +182,88 @@ def netboot_tftp_stalls(t):
         m.expect(re.compile(r"Cannot boot \"Network stalled\": [^\n]*vmlinuz[^\n]*no answer"), t.deadline, "the stalled transfer's message")
         m.keys((b"\x1b[A", "Up"), (b"\r", "Enter: the disk entry"))
         t.expect_target(["e2e.entry=0", SERIAL])
+
+
+IPXE_MENU = """#!ipxe
+# The menu a fleet's boot server hands out: a gap, a shell item, a default with a countdown.
+:start
+menu Fleet boot menu
+item --gap -- Operating systems
+item --key s shell iPXE shell
+item --key d debian Debian over HTTP
+choose --default debian --timeout 2000 target && goto ${target} || goto start
+:debian
+kernel vmlinuz e2e.entry=ipxe-http mac=${net0/mac:hexhyp} panic=-1
+initrd tftp://${next-server}/target.img
+boot || goto start
+:shell
+shell
+"""
+
+
+@scenario
+def netboot_ipxe_http(t):
+    """No disk; dnsmasq hands out an http:// boot file: an iPXE script that chains a per-MAC
+    script (not there: 404) or else the common menu. Baton runs it: the iPXE menu becomes
+    entries (its shell item shown as not bootable), its default boots after its countdown, the
+    kernel over HTTP and the initrd over TFTP, with `${net0/mac:hexhyp}` expanded."""
+    root = t.dir / "srv"
+    root.mkdir()
+    shutil.copy(t.env["kernel"], root / "vmlinuz")
+    shutil.copy(t.env["target"], root / "target.img")
+    mac = "52:54:00:be:70:06"
+    (root / "boot.ipxe").write_text("#!ipxe\nchain node-${net0/mac:hexhyp}.ipxe || chain menu.ipxe\n")
+    (root / "menu.ipxe").write_text(IPXE_MENU)
+    with Bridge(t.dir) as net:
+        net.dnsmasq("br0", root, f"--dhcp-boot=http://{SERVER}:8080/boot.ipxe")
+        net.http_server(root)
+        nic = net.tap("tap0") + ["-device", f"virtio-net-pci,netdev=tap0,mac={mac}"]
+        m = t.boot(extra=nic, netns=net.server)
+        m.expect(re.compile(r"Debian over HTTP"), t.deadline, "the iPXE menu's items in Baton's menu")
+        t.expect_target(["e2e.entry=ipxe-http", f"mac={mac.replace(':', '-')}", SERIAL])
+        if "iPXE shell" not in m.text():
+            raise Failure("the iPXE shell item is not in the menu")
+
+
+@scenario
+def netboot_grub_tftp(t):
+    """No disk; dnsmasq names GRUB's network image (grub-mknetdir's layout) as the boot file.
+    Baton looks where GRUB would — boot/grub/grub.cfg-01-<MAC>, the address in hex, grub.cfg —
+    and its GRUB interpreter runs boot/grub/grub.cfg with `$root` the TFTP server, `(tftp)` and
+    `(tftp,$net_default_server)` paths; the default boots after GRUB's timeout, over TFTP."""
+    root = t.dir / "tftp"
+    (root / "boot/grub/x86_64-efi").mkdir(parents=True)
+    (root / "boot/grub/x86_64-efi/core.efi").write_bytes(b"not GRUB")
+    shutil.copy(t.env["kernel"], root / "vmlinuz")
+    shutil.copy(t.env["target"], root / "target.img")
+    (root / "boot/grub/grub.cfg").write_text("\n".join([
+        "set default=1", "set timeout=1",
+        "menuentry 'GRUB net other' { linux (tftp)/vmlinuz e2e.entry=grub-other; initrd (tftp)/target.img }",
+        "menuentry 'GRUB net' {",
+        "  linux (tftp,$net_default_server)/vmlinuz e2e.entry=grub-net server=$net_default_server panic=-1",
+        "  initrd ($root)/target.img",
+        "}", ""]))
+    with Bridge(t.dir) as net:
+        net.dnsmasq("br0", root, "--dhcp-boot=boot/grub/x86_64-efi/core.efi")
+        nic = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:07"]
+        t.boot(extra=nic, netns=net.server)
+        t.expect_target(["e2e.entry=grub-net", f"server={SERVER}", SERIAL])
+
+
+@scenario
+def netboot_url(t):
+    """`baton.url=` on the kernel command line wins over the lease's boot file (pxelinux.0, whose
+    configuration exists too): the iPXE script it names is fetched over HTTP and its kernel and
+    initrd boot."""
+    root = t.dir / "srv"
+    (root / "pxelinux.cfg").mkdir(parents=True)
+    (root / "pxelinux.cfg/default").write_text(pxelinux_cfg("pxelinux-not-wanted"))
+    shutil.copy(t.env["kernel"], root / "vmlinuz")
+    shutil.copy(t.env["target"], root / "target.img")
+    (root / "node.ipxe").write_text("#!ipxe\nkernel /vmlinuz e2e.entry=from-url panic=-1\ninitrd /target.img\nboot\n")
+    with Bridge(t.dir) as net:
+        net.dnsmasq("br0", root, "--dhcp-boot=pxelinux.0")
+        net.http_server(root)
+        nic = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:08"]
+        t.boot(extra=nic, netns=net.server, append=f"baton.url=http://{SERVER}:8080/node.ipxe")
+        t.expect_target(["e2e.entry=from-url", SERIAL])
