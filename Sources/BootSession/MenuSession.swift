@@ -15,8 +15,9 @@ package protocol MenuHost {
     func handleEvents() -> (sources: [BootSource], mounts: [MountedDevice])?
     /// Finds the boot sources again.
     func rescan(log: @escaping (String) -> Void) -> (sources: [BootSource], mounts: [MountedDevice])
-    /// Boots the plan; returns only on failure, with the message to show.
-    func boot(_ plan: BootPlan, log: (String) -> Void) -> String
+    /// Boots the plan; returns only on failure, with the message to show. A file fetched over
+    /// the network reports to the watch `watch` gives for it.
+    func boot(_ plan: BootPlan, watch: (PlannedFile) -> TransferWatch?, log: (String) -> Void) -> String
     /// Reboots or powers off; returns only on failure.
     func reboot(powerOff: Bool) -> String
 }
@@ -148,7 +149,9 @@ package struct MenuSession {
         case .success(let plan):
             log("kexec \(plan.kernel) initrd \(plan.initrds) cmdline \(plan.commandLine)")
             for member in consoles.members { member.terminal.suspend() }
-            let message = host.boot(plan, log: router.log)
+            let progress = TransferProgressLine(consoles: consoles.members.map(\.terminal))
+            let message = host.boot(plan, watch: progress.watch(for:), log: router.log)
+            progress.finish()
             drainLog()
             return message
         }

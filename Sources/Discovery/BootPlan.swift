@@ -24,11 +24,11 @@ public struct PlannedFile: Sendable, Hashable, CustomStringConvertible {
     public static let networkSizeLimit = 1 << 30
 
     /// Opens it as a regular file, resolved inside its filesystem only; a network file is
-    /// fetched whole into memory first.
-    public func open() throws(SystemError) -> FileDescriptor {
+    /// fetched whole into memory first, telling `watch` how far it got.
+    public func open(watch: TransferWatch? = nil) throws(SystemError) -> FileDescriptor {
         guard let url else { return try view.openRegularFile(path) }
         let name = String(url.path.split(separator: "/").last ?? "file")
-        switch NetworkTransfers.fetch(url, maxSize: Self.networkSizeLimit) {
+        switch NetworkTransfers.fetch(url, maxSize: Self.networkSizeLimit, watch: watch) {
         case .success(let bytes): return try Kexec.memoryFile(bytes, name: name)
         case .failure(let error): throw SystemError("fetch", description, errno: error.errno, explanation: error.message)
         }

@@ -8,6 +8,11 @@ import LinuxPlatform
 public enum Examination {
     /// The command-line word that starts Baton's binary as an examination child.
     public static let argument = "examine"
+    /// The word that starts it as a network job's child (NetworkJob).
+    public static let networkArgument = NetworkJob.argument
+
+    /// A network job child's main: returns its exit status.
+    public static func networkChildMain() -> Int32 { NetworkJob.childMain() }
 
     /// The child's main: returns its exit status.
     public static func childMain() -> Int32 {

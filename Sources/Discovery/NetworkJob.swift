@@ -1,6 +1,7 @@
 // Network boot in the worker: what the kernel command line asks (`baton.net=off|dhcp`,
-// `baton.netdev=NAME`, `baton.url=URL`), and one job per Ethernet interface, on its own thread —
-// link, DHCP, what the boot file leads to — that reports a boot source or why there is none. Jobs never hold the menu:
+// `baton.netdev=NAME`, `baton.url=URL`), and one job per Ethernet interface, on its own thread
+// and in its own child process — link, DHCP, what the boot file leads to — that reports a boot
+// source or why there is none. Jobs never hold the menu:
 // their entries appear when they answer, and every step has its own bound.
 
 import BootModel
@@ -52,20 +53,89 @@ struct NetworkReport: Sendable {
     var log: [String]
 }
 
+/// How much one interface's network job may take: carrier and DHCP within their bounds, then
+/// the configuration lookup (a silent server costs one transfer's retries, about 23 s).
+public enum NetworkJobLimits {
+    public static func limits(for settings: NetworkSettings) -> ChildLimits {
+        ChildLimits(cpuSeconds: 20, addressSpaceBytes: 1 << 30,
+                    wallMilliseconds: Int((settings.carrierWait + settings.dhcpTimeout) * 1000) + 60_000)
+    }
+}
+
+/// One interface's network boot — link, DHCP, what the boot file leads to — run in a child
+/// process of its own (Baton's binary in its `examine-network` mode) with limits, as a disk's
+/// examination is: the server's files meet the readers only there. What it found comes back as
+/// data; the worker rebuilds the source around the server it names.
 struct NetworkJob: Sendable {
     let interface: NetworkInterface
     let settings: NetworkSettings
+    var executable = "/proc/self/exe"
+
+    /// The command-line word that starts Baton's binary as a network job's child.
+    static let argument = "examine-network"
 
     func run() -> NetworkReport {
+        var wire = WireWriter()
+        NetworkJobRequest(interface: interface.name, settings: settings).write(to: &wire)
+        let limits = NetworkJobLimits.limits(for: settings)
+        let outcome: ChildOutcome
+        do {
+            outcome = try IsolatedChild.run(
+                executable, arguments: ["baton", Self.argument], input: wire.bytes, limits: limits,
+                reap: { pid in try? BackgroundThread.start { IsolatedChild.waitFor(pid) } })
+        } catch {
+            return NetworkReport(interface: interface.name, source: nil, log: ["\(interface.name): its network job could not be started: \(error)"])
+        }
+        var why: String
+        switch outcome {
+        case .exited(0, let output, let errors):
+            var reader = WireReader(output)
+            if let answer = try? NetworkJobAnswer(from: &reader), reader.isAtEnd, answer.interface == interface.name {
+                for mark in answer.marks { StageLog.mark(mark.name, interface.name, at: mark.nanoseconds, printing: settings.stages) }
+                return NetworkReport(interface: interface.name, source: answer.source, log: answer.log)
+            }
+            why = "its answer was unreadable\(Examination.lastLine(errors))"
+        case .exited(let status, _, let errors):
+            why = "it exited with status \(status)\(Examination.lastLine(errors))"
+        case .signaled(let signal, let errors):
+            why = (Processes.isCPULimit(signal) ? "it ran out of CPU time" : "it crashed: \(Processes.signalName(signal))") + Examination.lastLine(errors)
+        case .killedAfter(_, let errors):
+            why = "it ran past \(limits.wallMilliseconds / 1000) s\(Examination.lastLine(errors))"
+        }
+        return NetworkReport(interface: interface.name, source: nil, log: ["\(interface.name): network boot gave nothing (\(why))"])
+    }
+
+    /// The child's main: returns its exit status.
+    static func childMain() -> Int32 {
+        var reader = WireReader(IsolatedChild.readStandardInput())
+        guard let request = try? NetworkJobRequest(from: &reader) else {
+            IsolatedChild.writeStandardError("baton examine-network: unreadable request\n")
+            return 2
+        }
+        var answer = NetworkJobAnswer(interface: request.interface)
+        if let interface = NetworkInterfaces.named(request.interface) {
+            answer = NetworkJob(interface: interface, settings: request.settings).examineHere()
+        } else {
+            answer.log = ["\(request.interface): gone before its network job started"]
+        }
+        var wire = WireWriter()
+        answer.write(to: &wire)
+        IsolatedChild.writeStandardOutput(wire.bytes)
+        return 0
+    }
+
+    /// The job itself, as the child runs it.
+    func examineHere() -> NetworkJobAnswer {
         let lines = Mutex<[String]>([])
         let log: @Sendable (String) -> Void = { line in lines.withLock { $0.append(line) } }
-        var source: BootSource?
+        var answer = NetworkJobAnswer(interface: interface.name)
         switch NetworkSource.configure(interface, carrierWait: settings.carrierWait, dhcpTimeout: settings.dhcpTimeout, log: log) {
         case .success(let network):
-            StageLog.mark("net-lease", interface.name, printing: settings.stages)
+            answer.marks.append(.init(name: "net-lease", nanoseconds: Processes.monotonicNanoseconds()))
             if let found = NetworkSource.bootSource(network, url: settings.url, log: log) {
-                StageLog.mark("net-entries", interface.name, printing: settings.stages)
-                source = BootSource(mount: found.source, configuration: found.configuration)
+                answer.marks.append(.init(name: "net-entries", nanoseconds: Processes.monotonicNanoseconds()))
+                answer.server = (found.source.imageFiles as? NetworkFileView)?.server.description
+                answer.configuration = found.configuration
                 log("\(found.source.device.name): \(found.configuration.path), \(found.configuration.entries.count) entries")
                 for diagnostic in found.configuration.diagnostics.prefix(DeviceScanner.diagnosticsLogged) {
                     log("\(found.source.device.name): \(diagnostic)")
@@ -74,6 +144,79 @@ struct NetworkJob: Sendable {
         case .failure(let error):
             log(error.description)
         }
-        return NetworkReport(interface: interface.name, source: source, log: lines.withLock { $0 })
+        answer.log = lines.withLock { $0 }
+        return answer
+    }
+}
+
+/// What the worker asks of a network job's child.
+struct NetworkJobRequest: WireCodable {
+    var interface: String
+    var settings: NetworkSettings
+
+    init(interface: String, settings: NetworkSettings) {
+        self.interface = interface
+        self.settings = settings
+    }
+
+    func write(to wire: inout WireWriter) {
+        wire.write(interface)
+        wire.write(Int(settings.carrierWait * 1000))
+        wire.write(Int(settings.dhcpTimeout * 1000))
+        wire.write(settings.url?.description)
+    }
+
+    init(from wire: inout WireReader) throws(WireError) {
+        interface = try wire.readString()
+        settings = NetworkSettings()
+        settings.carrierWait = Double(try wire.readInt()) / 1000
+        settings.dhcpTimeout = Double(try wire.readInt()) / 1000
+        if let url = try wire.readOptionalString() {
+            do { settings.url = try NetworkURL(url) } catch { throw WireError("a request's URL: \(error)") }
+        }
+    }
+}
+
+/// What a network job's child found: the server its files come from and the configuration read
+/// there, the log, and when its stages were reached.
+struct NetworkJobAnswer: WireCodable {
+    struct Mark: Sendable {
+        var name: String
+        var nanoseconds: Int
+    }
+
+    var interface: String
+    /// The server's root URL (`tftp://192.0.2.1/`), when a configuration was found.
+    var server: String?
+    var configuration: BootConfiguration?
+    var log: [String] = []
+    var marks: [Mark] = []
+
+    init(interface: String) { self.interface = interface }
+
+    /// The boot source the worker shows: the configuration on the server, read again from there at boot.
+    var source: BootSource? {
+        guard let server, let configuration, let url = try? NetworkURL(server) else { return nil }
+        return BootSource(mount: NetworkSource.mount(NetworkFileView(server: url)), configuration: configuration)
+    }
+
+    func write(to wire: inout WireWriter) {
+        wire.write(interface)
+        wire.write(server)
+        wire.write(configuration)
+        wire.write(log)
+        wire.write(marks.map(\.name))
+        wire.write(marks.count)
+        for mark in marks { wire.write(mark.nanoseconds) }
+    }
+
+    init(from wire: inout WireReader) throws(WireError) {
+        interface = try wire.readString()
+        server = try wire.readOptionalString()
+        configuration = try wire.readOptional()
+        log = try wire.readStrings()
+        let names = try wire.readStrings()
+        guard try wire.readInt() == names.count else { throw WireError("stage marks do not match their names") }
+        for name in names { marks.append(Mark(name: name, nanoseconds: try wire.readInt())) }
     }
 }

@@ -61,3 +61,29 @@ public enum Console {
         _ = clinux_klog_console_level(level)
     }
 }
+
+/// Terminals read key by key without echo (no line editing) until `restore()`: for a key such as
+/// Esc while the menu is suspended and the terminals are back in line mode.
+public struct RawInput {
+    private let saved: [(fd: Int32, settings: termios)]
+
+    public init(_ descriptors: [Int32]) {
+        saved = descriptors.compactMap { fd in
+            var settings = termios()
+            guard tcgetattr(fd, &settings) == 0 else { return nil }
+            var raw = settings
+            raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
+            raw.c_cc.6 = 0  // VMIN: a read returns what is there
+            raw.c_cc.5 = 0  // VTIME
+            _ = tcsetattr(fd, TCSANOW, &raw)
+            return (fd, settings)
+        }
+    }
+
+    public func restore() {
+        for (fd, settings) in saved {
+            var settings = settings
+            _ = tcsetattr(fd, TCSANOW, &settings)
+        }
+    }
+}

@@ -13,6 +13,13 @@ public struct NetworkInterface: Sendable, Equatable {
     /// ARPHRD_ETHER: what DHCP and PXE run on (not loopback, not tunnels).
     public var isEthernet: Bool
 
+    public init(name: String, index: Int32, mac: MACAddress?, isEthernet: Bool) {
+        self.name = name
+        self.index = index
+        self.mac = mac
+        self.isEthernet = isEthernet
+    }
+
     /// Whether the link has carrier now (false while the interface is down).
     public var hasCarrier: Bool { FileSystem.text("/sys/class/net/\(name)/carrier")?.hasPrefix("1") ?? false }
 }

@@ -4,6 +4,23 @@
 
 import Network
 
+/// What a long transfer tells the one waiting for it (bytes so far, and the total when known),
+/// and how they stop it. Both are called between packets, on the transfer's own thread.
+public struct TransferWatch {
+    public var progress: (_ bytes: Int, _ total: Int?) -> Void
+    public var cancelled: () -> Bool
+
+    public init(progress: @escaping (_ bytes: Int, _ total: Int?) -> Void, cancelled: @escaping () -> Bool) {
+        self.progress = progress
+        self.cancelled = cancelled
+    }
+
+    /// The failure a cancelled transfer ends with.
+    static func cancellation(_ what: String) -> SystemError {
+        SystemError("fetch", what, errno: 125, explanation: "cancelled")
+    }
+}
+
 public enum NetworkTransfers {
     static func now() -> Double { Double(Processes.monotonicNanoseconds()) / 1e9 }
 
@@ -50,7 +67,8 @@ public enum NetworkTransfers {
     }
 
     /// Reads `path` from the TFTP server at `server`.
-    public static func tftp(_ path: String, from server: IPv4Address, settings: TFTPSettings = TFTPSettings()) -> Result<[UInt8], SystemError> {
+    public static func tftp(_ path: String, from server: IPv4Address, settings: TFTPSettings = TFTPSettings(),
+                            watch: TransferWatch? = nil) -> Result<[UInt8], SystemError> {
         let socket: UDPSocket
         do { socket = try UDPSocket() } catch { return .failure(error) }
         var transfer = TFTPTransfer(path: path, settings: settings)
@@ -66,6 +84,10 @@ public enum NetworkTransfers {
                     return .failure(SystemError("TFTP", "\(server)", errno: error.serverSilent ? 110 : 5, explanation: error.description))
                 }
             }
+            if let watch {
+                if watch.cancelled() { return .failure(TransferWatch.cancellation("tftp://\(server)/\(path)")) }
+                watch.progress(transfer.received.count, transfer.announcedSize)
+            }
             wait(socket.descriptor, until: transfer.deadline)
             pending = []
             for datagram in socket.receive() where datagram.address == server {
@@ -77,8 +99,9 @@ public enum NetworkTransfers {
 
     /// Reads `url` (tftp:// or http://) whole, up to `maxSize` bytes, or only its first
     /// `firstBytes` (the whole file when it is shorter). TFTP uses `tftp`'s block sizes.
-    public static func fetch(_ url: NetworkURL, maxSize: Int, firstBytes: Int? = nil, tftp: TFTPSettings = .files) -> Result<[UInt8], SystemError> {
-        guard url.scheme == .tftp else { return http(url, maxSize: maxSize, firstBytes: firstBytes) }
+    public static func fetch(_ url: NetworkURL, maxSize: Int, firstBytes: Int? = nil, tftp: TFTPSettings = .files,
+                             watch: TransferWatch? = nil) -> Result<[UInt8], SystemError> {
+        guard url.scheme == .tftp else { return http(url, maxSize: maxSize, firstBytes: firstBytes, watch: watch) }
         guard let server = url.address else {
             return .failure(SystemError("fetch", url.description, errno: 22, explanation: "give the server as an IPv4 address (Baton resolves no names)"))
         }
@@ -86,7 +109,7 @@ public enum NetworkTransfers {
         settings.port = url.port
         settings.maxSize = maxSize
         settings.firstBytes = firstBytes
-        return self.tftp(String(url.path.dropFirst()), from: server, settings: settings)
+        return self.tftp(String(url.path.dropFirst()), from: server, settings: settings, watch: watch)
     }
 
     /// Whether the server has `url`, asked without downloading it (TFTP: its first answer;
@@ -105,7 +128,7 @@ public enum NetworkTransfers {
     /// sending, any silence while receiving) is bounded by `stepMilliseconds`; the body by `maxSize`.
     /// With `firstBytes`, only the body's first bytes are read.
     public static func http(_ url: NetworkURL, maxSize: Int, firstBytes: Int? = nil, stepMilliseconds: Int = 10_000,
-                            redirects: Int = 5) -> Result<[UInt8], SystemError> {
+                            redirects: Int = 5, watch: TransferWatch? = nil) -> Result<[UInt8], SystemError> {
         var url = url
         for _ in 0...redirects {
             guard url.scheme == .http else {
@@ -115,7 +138,7 @@ public enum NetworkTransfers {
                 return .failure(SystemError("fetch", url.description, errno: 22, explanation: "give the server as an IPv4 address (Baton resolves no names)"))
             }
             let response: HTTPResponse
-            switch get(url, address: address, maxSize: maxSize, firstBytes: firstBytes, stepMilliseconds: stepMilliseconds) {
+            switch get(url, address: address, maxSize: maxSize, firstBytes: firstBytes, stepMilliseconds: stepMilliseconds, watch: watch) {
             case .success(let got): response = got
             case .failure(let error): return .failure(error)
             }
@@ -136,7 +159,8 @@ public enum NetworkTransfers {
         return .failure(SystemError("fetch", url.description, errno: 40, explanation: "more than \(redirects) redirects"))
     }
 
-    static func get(_ url: NetworkURL, address: IPv4Address, maxSize: Int, firstBytes: Int?, stepMilliseconds: Int) -> Result<HTTPResponse, SystemError> {
+    static func get(_ url: NetworkURL, address: IPv4Address, maxSize: Int, firstBytes: Int?, stepMilliseconds: Int,
+                    watch: TransferWatch?) -> Result<HTTPResponse, SystemError> {
         do {
             let connection = try TCPConnection(to: address, port: url.port, milliseconds: stepMilliseconds)
             try connection.send(HTTPRequest.get(url), milliseconds: stepMilliseconds)
@@ -144,6 +168,10 @@ public enum NetworkTransfers {
             var reader = HTTPResponseReader(maxBody: firstBytes == nil ? maxSize : Int.max / 2)
             var lastData = Processes.monotonicMilliseconds()
             while true {
+                if let watch {
+                    if watch.cancelled() { return .failure(TransferWatch.cancellation(url.description)) }
+                    watch.progress(reader.body.count, reader.announcedLength)
+                }
                 guard let bytes = try connection.receive() else {
                     if Processes.monotonicMilliseconds() - lastData > stepMilliseconds {
                         return .failure(SystemError("fetch", url.description, errno: 110, explanation: "the server sent nothing for \(stepMilliseconds / 1000) s"))

@@ -72,6 +72,12 @@ public struct HTTPResponseReader: Sendable {
 
     public var isComplete: Bool { phase == .done }
 
+    /// The body's length when the response announced it (Content-Length).
+    public var announcedLength: Int? {
+        if case .body(.length(let total)) = phase { return total }
+        return nil
+    }
+
     /// Takes bytes from the connection; returns the whole response once it is complete.
     public mutating func feed(_ bytes: [UInt8]) throws(HTTPError) -> HTTPResponse? {
         pending += bytes

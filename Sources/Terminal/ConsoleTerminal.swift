@@ -5,6 +5,8 @@ import BootMenu
 public protocol ConsoleTerminal: AnyObject {
     /// The descriptor keys arrive on, for poll().
     var inputDescriptor: Int32 { get }
+    /// The descriptor it writes to (plain lines go there while it is suspended).
+    var outputDescriptor: Int32 { get }
     var size: (rows: Int, columns: Int) { get }
     func draw(_ screen: Screen)
     /// Draws everything again on the next draw (Ctrl-L).

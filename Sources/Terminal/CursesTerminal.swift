@@ -7,6 +7,7 @@ internal import CCurses
 public final class CursesTerminal: ConsoleTerminal {
     private let screen: OpaquePointer
     public let inputDescriptor: Int32
+    public let outputDescriptor: Int32
     private var resized = false
 
     /// Starts curses on the terminal at the descriptors; nil when terminfo has no entry for `term`.
@@ -14,6 +15,7 @@ public final class CursesTerminal: ConsoleTerminal {
         guard let s = ccurses_open(term, input, output) else { return nil }
         screen = s
         inputDescriptor = input
+        outputDescriptor = output
     }
 
     deinit { ccurses_close(screen) }

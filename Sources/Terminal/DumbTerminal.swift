@@ -6,12 +6,12 @@ import LinuxPlatform
 
 public final class DumbTerminal: ConsoleTerminal {
     public let inputDescriptor: Int32
-    private let output: Int32
+    public let outputDescriptor: Int32
     private var lastLines: [String] = []
 
     public init(input: Int32, output: Int32) {
         inputDescriptor = input
-        self.output = output
+        outputDescriptor = output
     }
 
     public var size: (rows: Int, columns: Int) { (24, 80) }
@@ -24,9 +24,9 @@ public final class DumbTerminal: ConsoleTerminal {
         guard lines != lastLines else { return }
         let changed = zip(lines, lastLines).filter { $0 != $1 }.map(\.0)
         if lines.count == lastLines.count, changed.count == 1 {
-            Console.write(changed[0] + "\r", fd: output)
+            Console.write(changed[0] + "\r", fd: outputDescriptor)
         } else {
-            Console.write("\r\n" + lines.joined(separator: "\r\n") + "\r", fd: output)
+            Console.write("\r\n" + lines.joined(separator: "\r\n") + "\r", fd: outputDescriptor)
         }
         lastLines = lines
     }

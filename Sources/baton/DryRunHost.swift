@@ -21,7 +21,7 @@ struct DryRunHost: MenuHost {
         (DeviceScanner.sources(on: mounts, grub: grub, log: log), mounts)
     }
 
-    func boot(_ plan: BootPlan, log: (String) -> Void) -> String {
+    func boot(_ plan: BootPlan, watch: (PlannedFile) -> TransferWatch?, log: (String) -> Void) -> String {
         Console.write("would boot: \(plan.kernel)")
         Console.write("initrds:    \(plan.initrds.map(\.description).joined(separator: " "))")
         Console.write("cmdline:    \(plan.commandLine)")

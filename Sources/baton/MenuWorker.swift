@@ -88,11 +88,11 @@ struct MachineHost: MenuHost {
         return (inventory.sources, inventory.mounts)
     }
 
-    func boot(_ plan: BootPlan, log: (String) -> Void) -> String {
+    func boot(_ plan: BootPlan, watch: (PlannedFile) -> TransferWatch?, log: (String) -> Void) -> String {
         do {
-            let kernel = try plan.kernel.open()
+            let kernel = try plan.kernel.open(watch: watch(plan.kernel))
             var initrds: [FileDescriptor] = []
-            for initrd in plan.initrds { initrds.append(try initrd.open()) }
+            for initrd in plan.initrds { initrds.append(try initrd.open(watch: watch(initrd))) }
             StageLog.mark("kexec-load", StageLog.memoryDetail(), printing: options.stages)
             try Kexec.load(kernel: kernel, initrds: initrds, commandLine: plan.commandLine, name: plan.kernel.description)
         } catch {

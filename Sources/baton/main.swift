@@ -19,6 +19,8 @@ if invokedAs == "modprobe" {
     MenuWorker.run(settings)
 } else if arguments.dropFirst().first == Examination.argument {
     Processes.exit(Examination.childMain())
+} else if arguments.dropFirst().first == Examination.networkArgument {
+    Processes.exit(Examination.networkChildMain())
 } else {
     Processes.exit(HostCommand.run(arguments: Array(arguments.dropFirst())))
 }

@@ -86,3 +86,12 @@ import Testing
         #expect(WorkerSettings(arguments: words) == nil)
     }
 }
+
+@Suite struct TransferProgressLineTests {
+    @Test func saysWhatHowMuchAndHowFast() {
+        #expect(TransferProgressLine.text(name: "tftp://192.0.2.1/vmlinuz", bytes: 3_200_000, total: 7_500_000, milliseconds: 2_000)
+            == "Fetching tftp://192.0.2.1/vmlinuz: 3.2 of 7.5 MB, 1.6 MB/s. Esc cancels.")
+        #expect(TransferProgressLine.text(name: "http://192.0.2.1/initrd", bytes: 500_000, total: nil, milliseconds: 0)
+            == "Fetching http://192.0.2.1/initrd: 0.5 MB, 0.0 MB/s. Esc cancels.")
+    }
+}

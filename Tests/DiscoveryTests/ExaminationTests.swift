@@ -144,3 +144,40 @@ import Testing
         }
     }
 }
+
+/// A network job's child: Baton's own binary in its `examine-network` mode, and its answer's wire form.
+@Suite struct NetworkJobTests {
+    @Test func theChildAnswersForAnInterfaceThatIsGone() throws {
+        let interface = NetworkInterface(name: "baton-none0", index: 9999, mac: nil, isEthernet: true)
+        var job = NetworkJob(interface: interface, settings: NetworkSettings())
+        job.executable = try ExaminationTests.baton()
+        let report = job.run()
+        #expect(report.interface == "baton-none0")
+        #expect(report.source == nil)
+        #expect(report.log == ["baton-none0: gone before its network job started"])
+    }
+
+    @Test func anAnswerRoundTripsAndRebuildsTheSource() throws {
+        var answer = NetworkJobAnswer(interface: "eth0")
+        answer.server = "http://192.0.2.1:8080/"
+        let entry = BootEntry(title: "iPXE: vmlinuz", kernel: BootFile("/vmlinuz", on: .server("http://192.0.2.1:8080")),
+                              origin: SourceLocation(file: "http://192.0.2.1:8080/boot.ipxe", line: 3), hotkey: "d")
+        answer.configuration = BootConfiguration(path: "http://192.0.2.1:8080/boot.ipxe", entries: [entry], timeout: 0)
+        answer.log = ["eth0: 192.0.2.50/24"]
+        answer.marks = [.init(name: "net-lease", nanoseconds: 12_345)]
+        var wire = WireWriter()
+        answer.write(to: &wire)
+        var reader = WireReader(wire.bytes)
+        let back = try NetworkJobAnswer(from: &reader)
+        #expect(reader.isAtEnd)
+        #expect(back.configuration == answer.configuration && back.log == answer.log && back.marks.map(\.nanoseconds) == [12_345])
+        let source = try #require(back.source)
+        #expect(source.mount.device.name == "http://192.0.2.1:8080")
+        #expect((source.mount.imageFiles as? NetworkFileView)?.url(of: "/vmlinuz").description == "http://192.0.2.1:8080/vmlinuz")
+        // Cut short anywhere, it is an error, never a trap.
+        for length in 0..<wire.bytes.count {
+            var short = WireReader(Array(wire.bytes.prefix(length)))
+            #expect(throws: WireError.self) { try NetworkJobAnswer(from: &short) }
+        }
+    }
+}

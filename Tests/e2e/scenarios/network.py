@@ -84,24 +84,29 @@ def netboot_host_pxelinux(t):
 
 @scenario
 def netboot_pxelinux(t):
-    """No disk; a virtio NIC on a bridge with dnsmasq (DHCP with next-server and pxelinux.0,
-    TFTP). Baton loads virtio_net, gets a lease, reads pxelinux.cfg/01-<MAC> (the `default`
-    file beside it loses), and its countdown boots the entry: the kernel and initrd are fetched
-    over TFTP into memory and kexec'd, with the console Baton uses added."""
+    """No disk; two virtio NICs: the first's tap is down (no carrier), the second is on a bridge
+    with dnsmasq (DHCP with next-server and pxelinux.0, TFTP). Baton loads virtio_net, gives up
+    on the dead NIC, gets a lease on the other, reads pxelinux.cfg/<SMBIOS UUID> (the `01-<MAC>`
+    and `default` files beside it lose), and its countdown boots the entry: the kernel and initrd
+    are fetched over TFTP into memory and kexec'd, with the console Baton uses added."""
     root = t.dir / "tftp"
     (root / "pxelinux.cfg").mkdir(parents=True)
     shutil.copy(t.env["kernel"], root / "vmlinuz")
     shutil.copy(t.env["target"], root / "target.img")
-    mac = "52:54:00:be:70:02"
+    mac, uuid = "52:54:00:be:70:02", "5e1f0d2c-3b4a-4c5d-8e6f-708192a3b4c5"
     (root / "pxelinux.cfg/default").write_text(pxelinux_cfg("default"))
-    (root / f"pxelinux.cfg/01-{mac.replace(':', '-')}").write_text("\n".join([
-        "DEFAULT net", "TIMEOUT 10", "LABEL net", "  MENU LABEL Network MAC", "  KERNEL vmlinuz",
-        "  INITRD target.img", "  APPEND e2e.entry=net-mac panic=-1", ""]))
+    (root / f"pxelinux.cfg/01-{mac.replace(':', '-')}").write_text(pxelinux_cfg("mac"))
+    (root / f"pxelinux.cfg/{uuid}").write_text("\n".join([
+        "DEFAULT net", "TIMEOUT 10", "LABEL net", "  MENU LABEL Network UUID", "  KERNEL vmlinuz",
+        "  INITRD target.img", "  APPEND e2e.entry=net-uuid panic=-1", ""]))
     with Bridge(t.dir) as net:
         net.dnsmasq("br0", root, "--dhcp-boot=pxelinux.0")
-        nic = net.tap("tap0") + ["-device", f"virtio-net-pci,netdev=tap0,mac={mac}"]
-        t.boot(extra=nic, netns=net.server)
-        t.expect_target(["e2e.entry=net-mac", SERIAL])
+        nics = net.tap("tap1", up=False) + ["-device", "virtio-net-pci,netdev=tap1,mac=52:54:00:be:70:09"]
+        nics += net.tap("tap0") + ["-device", f"virtio-net-pci,netdev=tap0,mac={mac}"]
+        m = t.boot(extra=nics + ["-smbios", f"type=1,uuid={uuid}"], netns=net.server)
+        t.expect_target(["e2e.entry=net-uuid", SERIAL])
+        if "eth0: network boot (DHCP)" not in m.text() or "eth1: network boot (DHCP)" not in m.text():
+            raise Failure("a network job was not started for each NIC")
 
 
 @scenario
@@ -162,8 +167,9 @@ while True:
 @scenario
 def netboot_tftp_stalls(t):
     """A disk and a NIC whose boot server stops answering 20 blocks into the kernel. Choosing the
-    network entry fails with a message naming the file, within TFTP's retries; the menu stays,
-    and the disk entry then boots."""
+    network entry shows a progress line on the console; Esc stops the transfer and the menu says
+    it was cancelled. Chosen again and left alone, it fails with a message naming the file,
+    within TFTP's retries; the menu stays, and the disk entry then boots."""
     disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(0, 30, ["/boot/vmlinuz"]), **boot_files(t.env)})
     root = t.dir / "tftp"
     (root / "pxelinux.cfg").mkdir(parents=True)
@@ -179,6 +185,11 @@ def netboot_tftp_stalls(t):
         m = t.boot(disks=[disk], extra=nic, netns=net.server)
         m.expect(re.compile(r"Network stalled"), t.deadline, "the network entry in the menu")
         m.keys((b" ", "Space: stop the countdown"), (b"\x1b[B", "Down"), (b"\r", "Enter: the network entry"))
+        m.expect(re.compile(rf"Fetching tftp://{re.escape(SERVER)}/vmlinuz: [0-9.]+( of [0-9.]+)? MB, [0-9.]+ MB/s\. Esc cancels\."),
+                 t.deadline, "the progress line")
+        m.keys((b"\x1b", "Esc: cancel the transfer"))
+        m.expect(re.compile(r"Cannot boot \"Network stalled\": [^\n]*vmlinuz[^\n]*cancelled"), t.deadline, "the cancelled transfer's message")
+        m.keys((b"\r", "Enter: the network entry again"))
         m.expect(re.compile(r"Cannot boot \"Network stalled\": [^\n]*vmlinuz[^\n]*no answer"), t.deadline, "the stalled transfer's message")
         m.keys((b"\x1b[A", "Up"), (b"\r", "Enter: the disk entry"))
         t.expect_target(["e2e.entry=0", SERIAL])
