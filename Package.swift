@@ -26,9 +26,11 @@ let package = Package(
         .target(name: "CLinux"),
         .target(name: "CBlkid", linkerSettings: [.linkedLibrary("blkid")]),
         .target(name: "CCurses", linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
+        // TLS for HTTPS: Debian's mbedTLS (Docs/decisions/0004).
+        .target(name: "CTLS", linkerSettings: [.linkedLibrary("mbedtls"), .linkedLibrary("mbedx509"), .linkedLibrary("mbedcrypto")]),
 
         // The operating system, and what is built on it.
-        .target(name: "LinuxPlatform", dependencies: ["BootModel", "DiskImage", "Network", "CLinux", "CBlkid"]),
+        .target(name: "LinuxPlatform", dependencies: ["BootModel", "DiskImage", "Network", "CLinux", "CBlkid", "CTLS"]),
         .target(name: "Discovery", dependencies: ["BootModel", "BootConfig", "Grub", "IPXE", "KernelModules", "LinuxPlatform", "Network", "Syslinux"]),
         .target(name: "Terminal", dependencies: ["BootMenu", "LinuxPlatform", "CCurses"]),
         // One run of the menu over discovered sources: the model, the session loop, host mode's output.

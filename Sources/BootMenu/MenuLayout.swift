@@ -46,10 +46,21 @@ public enum MenuLayout {
         if let controller = state.controller, controller != console {
             screen.put("Menu in use on \(state.name(of: controller)). Press any key here to take it over.", row: rows - 2, style: .title)
         } else if let status = state.status {
-            screen.put(status, row: rows - 2)
+            // Two lines when the countdown's is free: a message's reason is often at its end.
+            let lines = wrapped(status, columns: columns, lines: state.countdown == nil ? 2 : 1)
+            for (offset, line) in lines.enumerated() { screen.put(line, row: rows - 1 - lines.count + offset) }
         }
         screen.put(state.view == .list ? keyHelp : "Any other key returns to the menu.", row: rows - 1, style: .dim)
         return screen
+    }
+
+    /// `text` in at most `lines` lines of `columns`, broken at a blank (the last line may be cut).
+    static func wrapped(_ text: String, columns: Int, lines: Int) -> [String] {
+        guard lines > 1, text.count > columns, columns > 1 else { return [text] }
+        let head = text.prefix(columns)
+        let cut = head.lastIndex(of: " ").flatMap { $0 > head.startIndex ? $0 : nil } ?? head.endIndex
+        let rest = text[cut...].drop { $0 == " " }
+        return [String(text[..<cut])] + wrapped(String(rest), columns: columns, lines: lines - 1)
     }
 
     static func selectedTitle(_ state: MenuState) -> String {

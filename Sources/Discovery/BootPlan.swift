@@ -86,14 +86,17 @@ public struct BootPlan: Sendable, Hashable {
         case .server(let root):
             // Another server than the configuration's: the file is fetched from it.
             guard let url = try? NetworkURL(root + file.path) else { return .failure(BootPlanError(message: "\(file): not a URL Baton can fetch")) }
-            return networkFile(url, root: root, path: file.path, open: open) { NetworkTransfers.probe(url) }
+            return networkFile(url, root: root, path: file.path, open: open) {
+                if case .failure(let error) = NetworkTransfers.probe(url) { return error.message }
+                return nil
+            }
         }
         guard let holder else {
             let which = file.device == .configDevice ? "name the device, e.g. vda1:\(file.path)" : "waiting for device \(file.device) for \(file.path)"
             return .failure(BootPlanError(message: which))
         }
         if let network = holder.imageFiles as? NetworkFileView {
-            return networkFile(network.url(of: file.path), root: holder.root, path: file.path, open: open) { network.exists(file.path) }
+            return networkFile(network.url(of: file.path), root: holder.root, path: file.path, open: open) { network.problem(file.path) }
         }
         guard open else { return .success(PlannedFile(root: holder.root, path: file.path)) }
         do {
@@ -106,8 +109,8 @@ public struct BootPlan: Sendable, Hashable {
     }
 
     /// A file on a server: asked for, not downloaded (the boot fetches it).
-    static func networkFile(_ url: NetworkURL, root: String, path: String, open: Bool, exists: () -> Bool) -> Result<PlannedFile, BootPlanError> {
-        if open, !exists() { return .failure(BootPlanError(message: "\(url): not on the server")) }
+    static func networkFile(_ url: NetworkURL, root: String, path: String, open: Bool, problem: () -> String?) -> Result<PlannedFile, BootPlanError> {
+        if open, let problem = problem() { return .failure(BootPlanError(message: "\(url): \(problem)")) }
         return .success(PlannedFile(root: root, path: path, url: url))
     }
 }

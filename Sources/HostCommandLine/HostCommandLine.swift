@@ -15,7 +15,7 @@ package struct HostInvocation: Sendable, Hashable {
         case menu(timeout: Int?)
         case grubAST(path: String)
         case benchConfigs(paths: [String])
-        case fetch(url: String, output: String?)
+        case fetch(url: String, output: String?, certificates: String?)
         case netboot(interface: String, url: String?, json: Bool)
     }
 
@@ -74,8 +74,10 @@ package enum HostCommandLine {
                    the syntax tree of a GRUB script
                baton bench-configs DIR...
                    time to find and evaluate every configuration under the directories
-               baton fetch [--out FILE] URL
-                   a file over the network (tftp:// or http://SERVER/PATH) to FILE or standard output, and the rate
+               baton fetch [--out FILE] [--ca PATH] URL
+                   a file over the network (tftp://, http:// or https://SERVER/PATH) to FILE or standard
+                   output, and the rate; https:// checked against the CA certificates at PATH (default
+                   /etc/ssl/certs)
                baton netboot [--json] [--url URL] INTERFACE
                    (as root) DHCP on INTERFACE, then the entries its boot file leads to (iPXE, pxelinux,
                    GRUB, a kernel), or those URL leads to
@@ -128,7 +130,7 @@ package enum HostCommandLine {
             case .dryRun: return devices.union(["--dry-run", "--entry", "--console"])
             case .menu: return devices.union(["--timeout"])
             case .grubAST, .benchConfigs: return []
-            case .fetch: return ["--out"]
+            case .fetch: return ["--out", "--ca"]
             case .netboot: return ["--json", "--url"]
             }
         }
@@ -145,6 +147,7 @@ package enum HostCommandLine {
         var timeout: Int?
         var output: String?
         var url: String?
+        var certificates: String?
         var platform = "pc"
         var variables: [String: String] = [:]
         var devices: [DeviceArgument] = []
@@ -200,6 +203,7 @@ package enum HostCommandLine {
             case "--console": console = value
             case "--out": output = value
             case "--url": url = value
+            case "--ca": certificates = value
             case "--uuid": next.uuid = value
             case "--label": next.label = value
             case "--as": next.name = value
@@ -236,7 +240,7 @@ package enum HostCommandLine {
                 return HostInvocation(command: .benchConfigs(paths: paths))
             case .fetch:
                 guard paths.count == 1 else { throw .usage("fetch takes one URL") }
-                return HostInvocation(command: .fetch(url: paths[0], output: output))
+                return HostInvocation(command: .fetch(url: paths[0], output: output, certificates: certificates))
             case .netboot:
                 guard paths.count == 1 else { throw .usage("netboot takes one INTERFACE") }
                 return HostInvocation(command: .netboot(interface: paths[0], url: url, json: json))

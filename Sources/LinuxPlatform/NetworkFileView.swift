@@ -14,8 +14,8 @@ public final class NetworkFileView: FileView {
     let log: @Sendable (String) -> Void
     /// What each path fetched to (nil: not there); one fetch at a time.
     let fetched = Mutex<[String: [UInt8]?]>([:])
-    /// Whether the server has each path, asked without downloading it.
-    let answered = Mutex<[String: Bool]>([:])
+    /// Why the server does not give each path (nil: it does), asked without downloading it.
+    let answered = Mutex<[String: String?]>([:])
     /// Set when the server never answered: later reads fail at once instead of waiting again.
     let silent = Mutex(false)
 
@@ -63,14 +63,21 @@ public final class NetworkFileView: FileView {
 
     /// Asks the server for the file and stops at its answer (a kernel is not downloaded to see
     /// that it is there).
-    public func exists(_ path: String) -> Bool {
+    public func exists(_ path: String) -> Bool { problem(path) == nil }
+
+    /// Why the server does not give the file (nil: it does), asked as `exists` asks.
+    public func problem(_ path: String) -> String? {
         let url = url(of: path)
-        if let known = fetched.withLock({ $0[url.path] }) { return known != nil }
+        if let known = fetched.withLock({ $0[url.path] }) { return known == nil ? "not on the server" : nil }
         return answered.withLock { answered in
             if let known = answered[url.path] { return known }
-            let found = NetworkTransfers.probe(url)
-            answered[url.path] = found
-            return found
+            let problem: String?
+            switch NetworkTransfers.probe(url) {
+            case .success: problem = nil
+            case .failure(let error): problem = error.message
+            }
+            answered[url.path] = problem
+            return problem
         }
     }
 }

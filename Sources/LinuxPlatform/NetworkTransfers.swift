@@ -100,8 +100,8 @@ public enum NetworkTransfers {
     /// Reads `url` (tftp:// or http://) whole, up to `maxSize` bytes, or only its first
     /// `firstBytes` (the whole file when it is shorter). TFTP uses `tftp`'s block sizes.
     public static func fetch(_ url: NetworkURL, maxSize: Int, firstBytes: Int? = nil, tftp: TFTPSettings = .files,
-                             watch: TransferWatch? = nil) -> Result<[UInt8], SystemError> {
-        guard url.scheme == .tftp else { return http(url, maxSize: maxSize, firstBytes: firstBytes, watch: watch) }
+                             certificates: String = TLSConnection.certificates, watch: TransferWatch? = nil) -> Result<[UInt8], SystemError> {
+        guard url.scheme == .tftp else { return http(url, maxSize: maxSize, firstBytes: firstBytes, certificates: certificates, watch: watch) }
         guard let server = url.address else {
             return .failure(SystemError("fetch", url.description, errno: 22, explanation: "give the server as an IPv4 address (Baton resolves no names)"))
         }
@@ -113,32 +113,38 @@ public enum NetworkTransfers {
     }
 
     /// Whether the server has `url`, asked without downloading it (TFTP: its first answer;
-    /// HTTP: the status line, after redirects).
-    public static func probe(_ url: NetworkURL) -> Bool {
-        guard url.scheme == .tftp else { return (try? http(url, maxSize: 0, firstBytes: 0).get()) != nil }
-        guard let server = url.address else { return false }
+    /// HTTP: the status line, after redirects); the failure says why not.
+    public static func probe(_ url: NetworkURL) -> Result<Void, SystemError> {
+        guard url.scheme == .tftp else { return http(url, maxSize: 0, firstBytes: 0).map { _ in } }
+        guard let server = url.address else {
+            return .failure(SystemError("fetch", url.description, errno: 22, explanation: "give the server as an IPv4 address (Baton resolves no names)"))
+        }
         var settings = TFTPSettings()
         settings.port = url.port
         settings.answerOnly = true
         settings.retries = 2
-        return (try? tftp(String(url.path.dropFirst()), from: server, settings: settings).get()) != nil
+        return tftp(String(url.path.dropFirst()), from: server, settings: settings).map { _ in }
     }
 
     /// GETs `url` over HTTP/1.1, following up to `redirects` redirects. Each step (connecting,
     /// sending, any silence while receiving) is bounded by `stepMilliseconds`; the body by `maxSize`.
     /// With `firstBytes`, only the body's first bytes are read.
+    /// An `https://` URL's server must show a certificate that `certificates` (the CA
+    /// certificates trusted: a folder or a file) vouches for and that names the server.
     public static func http(_ url: NetworkURL, maxSize: Int, firstBytes: Int? = nil, stepMilliseconds: Int = 10_000,
-                            redirects: Int = 5, watch: TransferWatch? = nil) -> Result<[UInt8], SystemError> {
+                            redirects: Int = 5, certificates: String = TLSConnection.certificates,
+                            watch: TransferWatch? = nil) -> Result<[UInt8], SystemError> {
         var url = url
         for _ in 0...redirects {
-            guard url.scheme == .http else {
-                return .failure(SystemError("fetch", url.description, errno: 93, explanation: "\(url.scheme.rawValue):// is not supported yet (HTTP only)"))
+            guard url.scheme != .tftp else {
+                return .failure(SystemError("fetch", url.description, errno: 93, explanation: "a redirect to tftp:// is not followed"))
             }
             guard let address = url.address else {
                 return .failure(SystemError("fetch", url.description, errno: 22, explanation: "give the server as an IPv4 address (Baton resolves no names)"))
             }
             let response: HTTPResponse
-            switch get(url, address: address, maxSize: maxSize, firstBytes: firstBytes, stepMilliseconds: stepMilliseconds, watch: watch) {
+            switch get(url, address: address, maxSize: maxSize, firstBytes: firstBytes, stepMilliseconds: stepMilliseconds,
+                       certificates: certificates, watch: watch) {
             case .success(let got): response = got
             case .failure(let error): return .failure(error)
             }
@@ -160,9 +166,11 @@ public enum NetworkTransfers {
     }
 
     static func get(_ url: NetworkURL, address: IPv4Address, maxSize: Int, firstBytes: Int?, stepMilliseconds: Int,
-                    watch: TransferWatch?) -> Result<HTTPResponse, SystemError> {
+                    certificates: String, watch: TransferWatch?) -> Result<HTTPResponse, SystemError> {
         do {
-            let connection = try TCPConnection(to: address, port: url.port, milliseconds: stepMilliseconds)
+            let tcp = try TCPConnection(to: address, port: url.port, milliseconds: stepMilliseconds)
+            let connection: any ByteStream = url.scheme == .https
+                ? try TLSConnection(over: tcp, host: url.host, certificates: certificates, milliseconds: stepMilliseconds) : tcp
             try connection.send(HTTPRequest.get(url), milliseconds: stepMilliseconds)
             // Reading only the first bytes, the body's size does not matter: reading stops early.
             var reader = HTTPResponseReader(maxBody: firstBytes == nil ? maxSize : Int.max / 2)

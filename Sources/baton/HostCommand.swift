@@ -29,8 +29,8 @@ enum HostCommand {
             return ConfigBenchmark.run(paths: paths, repetitions: repetitions)
         case .grubAST(let path):
             return grubAST(path)
-        case .fetch(let url, let output):
-            return NetworkCommand.fetch(url, output: output)
+        case .fetch(let url, let output, let certificates):
+            return NetworkCommand.fetch(url, output: output, certificates: certificates)
         case .netboot(let interface, let url, let json):
             return NetworkCommand.netboot(interface, url: url, json: json)
         case .list, .dryRun, .menu:

@@ -9,7 +9,8 @@ import LinuxPlatform
 import Network
 
 enum NetworkCommand {
-    static func fetch(_ text: String, output: String?) -> Int32 {
+    /// `certificates`: the CA certificates an https:// server is checked against (default: the host's own).
+    static func fetch(_ text: String, output: String?, certificates: String?) -> Int32 {
         let url: NetworkURL
         do { url = try NetworkURL(text) } catch {
             Console.write("baton: \(error)", fd: 2)
@@ -26,7 +27,7 @@ enum NetworkCommand {
             settings.port = url.port
             result = NetworkTransfers.tftp(String(url.path.dropFirst()), from: server, settings: settings)
         } else {
-            result = NetworkTransfers.http(url, maxSize: TFTPSettings.files.maxSize)
+            result = NetworkTransfers.http(url, maxSize: TFTPSettings.files.maxSize, certificates: certificates ?? "/etc/ssl/certs")
         }
         switch result {
         case .failure(let error):

@@ -284,3 +284,14 @@ extension MenuState {
         #expect(MenuLayout.render(state, rows: 24, columns: 80).plainText.contains("No bootable entries were found. Press r to look again, l for the log."))
     }
 }
+
+@Suite struct StatusLineTests {
+    @Test func aLongMessageTakesTwoLinesBrokenAtABlank() {
+        let message = "Cannot boot \"HTTPS expired\": https://192.0.2.1:8444/vmlinuz: its certificate has expired"
+        #expect(MenuLayout.wrapped(message, columns: 80, lines: 2)
+            == ["Cannot boot \"HTTPS expired\": https://192.0.2.1:8444/vmlinuz: its certificate", "has expired"])
+        #expect(MenuLayout.wrapped(message, columns: 80, lines: 1) == [message])
+        #expect(MenuLayout.wrapped("short", columns: 80, lines: 2) == ["short"])
+        #expect(MenuLayout.wrapped(String(repeating: "x", count: 100), columns: 40, lines: 2).map(\.count) == [40, 60])
+    }
+}

@@ -28,8 +28,10 @@ import Testing
     }
 
     @Test func fetchAndNetboot() throws {
-        #expect(try HostCommandLine.parse(["fetch", "--out", "f", "tftp://10.0.0.1/a"]).command == .fetch(url: "tftp://10.0.0.1/a", output: "f"))
-        #expect(try HostCommandLine.parse(["fetch", "tftp://10.0.0.1/a"]).command == .fetch(url: "tftp://10.0.0.1/a", output: nil))
+        #expect(try HostCommandLine.parse(["fetch", "--out", "f", "tftp://10.0.0.1/a"]).command == .fetch(url: "tftp://10.0.0.1/a", output: "f", certificates: nil))
+        #expect(try HostCommandLine.parse(["fetch", "tftp://10.0.0.1/a"]).command == .fetch(url: "tftp://10.0.0.1/a", output: nil, certificates: nil))
+        #expect(try HostCommandLine.parse(["fetch", "--ca", "ca.pem", "https://10.0.0.1/a"]).command
+            == .fetch(url: "https://10.0.0.1/a", output: nil, certificates: "ca.pem"))
         #expect(try HostCommandLine.parse(["netboot", "--json", "eth0"]).command == .netboot(interface: "eth0", url: nil, json: true))
         #expect(try HostCommandLine.parse(["netboot", "--url", "http://192.0.2.1/a.ipxe", "eth0"]).command
             == .netboot(interface: "eth0", url: "http://192.0.2.1/a.ipxe", json: false))

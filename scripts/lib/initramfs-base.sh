@@ -21,7 +21,13 @@ slink /sbin/modprobe /init 0777 0 0
 dir /usr 0755 0 0
 dir /usr/share 0755 0 0
 dir /usr/share/terminfo 0755 0 0
+dir /etc/baton 0755 0 0
+dir /etc/baton/certs 0755 0 0
 SPEC
+  # CA certificates HTTPS servers are verified against (initramfs/certs/README.md).
+  for src in "$(repo_root)"/initramfs/certs/*.pem "$(repo_root)"/initramfs/certs/*.crt; do
+    if [ -f "$src" ]; then echo "file /etc/baton/certs/$(basename "$src") $src 0644 0 0"; fi
+  done
   # Compiled terminfo entries, as real files, from wherever the host keeps them.
   local made=" "
   for t in linux vt100 vt102 vt220 xterm xterm-256color screen tmux dumb; do

@@ -74,6 +74,22 @@ def netboot_host_pxelinux(t):
         ns.http_server(root)
         fetch(f"http://{SERVER}:8080", "404")
 
+        # HTTPS, checked against a CA given with --ca: the good certificate passes; a certificate
+        # another CA signed is refused, with the reason.
+        ca, certs = test_pki(t.dir / "pki")
+        server = t.dir / "https_server.py"
+        server.write_text(HTTPS_SERVER)
+        ns.start(sys.executable, str(server), str(root), SERVER, "8443", *map(str, certs["good"]))
+        ns.start(sys.executable, str(server), str(root), SERVER, "8445", *map(str, certs["wrong-ca"]))
+        time.sleep(1)
+        out = t.dir / "fetched-https.bin"
+        run = ns.run_client(t.env["binary"], "fetch", "--ca", str(ca), "--out", str(out), f"https://{SERVER}:8443/big.bin")
+        if run.returncode != 0 or out.read_bytes() != big:
+            raise Failure(f"baton fetch https://…:8443/big.bin: {run.returncode} {run.stderr.strip()}")
+        run = ns.run_client(t.env["binary"], "fetch", "--ca", str(ca), f"https://{SERVER}:8445/big.bin")
+        if run.returncode == 0 or "not from a trusted CA" not in run.stderr:
+            raise Failure(f"a certificate from another CA was not refused: {run.returncode} {run.stderr.strip()}")
+
         # A boot file that is a kernel itself, named by --url: one entry, the kernel over HTTP.
         shutil.copy(t.env["kernel"], root / "real-kernel")
         run = ns.run_client(t.env["binary"], "netboot", "--json", "--url", f"http://{SERVER}:8080/real-kernel", "vcli")
@@ -188,9 +204,9 @@ def netboot_tftp_stalls(t):
         m.expect(re.compile(rf"Fetching tftp://{re.escape(SERVER)}/vmlinuz: [0-9.]+( of [0-9.]+)? MB, [0-9.]+ MB/s\. Esc cancels\."),
                  t.deadline, "the progress line")
         m.keys((b"\x1b", "Esc: cancel the transfer"))
-        m.expect(re.compile(r"Cannot boot \"Network stalled\": [^\n]*vmlinuz[^\n]*cancelled"), t.deadline, "the cancelled transfer's message")
+        m.expect(re.compile(r"Cannot boot \"Network stalled\": [^\n]*vmlinuz.*?cancelled", re.S), t.deadline, "the cancelled transfer's message")
         m.keys((b"\r", "Enter: the network entry again"))
-        m.expect(re.compile(r"Cannot boot \"Network stalled\": [^\n]*vmlinuz[^\n]*no answer"), t.deadline, "the stalled transfer's message")
+        m.expect(re.compile(r"Cannot boot \"Network stalled\": [^\n]*vmlinuz.*?no answer", re.S), t.deadline, "the stalled transfer's message")
         m.keys((b"\x1b[A", "Up"), (b"\r", "Enter: the disk entry"))
         t.expect_target(["e2e.entry=0", SERIAL])
 
@@ -278,3 +294,90 @@ def netboot_url(t):
         nic = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:08"]
         t.boot(extra=nic, netns=net.server, append=f"baton.url=http://{SERVER}:8080/node.ipxe")
         t.expect_target(["e2e.entry=from-url", SERIAL])
+
+
+HTTPS_SERVER = r"""
+# HTTPS from ROOT on SERVER:PORT with CERT and KEY (Python's HTTP server over ssl).
+import functools, http.server, ssl, sys
+root, address, port, cert, key = sys.argv[1:6]
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root)
+server = http.server.ThreadingHTTPServer((address, int(port)), handler)
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(cert, key)
+server.socket = context.wrap_socket(server.socket, server_side=True)
+server.serve_forever()
+"""
+
+
+def test_pki(work):
+    """A CA made now, and three server certificates for SERVER (an iPAddress name): one it signed
+    valid now, one it signed that expired in 2021, one another CA signed. Returns their paths."""
+    work.mkdir(parents=True, exist_ok=True)
+
+    def run(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=work)
+
+    for ca in ("ca", "other-ca"):
+        run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{ca}.key", "-out", f"{ca}.pem", "-days", "30",
+            "-subj", f"/CN=Baton test {ca}")
+    (work / "san.ext").write_text(f"subjectAltName=IP:{SERVER}\nbasicConstraints=CA:FALSE\n")
+    (work / "index.txt").write_text("")
+    (work / "ca.cnf").write_text("\n".join([
+        "[ca]", "default_ca=test", "[test]", f"dir={work}", "database=$dir/index.txt", "new_certs_dir=$dir",
+        "serial=$dir/serial", "default_md=sha256", "policy=anything", "copy_extensions=none", "unique_subject=no",
+        "[anything]", "commonName=supplied", ""]))
+    (work / "serial").write_text("01\n")
+    certs = {}
+    for name, signer, dates in (("good", "ca", None), ("expired", "ca", ("20200101000000Z", "20210101000000Z")),
+                                ("wrong-ca", "other-ca", None)):
+        run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={SERVER}")
+        when = ["-startdate", dates[0], "-enddate", dates[1]] if dates else ["-days", "30"]
+        run("ca", "-batch", "-config", "ca.cnf", "-cert", f"{signer}.pem", "-keyfile", f"{signer}.key", "-in", f"{name}.csr",
+            "-out", f"{name}.pem", "-extfile", "san.ext", "-notext", *when)
+        certs[name] = (work / f"{name}.pem", work / f"{name}.key")
+    return work / "ca.pem", certs
+
+
+@scenario
+def netboot_https(t):
+    """HTTPS, verified: the test CA goes into the initramfs as an operator adds theirs (a second
+    cpio archive appended, initramfs/certs/README.md). DHCP's boot file is an https:// iPXE
+    script; its menu names kernels on three HTTPS servers. The one whose certificate has expired
+    and the one another CA signed are each refused with the reason; the disk entry is still
+    there; the good one boots, its kernel and initrd fetched over HTTPS."""
+    ca, certs = test_pki(t.dir / "pki")
+    root = t.dir / "srv"
+    root.mkdir()
+    shutil.copy(t.env["kernel"], root / "vmlinuz")
+    shutil.copy(t.env["target"], root / "target.img")
+    ports = {"good": 8443, "expired": 8444, "wrong-ca": 8445}
+    lines = ["#!ipxe", "menu HTTPS", "item good HTTPS good", "item expired HTTPS expired", "item wrong-ca HTTPS wrong CA",
+             "choose --default good target && goto ${target}"]
+    for name, port in ports.items():
+        lines += [f":{name}", f"kernel https://{SERVER}:{port}/vmlinuz e2e.entry=https-{name} panic=-1",
+                  f"initrd https://{SERVER}:{port}/target.img", "boot"]
+    (root / "menu.ipxe").write_text("\n".join(lines) + "\n")
+    spec = t.dir / "certs.spec"
+    spec.write_text(f"dir /etc 0755 0 0\ndir /etc/baton 0755 0 0\ndir /etc/baton/certs 0755 0 0\n"
+                    f"file /etc/baton/certs/test-ca.pem {ca} 0644 0 0\n")
+    extra = t.dir / "certs.cpio.gz"
+    subprocess.run(["/usr/bin/python3", str(REPO / "scripts/lib/mkcpio.py"), str(spec), str(extra)], check=True)
+    initramfs = t.dir / "initramfs-with-ca.cpio.gz"
+    initramfs.write_bytes(Path(t.env["initramfs"]).read_bytes() + extra.read_bytes())
+    server = t.dir / "https_server.py"
+    server.write_text(HTTPS_SERVER)
+    disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(0, 60, ["/boot/vmlinuz"]), **boot_files(t.env)})
+    with Bridge(t.dir) as net:
+        net.dnsmasq("br0", root, f"--dhcp-boot=https://{SERVER}:8443/menu.ipxe")
+        for name, port in ports.items():
+            net.start(sys.executable, str(server), str(root), SERVER, str(port), *map(str, certs[name]))
+        nic = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:0a"]
+        m = t.boot(disks=[disk], extra=nic, netns=net.server, initramfs=str(initramfs))
+        m.expect(re.compile(r"HTTPS wrong CA"), t.deadline, "the menu read over HTTPS")
+        m.keys((b" ", "Space: stop the countdown"), (b"\x1b[B", "Down"), (b"\x1b[B", "Down"), (b"\r", "Enter: HTTPS expired"))
+        m.expect(re.compile(r"Cannot boot \"HTTPS expired\": .*?has expired", re.S), t.deadline, "the expired certificate's refusal")
+        m.keys((b"\x1b[B", "Down"), (b"\r", "Enter: HTTPS wrong CA"))
+        m.expect(re.compile(r"Cannot boot \"HTTPS wrong CA\": .*?not from a trusted CA", re.S), t.deadline,
+                 "the unknown CA's refusal")
+        m.keys((b"\x1b[A", "Up"), (b"\x1b[A", "Up"), (b"\r", "Enter: HTTPS good"))
+        t.expect_target(["e2e.entry=https-good", SERIAL])
