@@ -12,6 +12,7 @@
 #include <linux/netlink.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <sys/time.h>
@@ -293,6 +294,46 @@ int clinux_tcp_connect(unsigned int address, unsigned short port) {
     int size = 4 << 20;
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
     struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(address), .sin_port = htons(port) };
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0 && errno != EINPROGRESS) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
+int clinux_udp6_socket(int ifindex, unsigned short port) {
+    int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) return -errno;
+    int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof ifindex);
+    char name[IF_NAMESIZE];
+    if (if_indextoname((unsigned)ifindex, name) != NULL) setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, strlen(name));
+    struct sockaddr_in6 addr = { .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_ANY_INIT };
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
+long clinux_udp6_send(int fd, const unsigned char *address, int scope, unsigned short port, const void *data, size_t length) {
+    struct sockaddr_in6 addr = { .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_scope_id = (uint32_t)scope };
+    memcpy(&addr.sin6_addr, address, 16);
+    ssize_t n = sendto(fd, data, length, 0, (struct sockaddr *)&addr, sizeof addr);
+    return n < 0 ? -errno : n;
+}
+
+int clinux_tcp6_connect(const unsigned char *address, unsigned short port) {
+    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) return -errno;
+    int size = 4 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    struct sockaddr_in6 addr = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+    memcpy(&addr.sin6_addr, address, 16);
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0 && errno != EINPROGRESS) {
         int e = errno;
         close(fd);

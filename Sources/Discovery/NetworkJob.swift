@@ -124,27 +124,81 @@ struct NetworkJob: Sendable {
         return 0
     }
 
-    /// The job itself, as the child runs it.
+    /// The job itself, as the child runs it: link and carrier, then DHCPv4 and DHCPv6 side by
+    /// side; the first to lead to entries wins.
     func examineHere() -> NetworkJobAnswer {
         let lines = Mutex<[String]>([])
         let log: @Sendable (String) -> Void = { line in lines.withLock { $0.append(line) } }
+        let marks = Mutex<[NetworkJobAnswer.Mark]>([])
+        let mark: @Sendable (String) -> Void = { name in marks.withLock { $0.append(.init(name: name, nanoseconds: Processes.monotonicNanoseconds())) } }
         var answer = NetworkJobAnswer(interface: interface.name)
-        switch NetworkSource.configure(interface, carrierWait: settings.carrierWait, dhcpTimeout: settings.dhcpTimeout, log: log) {
-        case .success(let network):
-            answer.marks.append(.init(name: "net-lease", nanoseconds: Processes.monotonicNanoseconds()))
-            if let found = NetworkSource.bootSource(network, url: settings.url, log: log) {
-                answer.marks.append(.init(name: "net-entries", nanoseconds: Processes.monotonicNanoseconds()))
-                answer.server = (found.source.imageFiles as? NetworkFileView)?.server.description
-                answer.configuration = found.configuration
-                log("\(found.source.device.name): \(found.configuration.path), \(found.configuration.entries.count) entries")
-                for diagnostic in found.configuration.diagnostics.prefix(DeviceScanner.diagnosticsLogged) {
-                    log("\(found.source.device.name): \(diagnostic)")
-                }
-            }
-        case .failure(let error):
-            log(error.description)
+        defer {
+            answer.log = lines.withLock { $0 }
+            answer.marks = marks.withLock { $0 }
         }
-        answer.log = lines.withLock { $0 }
+        if case .failure(let error) = NetworkSource.linkUp(interface, carrierWait: settings.carrierWait) {
+            log(error.description)
+            return answer
+        }
+        // Each family's outcome: whether it is done, and the server and configuration it found.
+        typealias Outcome = (done: Bool, server: String?, configuration: BootConfiguration?)
+        let outcomes = Mutex<[Outcome]>([(false, nil, nil), (false, nil, nil)])
+        let interface = interface, settings = settings
+        let families: [@Sendable () -> (source: MountedDevice, configuration: BootConfiguration)?] = [
+            {
+                let routes: RouteSocket
+                do { routes = try RouteSocket() } catch {
+                    log("\(interface.name): \(error)")
+                    return nil
+                }
+                switch NetworkSource.dhcp(interface, routes: routes, dhcpTimeout: settings.dhcpTimeout, log: log) {
+                case .success(let network):
+                    mark("net-lease")
+                    return NetworkSource.bootSource(network, url: settings.url, log: log)
+                case .failure(let error):
+                    log(error.description)
+                    return nil
+                }
+            },
+            {
+                switch NetworkSource.dhcp6(interface, dhcpTimeout: settings.dhcpTimeout, log: log) {
+                case .success(let lease):
+                    mark("net-lease6")
+                    return NetworkSource.bootSource(lease, interface: interface, url: settings.url, log: log)
+                case .failure(let error):
+                    log(error.description)
+                    return nil
+                }
+            },
+        ]
+        for (index, family) in families.enumerated() {
+            do {
+                try BackgroundThread.start {
+                    let found = family()
+                    let server = (found?.source.imageFiles as? NetworkFileView)?.server.description
+                    outcomes.withLock { $0[index] = (true, server, found?.configuration) }
+                }
+            } catch {
+                log("\(interface.name): \(error)")
+                outcomes.withLock { $0[index].done = true }
+            }
+        }
+        // The first family to find entries wins (IPv4 when both have); one that found none waits for the other.
+        while true {
+            let now = outcomes.withLock { $0 }
+            if let winner = now.first(where: { $0.done && $0.configuration != nil }) {
+                (answer.server, answer.configuration) = (winner.server, winner.configuration)
+                break
+            }
+            if now.allSatisfy(\.done) { break }
+            Processes.sleep(milliseconds: 50)
+        }
+        if let configuration = answer.configuration {
+            mark("net-entries")
+            let name = answer.server.map { String($0.dropLast()) } ?? interface.name
+            log("\(name): \(configuration.path), \(configuration.entries.count) entries")
+            for diagnostic in configuration.diagnostics.prefix(DeviceScanner.diagnosticsLogged) { log("\(name): \(diagnostic)") }
+        }
         return answer
     }
 }

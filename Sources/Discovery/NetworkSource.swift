@@ -52,10 +52,8 @@ public enum NetworkSource {
         return bytes
     }
 
-    /// Link up, carrier within `carrierWait` seconds, a lease, the address and route configured.
-    public static func configure(_ interface: NetworkInterface, carrierWait: Double = 5, dhcpTimeout: Double = 30,
-                                 log: (String) -> Void) -> Result<NetworkLease, NetworkSourceError> {
-        guard let mac = interface.mac else { return .failure(NetworkSourceError("\(interface.name): no MAC address")) }
+    /// Link up, and carrier within `carrierWait` seconds.
+    public static func linkUp(_ interface: NetworkInterface, carrierWait: Double = 5) -> Result<RouteSocket, NetworkSourceError> {
         let routes: RouteSocket
         do {
             routes = try RouteSocket()
@@ -68,6 +66,22 @@ public enum NetworkSource {
             guard Processes.monotonicMilliseconds() < until else { return .failure(NetworkSourceError("\(interface.name): no carrier (cable or link down)")) }
             Processes.sleep(milliseconds: 50)
         }
+        return .success(routes)
+    }
+
+    /// Link up, carrier within `carrierWait` seconds, a lease, the address and route configured.
+    public static func configure(_ interface: NetworkInterface, carrierWait: Double = 5, dhcpTimeout: Double = 30,
+                                 log: (String) -> Void) -> Result<NetworkLease, NetworkSourceError> {
+        switch linkUp(interface, carrierWait: carrierWait) {
+        case .success(let routes): return dhcp(interface, routes: routes, dhcpTimeout: dhcpTimeout, log: log)
+        case .failure(let error): return .failure(error)
+        }
+    }
+
+    /// DHCPv4 on an interface that is up: the lease, its address and route configured.
+    public static func dhcp(_ interface: NetworkInterface, routes: RouteSocket, dhcpTimeout: Double = 30,
+                            log: (String) -> Void) -> Result<NetworkLease, NetworkSourceError> {
+        guard let mac = interface.mac else { return .failure(NetworkSourceError("\(interface.name): no MAC address")) }
         var settings = clientSettings(mac: mac)
         settings.giveUpAfter = dhcpTimeout
         let lease: DHCPv4Lease
@@ -85,14 +99,64 @@ public enum NetworkSource {
         return .success(NetworkLease(interface: interface, lease: lease))
     }
 
+    /// DHCPv6 on an interface that is up, once its link-local address is usable: the lease and
+    /// its address configured (the on-link prefix and default route come from router
+    /// advertisements, which the kernel takes itself).
+    /// It has its own rtnetlink socket: it runs beside DHCPv4.
+    public static func dhcp6(_ interface: NetworkInterface, dhcpTimeout: Double = 30,
+                             log: (String) -> Void) -> Result<DHCPv6Lease, NetworkSourceError> {
+        guard let mac = interface.mac else { return .failure(NetworkSourceError("\(interface.name): no MAC address")) }
+        let until = Processes.monotonicMilliseconds() + 5000
+        while !interface.hasLinkLocalAddress {
+            guard Processes.monotonicMilliseconds() < until else {
+                return .failure(NetworkSourceError("\(interface.name): no IPv6 link-local address (IPv6 off?); no DHCPv6"))
+            }
+            Processes.sleep(milliseconds: 50)
+        }
+        let seed = UInt64(bitPattern: Int64(Processes.monotonicNanoseconds())) ^ mac.bytes.reduce(0) { $0 << 8 | UInt64($1) }
+        var settings = DHCPv6ClientSettings(mac: mac, transactionID: UInt32(truncatingIfNeeded: seed ^ (seed >> 29)))
+        settings.architecture = Firmware.isUEFI ? 7 : 0
+        settings.giveUpAfter = dhcpTimeout
+        let lease: DHCPv6Lease
+        switch NetworkTransfers.dhcp6(on: interface, settings: settings, log: log) {
+        case .success(let got): lease = got
+        case .failure(let error): return .failure(NetworkSourceError("\(interface.name): \(error.message)"))
+        }
+        do { try RouteSocket().configure(interface, address: lease.address) } catch {
+            return .failure(NetworkSourceError("\(interface.name): \(error)"))
+        }
+        log("\(interface.name): \(lease.address) by DHCPv6" + (lease.bootFileURL.map { ", boot file \($0)" } ?? ""))
+        return .success(lease)
+    }
+
+    /// What a DHCPv6 lease leads to — or `url`, when given: its boot file URL (option 59), an
+    /// iPXE script or a kernel, which gets option 60's parameters as its command line.
+    public static func bootSource(_ lease: DHCPv6Lease, interface: NetworkInterface, url: NetworkURL? = nil,
+                                  log: @escaping @Sendable (String) -> Void) -> (source: MountedDevice, configuration: BootConfiguration)? {
+        var target = url
+        if target == nil, let text = lease.bootFileURL {
+            do { target = try NetworkURL(text) } catch {
+                log("\(interface.name): the DHCPv6 boot file URL \(error)")
+                return nil
+            }
+        }
+        guard let target else {
+            log("\(interface.name): the DHCPv6 lease names no boot file URL (option 59)")
+            return nil
+        }
+        let options = ipxeOptions(mac: interface.mac, lease: nil, filename: lease.bootFileURL)
+        return fetched(target, ipxe: options, parameters: lease.bootFileParameters, log: log)
+    }
+
     /// What the lease leads to — or `url` (`baton.url=`), when given: an iPXE script, a kernel,
     /// pxelinux's or GRUB's configuration on the boot server — read as a boot source.
     public static func bootSource(_ network: NetworkLease, url: NetworkURL? = nil, log: @escaping @Sendable (String) -> Void)
         -> (source: MountedDevice, configuration: BootConfiguration)? {
         let lease = network.lease
-        if let url { return fetched(url, network: network, log: log) }
+        let ipxe = ipxeOptions(mac: network.interface.mac, lease: lease, filename: lease.bootFile)
+        if let url { return fetched(url, ipxe: ipxe, log: log) }
         if let bootFile = lease.bootFile, bootFile.contains(where: { $0 == ":" }), let url = try? NetworkURL(bootFile) {
-            return fetched(url, network: network, log: log)
+            return fetched(url, ipxe: ipxe, log: log)
         }
         guard let server = lease.bootServer else {
             log("\(network.interface.name): the lease names no boot server")
@@ -101,21 +165,22 @@ public enum NetworkSource {
         let view = NetworkFileView(server: NetworkURL(scheme: .tftp, host: "\(server)", path: "/"), log: log)
         switch lease.bootFile.map { BootFileKind(name: $0) } ?? .unknown {
         case .ipxeScript, .kernel:
-            return fetched(view.url(of: lease.bootFile ?? ""), network: network, log: log)
+            return fetched(view.url(of: lease.bootFile ?? ""), ipxe: ipxe, log: log)
         case .grub:
             return grub(network, view: view, log: log) ?? pxelinux(network, view: view, log: log)
         case .pxelinux:
             return pxelinux(network, view: view, log: log) ?? grub(network, view: view, log: log)
         case .unknown:
-            if let bootFile = lease.bootFile, let found = fetched(view.url(of: bootFile), network: network, quiet: true, log: log) { return found }
+            if let bootFile = lease.bootFile, let found = fetched(view.url(of: bootFile), ipxe: ipxe, quiet: true, log: log) { return found }
             return pxelinux(network, view: view, log: log) ?? grub(network, view: view, log: log)
         }
     }
 
-    /// A URL that is an iPXE script or a kernel; `quiet` says nothing when it is neither (a boot
-    /// program whose configuration is looked for next).
-    static func fetched(_ url: NetworkURL, network: NetworkLease, quiet: Bool = false, log: @escaping @Sendable (String) -> Void)
-        -> (source: MountedDevice, configuration: BootConfiguration)? {
+    /// A URL that is an iPXE script (run with `ipxe`'s settings) or a kernel (booted with
+    /// `parameters`); `quiet` says nothing when it is neither (a boot program whose configuration
+    /// is looked for next).
+    static func fetched(_ url: NetworkURL, ipxe: IPXEOptions, parameters: [String] = [], quiet: Bool = false,
+                        log: @escaping @Sendable (String) -> Void) -> (source: MountedDevice, configuration: BootConfiguration)? {
         let view = NetworkFileView(server: url, log: log)
         let first: [UInt8]
         switch NetworkTransfers.fetch(url, maxSize: view.maxSize, firstBytes: 0x240, tftp: TFTPSettings()) {
@@ -130,7 +195,7 @@ public enum NetworkSource {
             guard let bytes = view.contents(of: url.path) else { return nil }
             log("\(url): iPXE script")
             let configuration = IPXEConfig.load(text: String(decoding: bytes, as: UTF8.self), url: url.description,
-                                                options: ipxeOptions(network)) { chained in
+                                                options: ipxe) { chained in
                 guard let next = try? NetworkURL(chained) else { return .failed("not a URL Baton can fetch") }
                 switch NetworkTransfers.fetch(next, maxSize: view.maxSize, firstBytes: 0x240, tftp: TFTPSettings()) {
                 case .failure(let error): return .failed(error.message)
@@ -150,18 +215,18 @@ public enum NetworkSource {
         }
         log("\(url): a Linux kernel")
         let name = String(url.path.split(separator: "/").last ?? "kernel")
-        let entry = BootEntry(title: "\(name) from \(view.root)", kernel: BootFile(url.path), origin: SourceLocation(file: url.description, line: 0))
+        let entry = BootEntry(title: "\(name) from \(view.root)", kernel: BootFile(url.path), commandLine: parameters.joined(separator: " "),
+                              origin: SourceLocation(file: url.description, line: 0))
         return (mount, BootConfiguration(path: url.description, entries: [entry]))
     }
 
     /// The settings an iPXE script finds after DHCP (`${net0/mac}`, `${ip}`, `${uuid}`…).
-    static func ipxeOptions(_ network: NetworkLease) -> IPXEOptions {
-        let lease = network.lease
+    static func ipxeOptions(mac: MACAddress?, lease: DHCPv4Lease?, filename: String?) -> IPXEOptions {
         var options = IPXEOptions()
         options.settings = IPXESettings.network(
-            mac: network.interface.mac?.text(separator: ":") ?? "", ip: "\(lease.address)", netmask: "\(lease.subnetMask)",
-            gateway: lease.routers.first.map { "\($0)" }, dns: lease.dnsServers.first.map { "\($0)" }, domain: lease.domainName,
-            hostname: lease.hostName, uuid: machineUUID(), nextServer: lease.bootServer.map { "\($0)" }, filename: lease.bootFile,
+            mac: mac?.text(separator: ":") ?? "", ip: lease.map { "\($0.address)" } ?? "", netmask: lease.map { "\($0.subnetMask)" } ?? "",
+            gateway: lease?.routers.first.map { "\($0)" }, dns: lease?.dnsServers.first.map { "\($0)" }, domain: lease?.domainName,
+            hostname: lease?.hostName, uuid: machineUUID(), nextServer: lease?.bootServer.map { "\($0)" }, filename: filename,
             platform: Firmware.isUEFI ? "efi" : "pcbios")
         return options
     }

@@ -1,6 +1,6 @@
 // The fuzz targets: one function per reader of what disks, the kernel and the network hand
 // Baton — GRUB, syslinux, BLS, grubenv, the module database, uevents, disk images (partition
-// tables, ext4, FAT, ISO 9660), DHCP replies (in their IPv4/UDP frames), TFTP server packets,
+// tables, ext4, FAT, ISO 9660), DHCP replies (in their IPv4/UDP frames), DHCPv6 replies, TFTP server packets,
 // HTTP responses and iPXE scripts. BatonFuzz drives them with libFuzzer (scripts/fuzz); FuzzReplayTests replays
 // every finding kept in Tests/Fuzz/TARGET/ through the same function.
 
@@ -16,7 +16,7 @@ import Network
 import Syslinux
 
 public enum FuzzTargets {
-    public static let names = ["grub", "syslinux", "bls", "grubenv", "modules", "uevent", "diskimage", "dhcp", "tftp", "http", "ipxe"]
+    public static let names = ["grub", "syslinux", "bls", "grubenv", "modules", "uevent", "diskimage", "dhcp", "dhcp6", "tftp", "http", "ipxe"]
 
     /// Runs one input through a target; the process dies on a trap, which libFuzzer reports.
     public static func run(_ target: String, _ bytes: [UInt8]) {
@@ -47,6 +47,8 @@ public enum FuzzTargets {
             readImage(bytes)
         case "dhcp":
             dhcp(bytes)
+        case "dhcp6":
+            dhcp6(bytes)
         case "tftp":
             tftp(bytes)
         case "http":
@@ -98,6 +100,33 @@ public enum FuzzTargets {
                                           uuid: nil, mac: mac, address: lease.address)
             _ = lease.bootFile.map { try? NetworkURL($0) }
         }
+    }
+
+    /// A server's DHCPv6 answers: the input with the client's transaction ID and DUID patched in
+    /// (so it reaches the parsing past the checks), as an Advertise and then as a Reply; the
+    /// URL it names; IPv6 addresses and bracketed URLs from its text.
+    static func dhcp6(_ bytes: [UInt8]) {
+        guard let mac = MACAddress(bytes: [0x52, 0x54, 0, 0, 0, 1]) else { return }
+        var client = DHCPv6Client(DHCPv6ClientSettings(mac: mac, transactionID: 0x0A0B0C))
+        var sent: DHCPv6Message?
+        for case .send(let message) in client.start(now: 0) { sent = message }
+        for step in 0..<3 {
+            guard let current = sent else { break }
+            var patched = bytes
+            if patched.count >= 4 {
+                patched[0] = step == 0 ? 2 : 7
+                patched.replaceSubrange(1..<4, with: [UInt8(current.transactionID >> 16), UInt8(current.transactionID >> 8 & 0xFF), UInt8(current.transactionID & 0xFF)])
+            }
+            patched += [0, 1, 0, 10] + client.settings.duid
+            for action in client.receive(patched, now: 0.1 + Double(step)) {
+                if case .send(let message) = action { sent = message }
+                if case .bound(let lease) = action { _ = lease.bootFileURL.map { try? NetworkURL($0) } }
+            }
+        }
+        _ = client.timerFired(now: 100)
+        let text = String(decoding: bytes, as: UTF8.self)
+        _ = IPv6Address(text.prefix(40))
+        _ = try? NetworkURL("http://[" + text.prefix(60) + "]/")
     }
 
     /// An HTTP response read from the input whole, then in pieces of 1 to 7 bytes, then as

@@ -89,6 +89,57 @@ public final class RouteSocket {
     }
 }
 
+extension RouteSocket {
+    /// DHCPv6's address (a /128: the on-link prefix and the default route come from the
+    /// router advertisements the kernel itself takes).
+    public func configure(_ interface: NetworkInterface, address: IPv6Address) throws(SystemError) {
+        try perform("\(interface.name) address \(address)/128") {
+            RTNetlink.addAddress(index: interface.index, address: address, prefixLength: 128, sequence: $0)
+        }
+    }
+}
+
+extension NetworkInterface {
+    /// Whether the interface has a link-local IPv6 address past duplicate address detection
+    /// (what DHCPv6 sends from), per /proc/net/if_inet6.
+    public var hasLinkLocalAddress: Bool {
+        guard let table = FileSystem.text("/proc/net/if_inet6") else { return false }
+        for line in table.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            // address, index, prefix length, scope (0x20: link), flags (0x40: tentative), name
+            guard fields.count >= 6, fields[5] == name, fields[3] == "20", let flags = UInt32(fields[4], radix: 16) else { continue }
+            if flags & 0x40 == 0 { return true }
+        }
+        return false
+    }
+}
+
+/// DHCPv6's client socket: UDP on IPv6, port 546, on one interface, sending to ff02::1:2.
+public final class DHCPv6Socket {
+    public let descriptor: Int32
+    let index: Int32
+
+    public init(_ interface: NetworkInterface) throws(SystemError) {
+        let fd = clinux_udp6_socket(interface.index, 546)
+        guard fd >= 0 else { throw SystemError("socket", "UDP/IPv6 \(interface.name)", errno: -fd) }
+        descriptor = fd
+        index = interface.index
+    }
+
+    deinit { close(descriptor) }
+
+    /// Sends to all DHCPv6 servers and relays on the link.
+    public func sendToServers(_ bytes: [UInt8]) throws(SystemError) {
+        let n = IPv6Address.allDHCPAgents.bytes.withUnsafeBufferPointer { address in
+            bytes.withUnsafeBytes { clinux_udp6_send(descriptor, address.baseAddress, index, 547, $0.baseAddress, $0.count) }
+        }
+        guard n >= 0 else { throw SystemError("sendto", "[ff02::1:2]:547", errno: Int32(-n)) }
+    }
+
+    /// The datagrams waiting now.
+    public func receive() -> [[UInt8]] { Datagrams.waiting(on: descriptor, bufferSize: 65536, atMost: 64) }
+}
+
 /// An AF_PACKET socket carrying IPv4 on one interface: DHCP before the interface has an address.
 public final class PacketSocket {
     public let descriptor: Int32
@@ -156,11 +207,23 @@ public final class TCPConnection {
         let fd = clinux_tcp_connect(address.value, port)
         guard fd >= 0 else { throw SystemError("connect", "\(address):\(port)", errno: -fd) }
         descriptor = fd
+        try Self.waitConnected(fd, "\(address):\(port)", milliseconds: milliseconds)
+    }
+
+    /// Connects to `address`:`port` over IPv6, waiting at most `milliseconds`.
+    public init(to address: IPv6Address, port: UInt16, milliseconds: Int) throws(SystemError) {
+        let fd = address.bytes.withUnsafeBufferPointer { clinux_tcp6_connect($0.baseAddress, port) }
+        guard fd >= 0 else { throw SystemError("connect", "[\(address)]:\(port)", errno: -fd) }
+        descriptor = fd
+        try Self.waitConnected(fd, "[\(address)]:\(port)", milliseconds: milliseconds)
+    }
+
+    static func waitConnected(_ fd: Int32, _ what: String, milliseconds: Int) throws(SystemError) {
         var pollEntry = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
         let ready = poll(&pollEntry, 1, Int32(clamping: milliseconds))
-        guard ready > 0 else { throw SystemError("connect", "\(address):\(port)", errno: ETIMEDOUT) }
+        guard ready > 0 else { throw SystemError("connect", what, errno: ETIMEDOUT) }
         let error = clinux_socket_error(fd)
-        guard error == 0 else { throw SystemError("connect", "\(address):\(port)", errno: error) }
+        guard error == 0 else { throw SystemError("connect", what, errno: error) }
     }
 
     deinit { close(descriptor) }

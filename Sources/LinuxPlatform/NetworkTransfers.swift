@@ -1,5 +1,5 @@
-// Runs network boot's state machines against real sockets and the monotonic clock: a DHCPv4
-// exchange on one interface, a TFTP read, an HTTP GET. Each ends by its own bounds (retries,
+// Runs network boot's state machines against real sockets and the monotonic clock: a DHCPv4 or
+// DHCPv6 exchange on one interface, a TFTP read, an HTTP GET. Each ends by its own bounds (retries,
 // give-up time, per-step timeouts); none can wait forever.
 
 import Network
@@ -28,6 +28,38 @@ public enum NetworkTransfers {
     static func wait(_ descriptor: Int32, until deadline: Double?) {
         let left = ((deadline ?? now() + 0.1) - now()) * 1000
         _ = Poll.wait([descriptor], milliseconds: Int(min(max(left, 0), 100).rounded(.up)))
+    }
+
+    /// DHCPv6 on `interface` (which must be up, with its link-local address): the lease, or why there is none.
+    public static func dhcp6(on interface: NetworkInterface, settings: DHCPv6ClientSettings,
+                             log: (String) -> Void = { _ in }) -> Result<DHCPv6Lease, SystemError> {
+        let socket: DHCPv6Socket
+        do { socket = try DHCPv6Socket(interface) } catch { return .failure(error) }
+        var client = DHCPv6Client(settings)
+        var pending = client.start(now: now())
+        var logged = 0
+        var sendErrors = 0
+        while true {
+            for action in pending {
+                switch action {
+                case .send(let message):
+                    do { try socket.sendToServers(message.encoded()) } catch {
+                        sendErrors += 1
+                        if sendErrors <= 2 { log("\(interface.name): DHCPv6: \(error)") }
+                    }
+                case .bound(let lease):
+                    return .success(lease)
+                case .gaveUp(let why):
+                    return .failure(SystemError("DHCPv6", interface.name, errno: 110, explanation: why))
+                }
+            }
+            for note in client.notes.dropFirst(logged) { log("\(interface.name): DHCPv6: \(note)") }
+            logged = client.notes.count
+            wait(socket.descriptor, until: client.deadline)
+            pending = []
+            for datagram in socket.receive() { pending += client.receive(datagram, now: now()) }
+            pending += client.timerFired(now: now())
+        }
     }
 
     /// DHCPv4 on `interface` (which must be up): the lease, or why there is none.
@@ -103,7 +135,8 @@ public enum NetworkTransfers {
                              certificates: String = TLSConnection.certificates, watch: TransferWatch? = nil) -> Result<[UInt8], SystemError> {
         guard url.scheme == .tftp else { return http(url, maxSize: maxSize, firstBytes: firstBytes, certificates: certificates, watch: watch) }
         guard let server = url.address else {
-            return .failure(SystemError("fetch", url.description, errno: 22, explanation: "give the server as an IPv4 address (Baton resolves no names)"))
+            let why = url.addressV6 != nil ? "TFTP over IPv6 is not supported (use http://)" : "give the server as an IPv4 address (Baton resolves no names)"
+            return .failure(SystemError("fetch", url.description, errno: 22, explanation: why))
         }
         var settings = tftp
         settings.port = url.port
@@ -139,11 +172,11 @@ public enum NetworkTransfers {
             guard url.scheme != .tftp else {
                 return .failure(SystemError("fetch", url.description, errno: 93, explanation: "a redirect to tftp:// is not followed"))
             }
-            guard let address = url.address else {
-                return .failure(SystemError("fetch", url.description, errno: 22, explanation: "give the server as an IPv4 address (Baton resolves no names)"))
+            guard url.address != nil || url.addressV6 != nil else {
+                return .failure(SystemError("fetch", url.description, errno: 22, explanation: "give the server as an IP address (Baton resolves no names)"))
             }
             let response: HTTPResponse
-            switch get(url, address: address, maxSize: maxSize, firstBytes: firstBytes, stepMilliseconds: stepMilliseconds,
+            switch get(url, maxSize: maxSize, firstBytes: firstBytes, stepMilliseconds: stepMilliseconds,
                        certificates: certificates, watch: watch) {
             case .success(let got): response = got
             case .failure(let error): return .failure(error)
@@ -165,15 +198,19 @@ public enum NetworkTransfers {
         return .failure(SystemError("fetch", url.description, errno: 40, explanation: "more than \(redirects) redirects"))
     }
 
-    static func get(_ url: NetworkURL, address: IPv4Address, maxSize: Int, firstBytes: Int?, stepMilliseconds: Int,
+    static func get(_ url: NetworkURL, maxSize: Int, firstBytes: Int?, stepMilliseconds: Int,
                     certificates: String, watch: TransferWatch?) -> Result<HTTPResponse, SystemError> {
         do {
-            let tcp = try TCPConnection(to: address, port: url.port, milliseconds: stepMilliseconds)
+            let tcp = if let address = url.addressV6 {
+                try TCPConnection(to: address, port: url.port, milliseconds: stepMilliseconds)
+            } else {
+                try TCPConnection(to: url.address ?? .any, port: url.port, milliseconds: stepMilliseconds)
+            }
             let connection: any ByteStream = url.scheme == .https
                 ? try TLSConnection(over: tcp, host: url.host, certificates: certificates, milliseconds: stepMilliseconds) : tcp
             try connection.send(HTTPRequest.get(url), milliseconds: stepMilliseconds)
             // Reading only the first bytes, the body's size does not matter: reading stops early.
-            var reader = HTTPResponseReader(maxBody: firstBytes == nil ? maxSize : Int.max / 2)
+            var reader = HTTPResponseReader(maxBody: firstBytes == nil ? maxSize : Int.max / 2, reservesBody: firstBytes == nil)
             var lastData = Processes.monotonicMilliseconds()
             while true {
                 if let watch {

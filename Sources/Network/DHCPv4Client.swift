@@ -21,7 +21,10 @@ public struct DHCPv4ClientSettings: Sendable, Equatable {
     }
 
     /// Option 60 as PXE clients send it (`PXEClient:Arch:00007:UNDI:003016`).
-    public var vendorClass: String {
+    public var vendorClass: String { Self.pxeVendorClass(architecture: architecture) }
+
+    /// PXE's vendor class for an architecture: DHCPv4's option 60, DHCPv6's option 16.
+    public static func pxeVendorClass(architecture: UInt16) -> String {
         let arch = String(architecture)
         return "PXEClient:Arch:" + String(repeating: "0", count: max(0, 5 - arch.count)) + arch + ":UNDI:003016"
     }

@@ -13,8 +13,7 @@ public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
 public enum HTTPRequest {
     /// A GET for `url`; the server closes the connection after its answer (one per transfer).
     public static func get(_ url: NetworkURL, userAgent: String = "Baton") -> [UInt8] {
-        let host = url.port == NetworkURL.defaultPort(url.scheme) ? url.host : "\(url.host):\(url.port)"
-        return Array("GET \(url.path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: \(userAgent)\r\nAccept: */*\r\nConnection: close\r\n\r\n".utf8)
+        return Array("GET \(url.path) HTTP/1.1\r\nHost: \(url.authority)\r\nUser-Agent: \(userAgent)\r\nAccept: */*\r\nConnection: close\r\n\r\n".utf8)
     }
 }
 
@@ -68,7 +67,13 @@ public struct HTTPResponseReader: Sendable {
     public private(set) var response: HTTPResponse?
     public private(set) var body: [UInt8] = []
 
-    public init(maxBody: Int) { self.maxBody = maxBody }
+    /// Whether a body's announced length is reserved at once (not when only its first bytes are read).
+    let reservesBody: Bool
+
+    public init(maxBody: Int, reservesBody: Bool = true) {
+        self.maxBody = maxBody
+        self.reservesBody = reservesBody
+    }
 
     public var isComplete: Bool { phase == .done }
 
@@ -80,6 +85,23 @@ public struct HTTPResponseReader: Sendable {
 
     /// Takes bytes from the connection; returns the whole response once it is complete.
     public mutating func feed(_ bytes: [UInt8]) throws(HTTPError) -> HTTPResponse? {
+        // The body's bytes go straight to it: a kernel is hundreds of these pieces.
+        if pending.isEmpty {
+            switch phase {
+            case .body(.length(let total)):
+                body += bytes.prefix(total - body.count)
+                guard body.count == total else { return nil }
+                phase = .done
+                response?.body = body
+                return response
+            case .body(.untilClose):
+                guard body.count + bytes.count <= maxBody else { throw HTTPError("body over the \(maxBody)-byte cap") }
+                body += bytes
+                return nil
+            default:
+                break
+            }
+        }
         pending += bytes
         while true {
             switch phase {
@@ -179,6 +201,7 @@ public struct HTTPResponseReader: Sendable {
             guard length.count <= 15, let n = Int(length), n >= 0 else { throw HTTPError("Content-Length '\(length.prefix(40))' is not a number") }
             guard n <= maxBody else { throw HTTPError("\(n) bytes, over the \(maxBody)-byte cap") }
             phase = .body(.length(n))
+            if reservesBody { body.reserveCapacity(n) }
         } else {
             phase = .body(.untilClose)
         }

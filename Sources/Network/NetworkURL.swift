@@ -1,5 +1,5 @@
 // The URLs network boot fetches: `tftp://SERVER[:PORT]/PATH`, `http://…` and `https://…`, with
-// the server an IPv4 address or a name. Parsing is strict: a URL that is not one of these says why.
+// the server an IPv4 address, an IPv6 address in brackets, or a name. Parsing is strict: a URL that is not one of these says why.
 
 public struct NetworkURL: Sendable, Hashable, CustomStringConvertible {
     public enum Scheme: String, Sendable { case tftp, http, https }
@@ -39,6 +39,22 @@ public struct NetworkURL: Sendable, Hashable, CustomStringConvertible {
         guard !authority.contains(where: { $0 == "@" }) else { throw NetworkURLError(text, "user names in URLs are not supported") }
         var host = String(authority)
         var port: UInt16?
+        if authority.first == "[" {
+            // An IPv6 literal (RFC 3986 3.2.2): `[2001:db8::1]` or `[2001:db8::1]:8080`.
+            let inside = authority.dropFirst().prefix { $0 != "]" }
+            let after = authority.dropFirst(inside.count + 2)
+            guard authority.dropFirst(inside.count + 1).first == "]", IPv6Address(inside) != nil else {
+                throw NetworkURLError(text, "server '\(authority)' is not an IPv6 address in brackets")
+            }
+            if !after.isEmpty {
+                guard after.first == ":", let number = UInt16(after.dropFirst()), number > 0 else {
+                    throw NetworkURLError(text, "port '\(after.dropFirst())' is not a number from 1 to 65535")
+                }
+                port = number
+            }
+            self.init(scheme: scheme, host: String(inside), port: port, path: path.isEmpty ? "/" : String(path))
+            return
+        }
         if let portColon = authority.lastIndex(of: ":") {
             guard let number = UInt16(authority[authority.index(after: portColon)...]), number > 0 else {
                 throw NetworkURLError(text, "port '\(authority[authority.index(after: portColon)...])' is not a number from 1 to 65535")
@@ -55,9 +71,16 @@ public struct NetworkURL: Sendable, Hashable, CustomStringConvertible {
     /// The server as an IPv4 address, when it is one.
     public var address: IPv4Address? { IPv4Address(host) }
 
-    public var description: String {
-        "\(scheme.rawValue)://\(host)\(port == Self.defaultPort(scheme) ? "" : ":\(port)")\(path)"
+    /// The server as an IPv6 address, when it is one.
+    public var addressV6: IPv6Address? { host.contains(where: { $0 == ":" }) ? IPv6Address(host) : nil }
+
+    /// `host[:port]` as a URL and a Host header write it (an IPv6 address in brackets).
+    public var authority: String {
+        let name = addressV6 == nil ? host : "[\(host)]"
+        return port == Self.defaultPort(scheme) ? name : "\(name):\(port)"
     }
+
+    public var description: String { "\(scheme.rawValue)://\(authority)\(path)" }
 }
 
 public struct NetworkURLError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,5 @@
-// rtnetlink requests that set an interface up for network boot — link up, an IPv4 address, a
-// default route — and the kernel's acknowledgement, as bytes (host byte order, as netlink is).
+// rtnetlink requests that set an interface up for network boot — link up, an IPv4 or IPv6
+// address, a default route — and the kernel's acknowledgement, as bytes (host byte order, as netlink is).
 // The platform layer sends them on a NETLINK_ROUTE socket.
 
 public enum RTNetlink {
@@ -12,6 +12,7 @@ public enum RTNetlink {
     static let replace: UInt16 = 0x100
     static let create: UInt16 = 0x400
     static let familyInet: UInt8 = 2
+    static let familyInet6: UInt8 = 10
     static let interfaceUp: UInt32 = 0x1
 
     /// RTM_NEWLINK: the interface's IFF_UP flag set.
@@ -30,6 +31,13 @@ public enum RTNetlink {
         body += attribute(2, address.bytes)  // IFA_LOCAL
         body += attribute(1, address.bytes)  // IFA_ADDRESS
         if prefix < 31 { body += attribute(4, broadcast.bytes) }  // IFA_BROADCAST
+        return message(newAddress, flags: request | acknowledge | create | replace, sequence: sequence, body: body)
+    }
+
+    /// RTM_NEWADDR for IPv6: `address`/`prefixLength` on the interface (DHCPv6's /128).
+    public static func addAddress(index: Int32, address: IPv6Address, prefixLength: Int, sequence: UInt32) -> [UInt8] {
+        var body: [UInt8] = [familyInet6, UInt8(min(max(prefixLength, 0), 128)), 0, 0] + host32(UInt32(bitPattern: index))
+        body += attribute(1, address.bytes)  // IFA_ADDRESS
         return message(newAddress, flags: request | acknowledge | create | replace, sequence: sequence, body: body)
     }
 

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 SERVER = "192.0.2.1"
+SERVER6 = "2001:db8::1"  # the documentation prefix (RFC 3849), for DHCPv6 scenarios
 CLIENT_MAC = "52:54:00:be:70:01"
 NAMESPACES = itertools.count()
 
@@ -33,12 +34,13 @@ class Namespace:
         self.ip("-n", self.server, "link", "set", "lo", "up")
         return self
 
-    def dnsmasq(self, interface, tftp_root, *options):
-        """dnsmasq serving DHCP (192.0.2.50–60) and TFTP from `tftp_root` on `interface`."""
+    def dnsmasq(self, interface, tftp_root, *options, ipv4=True):
+        """dnsmasq serving DHCP (192.0.2.50–60, unless not `ipv4`) and TFTP from `tftp_root` on `interface`."""
         log = self.work / "dnsmasq.log"
+        ranges = ["--dhcp-range=192.0.2.50,192.0.2.60,255.255.255.0,10m"] if ipv4 else []
         proc = subprocess.Popen(
             ["ip", "netns", "exec", self.server, "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--port=0",
-             f"--interface={interface}", "--bind-interfaces", "--dhcp-range=192.0.2.50,192.0.2.60,255.255.255.0,10m",
+             f"--interface={interface}", "--bind-interfaces", *ranges,
              "--enable-tftp", f"--tftp-root={tftp_root}", f"--dhcp-leasefile={self.work / 'leases'}", "--pid-file=",
              "--user=root", "--log-dhcp", f"--log-facility={log}", *options],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -58,10 +60,10 @@ class Namespace:
         self.processes.append(proc)
         return proc
 
-    def http_server(self, root, port=8080):
-        """Python's HTTP server on SERVER:PORT serving ROOT; returns once it answers."""
-        self.start(sys.executable, "-m", "http.server", "--bind", SERVER, "--directory", str(root), str(port))
-        probe = f"import socket; socket.create_connection(('{SERVER}', {port}), 1)"
+    def http_server(self, root, port=8080, address=SERVER):
+        """Python's HTTP server on ADDRESS:PORT serving ROOT; returns once it answers."""
+        self.start(sys.executable, "-m", "http.server", "--bind", address, "--directory", str(root), str(port))
+        probe = f"import socket; socket.create_connection(('{address}', {port}), 1)"
         deadline = time.monotonic() + 10
         while subprocess.run(["ip", "netns", "exec", self.server, sys.executable, "-c", probe], capture_output=True).returncode != 0:
             if time.monotonic() > deadline:
@@ -101,12 +103,19 @@ class VethPair(Namespace):
 
 
 class Bridge(Namespace):
-    """The server namespace with a bridge (br0, the servers' address) and taps for QEMU's NICs."""
+    """The server namespace with a bridge (br0, the servers' address; SERVER6 too with `ipv6`) and
+    taps for QEMU's NICs."""
+
+    def __init__(self, work, ipv6=False):
+        super().__init__(work)
+        self.ipv6 = ipv6
 
     def __enter__(self):
         super().__enter__()
         self.ip("-n", self.server, "link", "add", "br0", "type", "bridge")
         self.ip("-n", self.server, "addr", "add", f"{SERVER}/24", "dev", "br0")
+        if self.ipv6:
+            self.ip("-n", self.server, "addr", "add", f"{SERVER6}/64", "dev", "br0", "nodad")
         self.ip("-n", self.server, "link", "set", "br0", "up")
         return self
 

@@ -72,6 +72,14 @@ long clinux_udp_receive(int fd, void *buffer, size_t length, unsigned int *addre
 /// Starts a non-blocking TCP connection to `address`:`port` (host byte order); fd or -errno.
 /// Poll it for writing, then clinux_socket_error says whether it connected.
 int clinux_tcp_connect(unsigned int address, unsigned short port);
+/// A non-blocking UDP socket on IPv6 bound to port `port` on interface `ifindex` only (DHCPv6's
+/// client port 546, multicast sent out of that interface); fd or -errno.
+int clinux_udp6_socket(int ifindex, unsigned short port);
+/// Sends a datagram to `address` (16 bytes):`port`, `scope` the interface for a link-scoped
+/// address (0 otherwise); bytes sent or -errno.
+long clinux_udp6_send(int fd, const unsigned char *address, int scope, unsigned short port, const void *data, size_t length);
+/// Starts a non-blocking TCP connection to `address` (16 bytes):`port` over IPv6; fd or -errno.
+int clinux_tcp6_connect(const unsigned char *address, unsigned short port);
 /// The pending error of a socket (SO_ERROR): 0 when none.
 int clinux_socket_error(int fd);
 /// A NETLINK_ROUTE socket (blocking, with a receive timeout of `timeout_ms`); fd or -errno.

@@ -5,7 +5,7 @@
 
 from harness import *  # noqa: F401,F403 — the harness: Run, Machine, Failure, helpers, @scenario
 
-from netns import CLIENT_MAC, SERVER, Bridge, VethPair
+from netns import CLIENT_MAC, SERVER, SERVER6, Bridge, VethPair
 
 
 def pxelinux_cfg(tag):
@@ -381,3 +381,48 @@ def netboot_https(t):
                  "the unknown CA's refusal")
         m.keys((b"\x1b[A", "Up"), (b"\x1b[A", "Up"), (b"\r", "Enter: HTTPS good"))
         t.expect_target(["e2e.entry=https-good", SERIAL])
+
+
+@scenario
+def netboot_e1000(t):
+    """On Debian's generic kernel, whose NIC drivers are modules (e1000 is not built in): the one
+    NIC is an Intel e1000 (QEMU's `e1000`), found by its PCI modalias and its driver loaded from
+    the initramfs; the machine boots over PXE as with virtio-net: DHCP, pxelinux's `default`,
+    kernel and initrd over TFTP."""
+    kernel, initramfs = generic_kernel(t.env)
+    root = t.dir / "tftp"
+    (root / "pxelinux.cfg").mkdir(parents=True)
+    shutil.copy(t.env["kernel"], root / "vmlinuz")
+    shutil.copy(t.env["target"], root / "target.img")
+    (root / "pxelinux.cfg/default").write_text("\n".join([
+        "DEFAULT net", "TIMEOUT 10", "LABEL net", "  MENU LABEL Network e1000", "  KERNEL vmlinuz",
+        "  INITRD target.img", "  APPEND e2e.entry=net-e1000 panic=-1", ""]))
+    with Bridge(t.dir) as net:
+        net.dnsmasq("br0", root, "--dhcp-boot=pxelinux.0")
+        nic = net.tap("tap0") + ["-device", "e1000,netdev=tap0,mac=52:54:00:be:70:0d"]
+        t.boot(extra=nic, netns=net.server, kernel=kernel, initramfs=initramfs)
+        t.expect_target(["e2e.entry=net-e1000", SERIAL])
+
+
+@scenario
+def netboot_dhcpv6(t):
+    """An IPv6-only network: dnsmasq on the bridge answers DHCPv6 (no DHCPv4 range) and sends
+    router advertisements, with RFC 5970's boot file URL, an http://[2001:db8::1]:8080 iPXE
+    script. Baton's DHCPv6 runs beside its DHCPv4 (which never gets an answer); the address is
+    leased and configured, the script read, and its kernel and initrd fetched over HTTP on IPv6."""
+    root = t.dir / "srv"
+    root.mkdir()
+    shutil.copy(t.env["kernel"], root / "vmlinuz")
+    shutil.copy(t.env["target"], root / "target.img")
+    (root / "boot6.ipxe").write_text("#!ipxe\nkernel vmlinuz e2e.entry=dhcpv6 mac=${mac:hexhyp} panic=-1\ninitrd target.img\nboot\n")
+    mac = "52:54:00:be:70:0e"
+    with Bridge(t.dir, ipv6=True) as net:
+        log = net.dnsmasq("br0", root, "--dhcp-range=2001:db8::50,2001:db8::60,64,10m", "--enable-ra",
+                          f"--dhcp-option=option6:bootfile-url,http://[{SERVER6}]:8080/boot6.ipxe", ipv4=False)
+        net.http_server(root, address=SERVER6)
+        nic = net.tap("tap0") + ["-device", f"virtio-net-pci,netdev=tap0,mac={mac}"]
+        t.boot(extra=nic, netns=net.server)
+        t.expect_target(["e2e.entry=dhcpv6", f"mac={mac.replace(':', '-')}", SERIAL])
+        dhcp = log.read_text(errors="replace")
+        if "DHCPREPLY(br0) 2001:db8::5" not in dhcp:
+            raise Failure("dnsmasq's log shows no DHCPv6 reply with an address")
