@@ -40,3 +40,23 @@ public struct BootFile: Sendable, Hashable, CustomStringConvertible {
         device == .configDevice ? path : "\(device)\(path)"
     }
 }
+
+extension BootFile {
+    /// A URL split as a file on a server: `scheme://authority` and the path from the first `/`
+    /// after the authority (`/` when there is none); nil when it is not `scheme://authority…`.
+    public static func splitURL(_ url: String) -> (root: String, path: String)? {
+        let scheme = url.prefix { $0 != ":" }
+        guard !scheme.isEmpty, url.dropFirst(scheme.count).hasPrefix("://") else { return nil }
+        let rest = url.dropFirst(scheme.count + 3)
+        let authority = rest.prefix { $0 != "/" }
+        guard !authority.isEmpty else { return nil }
+        let path = rest.dropFirst(authority.count)
+        return (String(url.prefix(scheme.count + 3 + authority.count)), path.isEmpty ? "/" : String(path))
+    }
+
+    /// A file named by URL (`http://192.0.2.1/vmlinuz`): that path on that server.
+    public init?(url: String) {
+        guard let (root, path) = Self.splitURL(url) else { return nil }
+        self.init(path, on: .server(root))
+    }
+}

@@ -431,16 +431,7 @@ struct IPXERun {
 /// URLs as iPXE scripts write them: absolute (`http://…`, `tftp://…`), from the server's root
 /// (`/path`), or relative to the script.
 enum IPXEURL {
-    /// `scheme://authority` of a URL, and its path (from the first `/` after the authority).
-    static func split(_ url: String) -> (root: String, path: String)? {
-        let scheme = url.prefix { $0 != ":" }
-        guard !scheme.isEmpty, url.dropFirst(scheme.count).hasPrefix("://") else { return nil }
-        let rest = url.dropFirst(scheme.count + 3)
-        let authority = rest.prefix { $0 != "/" }
-        guard !authority.isEmpty else { return nil }
-        let path = rest.dropFirst(authority.count)
-        return (String(url.prefix(scheme.count + 3 + authority.count)), path.isEmpty ? "/" : String(path))
-    }
+    static func split(_ url: String) -> (root: String, path: String)? { BootFile.splitURL(url) }
 
     static func resolve(_ reference: String, against base: String) -> String? {
         if split(reference) != nil { return reference }
@@ -456,8 +447,5 @@ enum IPXEURL {
         return String(path.split(separator: "/").last ?? "image")
     }
 
-    static func bootFile(_ url: String) -> BootFile? {
-        guard let (root, path) = split(url) else { return nil }
-        return BootFile(path, on: .server(root))
-    }
+    static func bootFile(_ url: String) -> BootFile? { BootFile(url: url) }
 }

@@ -48,6 +48,12 @@ enum SyslinuxPath {
         return raw[colon...].hasPrefix("://")
     }
 
+    /// Whether the URL is one Baton fetches (http, https, tftp); lpxelinux also knows ftp.
+    static func isFetchableURL(_ raw: String) -> Bool {
+        let scheme = SyslinuxText.lowercasedASCII(String(raw.prefix { $0 != ":" }))
+        return isURL(raw) && (scheme == "http" || scheme == "https" || scheme == "tftp")
+    }
+
     /// The file name without its folders.
     static func baseName(_ raw: String) -> String {
         let name = String(raw.map { $0 == "\\" ? "/" : $0 })

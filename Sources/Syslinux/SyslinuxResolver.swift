@@ -303,21 +303,28 @@ struct SyslinuxResolver {
     /// included; the initrds are the files of its first `initrd=`, in order.
     private func linux(_ entry: BootEntry, file: String, arguments: String, label: SyslinuxLabel) -> BootEntry {
         var entry = entry
-        entry.kernel = BootFile(resolve(file, label))
+        entry.kernel = bootFile(file, label)
         entry.commandLine = arguments
         let initrdNames = Self.initrdNames(in: arguments)
-        entry.initrds = initrdNames.map { BootFile(resolve($0, label)) }
+        entry.initrds = initrdNames.map { bootFile($0, label) }
         if let devicetree = label.devicetree.map(SyslinuxText.trimmed), !devicetree.isEmpty {
             entry.devicetree = BootFile(resolve(devicetree, label))
         }
         if entry.unbootableReason == nil {
-            if SyslinuxPath.isURL(file) || initrdNames.contains(where: SyslinuxPath.isURL) {
-                entry.unbootableReason = "names files by URL; Baton reads kernels from disks only"
+            if let url = ([file] + initrdNames).first(where: { SyslinuxPath.isURL($0) && !SyslinuxPath.isFetchableURL($0) }) {
+                entry.unbootableReason = "names \(url.prefix { $0 != ":" }):// files; Baton fetches http://, https:// and tftp:// only"
             } else if SyslinuxText.lowercasedASCII(SyslinuxPath.baseName(file)) == "memdisk" {
                 entry.unbootableReason = "memdisk emulates a disk through the BIOS; kexec cannot run it"
             }
         }
         return entry
+    }
+
+    /// A file as lpxelinux names it: by URL (`http://192.0.2.1/vmlinuz`, fetched at boot), else
+    /// a path resolved as syslinux does.
+    private func bootFile(_ raw: String, _ label: SyslinuxLabel) -> BootFile {
+        if SyslinuxPath.isFetchableURL(raw), let file = BootFile(url: raw) { return file }
+        return BootFile(resolve(raw, label))
     }
 
     /// The comma-separated files of the first `initrd=` option (syslinux loads only that one).

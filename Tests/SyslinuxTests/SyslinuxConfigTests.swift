@@ -15,6 +15,21 @@ import Testing
 
     // MARK: Where
 
+    @Test func lpxelinuxURLsNameFilesOnServers() throws {
+        let config = try #require(load(["/pxelinux.cfg/default": """
+            label web
+             kernel http://192.0.2.1:8080/boot/vmlinuz
+             append initrd=https://192.0.2.1/initrd.img,tftp://192.0.2.9/extra.img quiet
+            label ftp
+             kernel ftp://192.0.2.1/vmlinuz
+            """], path: "/pxelinux.cfg/default"))
+        let web = try #require(config.entries.first)
+        #expect(web.kernel == BootFile("/boot/vmlinuz", on: .server("http://192.0.2.1:8080")))
+        #expect(web.initrds == [BootFile("/initrd.img", on: .server("https://192.0.2.1")), BootFile("/extra.img", on: .server("tftp://192.0.2.9"))])
+        #expect(web.unbootableReason == nil)
+        #expect(config.entries.last?.unbootableReason == "names ftp:// files; Baton fetches http://, https:// and tftp:// only")
+    }
+
     @Test func searchesIsolinuxBeforeSyslinuxAndExtlinux() throws {
         let config = try #require(load([
             "/syslinux/syslinux.cfg": "label s\n kernel /s",
