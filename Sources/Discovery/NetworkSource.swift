@@ -96,7 +96,31 @@ public enum NetworkSource {
         }
         log("\(interface.name): \(lease.address)/\(lease.prefixLength) from \(lease.serverIdentifier.map(String.init(describing:)) ?? "?")"
             + (lease.bootFile.map { ", boot file \($0)" } ?? "") + (lease.bootServer.map { " on \($0)" } ?? ""))
+        setClockIfUnset(from: lease.ntpServers, log: log)
         return .success(NetworkLease(interface: interface, lease: lease))
+    }
+
+    /// When the clock is not plausible (an RTC never set: certificates would all look not yet
+    /// valid), the time of the first NTP server the lease names that answers (option 42). A
+    /// clock that is plausible is never changed: a network's server cannot move it.
+    static func setClockIfUnset(from servers: [IPv4Address], log: (String) -> Void) {
+        guard !WallClock.isPlausible, !servers.isEmpty else { return }
+        for server in servers.prefix(3) {
+            switch NetworkTransfers.sntp(server) {
+            case .success(let time) where time >= WallClock.earliestPlausible:
+                do {
+                    try WallClock.set(time)
+                    log("clock set from NTP server \(server) (the RTC's was in the past)")
+                } catch {
+                    log("clock: \(error)")
+                }
+                return
+            case .success:
+                log("NTP server \(server) gives a time in the past; the clock is left alone")
+            case .failure(let error):
+                log("NTP server \(server): \(error.message)")
+            }
+        }
     }
 
     /// DHCPv6 on an interface that is up, once its link-local address is usable: the lease and

@@ -98,6 +98,25 @@ public enum NetworkTransfers {
         }
     }
 
+    /// The time the NTP server at `server` gives (Unix seconds), asking up to three times, a
+    /// second apart.
+    public static func sntp(_ server: IPv4Address) -> Result<Double, SystemError> {
+        let socket: UDPSocket
+        do { socket = try UDPSocket() } catch { return .failure(error) }
+        for _ in 0..<3 {
+            let sent = WallClock.now()
+            do { try socket.send(SNTP.request(now: sent), to: server, port: 123) } catch { return .failure(error) }
+            let deadline = now() + 1
+            while now() < deadline {
+                wait(socket.descriptor, until: deadline)
+                for datagram in socket.receive() where datagram.address == server && datagram.port == 123 {
+                    if let time = SNTP.serverTime(datagram.bytes, sent: sent) { return .success(time) }
+                }
+            }
+        }
+        return .failure(SystemError("SNTP", "\(server)", errno: 110, explanation: "no answer from the NTP server"))
+    }
+
     /// Reads `path` from the TFTP server at `server`.
     public static func tftp(_ path: String, from server: IPv4Address, settings: TFTPSettings = TFTPSettings(),
                             watch: TransferWatch? = nil) -> Result<[UInt8], SystemError> {

@@ -132,3 +132,29 @@ import Testing
         }
     }
 }
+
+@Suite struct SNTPTests {
+    @Test func aServerReplyGivesItsTime() throws {
+        let sent = 1_800_000_000.25
+        let request = SNTP.request(now: sent)
+        #expect(request.count == 48 && request[0] == 0x23)
+        var reply = [UInt8](repeating: 0, count: 48)
+        reply[0] = 0x24  // version 4, server
+        reply[1] = 2
+        reply.replaceSubrange(24..<32, with: request[40..<48])
+        // 1_800_000_100.5 in NTP time: seconds since 1900, then half a second.
+        let seconds = UInt32(1_800_000_100 + 2_208_988_800)
+        reply.replaceSubrange(40..<48, with: [UInt8(seconds >> 24), UInt8(seconds >> 16 & 0xFF), UInt8(seconds >> 8 & 0xFF), UInt8(seconds & 0xFF), 0x80, 0, 0, 0])
+        let time = try #require(SNTP.serverTime(reply, sent: sent))
+        #expect(abs(time - 1_800_000_100.5) < 0.001)
+        // Not an answer to this request, not a server, unsynchronised, cut short: no time.
+        #expect(SNTP.serverTime(reply, sent: sent + 1) == nil)
+        var client = reply
+        client[0] = 0x23
+        #expect(SNTP.serverTime(client, sent: sent) == nil)
+        var unsynchronised = reply
+        unsynchronised[1] = 0
+        #expect(SNTP.serverTime(unsynchronised, sent: sent) == nil)
+        #expect(SNTP.serverTime(Array(reply.prefix(47)), sent: sent) == nil)
+    }
+}

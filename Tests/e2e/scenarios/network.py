@@ -309,6 +309,21 @@ server.serve_forever()
 """
 
 
+SNTP_SERVER = r"""
+# An SNTP server on ADDRESS:123 giving this machine's time (version 4, stratum 2).
+import socket, struct, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 123))
+while True:
+    request, client = s.recvfrom(512)
+    if len(request) < 48:
+        continue
+    now = time.time() + 2208988800
+    stamp = struct.pack(">II", int(now), int((now % 1) * 2**32))
+    s.sendto(bytes([0x24, 2, 6, 0xEC]) + bytes(20) + request[40:48] + stamp + stamp, client)
+"""
+
+
 def test_pki(work):
     """A CA made now, and three server certificates for SERVER (an iPAddress name): one it signed
     valid now, one it signed that expired in 2021, one another CA signed. Returns their paths."""
@@ -341,10 +356,12 @@ def test_pki(work):
 @scenario
 def netboot_https(t):
     """HTTPS, verified: the test CA goes into the initramfs as an operator adds theirs (a second
-    cpio archive appended, initramfs/certs/README.md). DHCP's boot file is an https:// iPXE
-    script; its menu names kernels on three HTTPS servers. The one whose certificate has expired
-    and the one another CA signed are each refused with the reason; the disk entry is still
-    there; the good one boots, its kernel and initrd fetched over HTTPS."""
+    cpio archive appended, initramfs/certs/README.md). The machine's RTC says 2001, so every
+    certificate would look not yet valid: DHCP names an NTP server (option 42), and Baton sets
+    its clock from it. DHCP's boot file is an https:// iPXE script; its menu names kernels on
+    three HTTPS servers. The one whose certificate has expired and the one another CA signed
+    are each refused with the reason; the disk entry is still there; the good one boots, its
+    kernel and initrd fetched over HTTPS."""
     ca, certs = test_pki(t.dir / "pki")
     root = t.dir / "srv"
     root.mkdir()
@@ -368,10 +385,13 @@ def netboot_https(t):
     server.write_text(HTTPS_SERVER)
     disk = t.disk("ext4", "none", {"boot/grub/grub.cfg": grub_cfg(0, 60, ["/boot/vmlinuz"]), **boot_files(t.env)})
     with Bridge(t.dir) as net:
-        net.dnsmasq("br0", root, f"--dhcp-boot=https://{SERVER}:8443/menu.ipxe")
+        net.dnsmasq("br0", root, f"--dhcp-boot=https://{SERVER}:8443/menu.ipxe", f"--dhcp-option=42,{SERVER}")
         for name, port in ports.items():
             net.start(sys.executable, str(server), str(root), SERVER, str(port), *map(str, certs[name]))
-        nic = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:0a"]
+        sntp = t.dir / "sntp_server.py"
+        sntp.write_text(SNTP_SERVER)
+        net.start(sys.executable, str(sntp), SERVER)
+        nic = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:0a", "-rtc", "base=2001-01-01T00:00:00"]
         m = t.boot(disks=[disk], extra=nic, netns=net.server, initramfs=str(initramfs))
         m.expect(re.compile(r"HTTPS wrong CA"), t.deadline, "the menu read over HTTPS")
         m.keys((b" ", "Space: stop the countdown"), (b"\x1b[B", "Down"), (b"\x1b[B", "Down"), (b"\r", "Enter: HTTPS expired"))
