@@ -180,6 +180,10 @@ public enum NetworkSource {
         let ipxe = ipxeOptions(mac: network.interface.mac, lease: lease, filename: lease.bootFile)
         if let url { return fetched(url, ipxe: ipxe, log: log) }
         if let bootFile = lease.bootFile, bootFile.contains(where: { $0 == ":" }), let url = try? NetworkURL(bootFile) {
+            // UEFI HTTP boot of GRUB: its configuration on that server, where GRUB would read it.
+            if BootFileKind(name: url.path) == .grub, let found = grub(network, view: NetworkFileView(server: url, log: log), bootFile: url.path, log: log) {
+                return found
+            }
             return fetched(url, ipxe: ipxe, log: log)
         }
         guard let server = lease.bootServer else {
@@ -191,12 +195,12 @@ public enum NetworkSource {
         case .ipxeScript, .kernel:
             return fetched(view.url(of: lease.bootFile ?? ""), ipxe: ipxe, log: log)
         case .grub:
-            return grub(network, view: view, log: log) ?? pxelinux(network, view: view, log: log)
+            return grub(network, view: view, bootFile: lease.bootFile, log: log) ?? pxelinux(network, view: view, log: log)
         case .pxelinux:
-            return pxelinux(network, view: view, log: log) ?? grub(network, view: view, log: log)
+            return pxelinux(network, view: view, log: log) ?? grub(network, view: view, bootFile: lease.bootFile, log: log)
         case .unknown:
             if let bootFile = lease.bootFile, let found = fetched(view.url(of: bootFile), ipxe: ipxe, quiet: true, log: log) { return found }
-            return pxelinux(network, view: view, log: log) ?? grub(network, view: view, log: log)
+            return pxelinux(network, view: view, log: log) ?? grub(network, view: view, bootFile: lease.bootFile, log: log)
         }
     }
 
@@ -275,13 +279,15 @@ public enum NetworkSource {
 
     /// The GRUB configuration GRUB booted from this server would read, run by Baton's GRUB
     /// interpreter with the server as `$root` (`(tftp,SERVER)`) and GRUB's `net_default_*` set.
-    static func grub(_ network: NetworkLease, view: NetworkFileView, log: @escaping @Sendable (String) -> Void)
+    /// `view` is the TFTP server, or the HTTP server a boot file URL names (UEFI HTTP boot).
+    static func grub(_ network: NetworkLease, view: NetworkFileView, bootFile: String?, log: @escaping @Sendable (String) -> Void)
         -> (source: MountedDevice, configuration: BootConfiguration)? {
         let lease = network.lease
         guard let mac = network.interface.mac else { return nil }
         let server = view.server.host
+        let prefixes = GrubNetLookup.prefixes(bootFile: bootFile)
         var tried: [String] = []
-        for prefix in GrubNetLookup.prefixes(bootFile: lease.bootFile) {
+        for prefix in prefixes {
             for candidate in GrubNetLookup.candidates(prefix: prefix, mac: mac, address: lease.address) {
                 tried.append(candidate)
                 guard let bytes = view.contents(of: candidate) else { continue }
@@ -292,12 +298,13 @@ public enum NetworkSource {
                     "net_default_server": server, "pxe_default_server": server, "net_default_ip": "\(lease.address)",
                     "net_default_mac": mac.text(separator: ":"), "net_default_interface": "efinet0",
                 ]
-                let volume = BootVolume(name: "tftp,\(server)", filesystem: "tftp", files: view)
+                let device = view.server.scheme == .tftp ? "tftp" : view.server.scheme.rawValue
+                let volume = BootVolume(name: "\(device),\(view.server.authority)", filesystem: device, files: view)
                 let configuration = GrubConfig.evaluate(String(decoding: bytes, as: UTF8.self), path: candidate, device: volume, options: options)
                 return (mount(view), configuration)
             }
         }
-        log("\(view.root): no GRUB configuration (tried \(tried.count) names under \(GrubNetLookup.prefixes(bootFile: lease.bootFile).joined(separator: ", ")))")
+        log("\(view.root): no GRUB configuration (tried \(tried.count) names under \(prefixes.joined(separator: ", ")))")
         return nil
     }
 

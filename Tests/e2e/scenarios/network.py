@@ -446,3 +446,28 @@ def netboot_dhcpv6(t):
         dhcp = log.read_text(errors="replace")
         if "DHCPREPLY(br0) 2001:db8::5" not in dhcp:
             raise Failure("dnsmasq's log shows no DHCPv6 reply with an address")
+
+
+@scenario
+def netboot_grub_http(t):
+    """UEFI HTTP boot of GRUB: DHCP's boot file is GRUB's image as a URL. Baton does not fetch
+    the image; it reads grub.cfg where that GRUB would, on the same HTTP server (EFI/BOOT/grub.cfg
+    here, after the per-MAC and per-address names), with `$root` `http,192.0.2.1`; the entry's
+    `(http)` kernel and `($root)` initrd come over HTTP."""
+    root = t.dir / "srv"
+    (root / "EFI/BOOT").mkdir(parents=True)
+    (root / "EFI/BOOT/grubx64.efi").write_bytes(b"not GRUB")
+    shutil.copy(t.env["kernel"], root / "vmlinuz")
+    shutil.copy(t.env["target"], root / "target.img")
+    (root / "EFI/BOOT/grub.cfg").write_text("\n".join([
+        "set timeout=1",
+        "menuentry 'GRUB over HTTP' {",
+        "  linux (http)/vmlinuz e2e.entry=grub-http root=$root panic=-1",
+        "  initrd ($root)/target.img",
+        "}", ""]))
+    with Bridge(t.dir) as net:
+        net.dnsmasq("br0", root, f"--dhcp-boot=http://{SERVER}/EFI/BOOT/grubx64.efi")
+        net.http_server(root, port=80)
+        nic = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:0f"]
+        t.boot(extra=nic, netns=net.server)
+        t.expect_target(["e2e.entry=grub-http", f"root=http,{SERVER}", SERIAL])
