@@ -219,7 +219,7 @@ public final class DeviceInventory {
         for interface in NetworkInterfaces.list() where network.wants(interface) && !networkStarted.contains(interface.name) {
             networkStarted.insert(interface.name)
             let job = NetworkJob(interface: interface, settings: network)
-            log("\(interface.name): network boot (DHCP)")
+            log("\(interface.name): network boot (\(network.mode == .dhcp ? "DHCP" : "\(network.mode)"))")
             do {
                 try BackgroundThread.start { networkReports.post(job.run()) }
             } catch {

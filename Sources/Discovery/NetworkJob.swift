@@ -10,7 +10,38 @@ import Network
 import Synchronization
 
 public struct NetworkSettings: Sendable, Equatable {
-    public enum Mode: String, Sendable { case off, dhcp }
+    public enum Mode: Sendable, Equatable, CustomStringConvertible {
+        case off, dhcp
+        /// A fixed IPv4 address, prefix length and router: no DHCP (a boot needs `baton.url=`).
+        case fixed(address: IPv4Address, prefixLength: Int, router: IPv4Address?)
+
+        /// `off`, `dhcp`, or `ADDRESS/PREFIX[,ROUTER]` (`192.0.2.50/24,192.0.2.1`).
+        public init?(_ text: String) {
+            switch text {
+            case "off": self = .off
+            case "dhcp": self = .dhcp
+            default:
+                let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+                let address = parts[0].split(separator: "/", omittingEmptySubsequences: false)
+                guard parts.count <= 2, address.count == 2, let ip = IPv4Address(address[0]),
+                      let length = Int(address[1]), (1...32).contains(length) else { return nil }
+                var router: IPv4Address?
+                if parts.count == 2 {
+                    guard let given = IPv4Address(parts[1]) else { return nil }
+                    router = given
+                }
+                self = .fixed(address: ip, prefixLength: length, router: router)
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .off: "off"
+            case .dhcp: "dhcp"
+            case .fixed(let address, let length, let router): "\(address)/\(length)" + (router.map { ",\($0)" } ?? "")
+            }
+        }
+    }
 
     public var mode = Mode.dhcp
     /// Only this interface, when set.
@@ -24,13 +55,14 @@ public struct NetworkSettings: Sendable, Equatable {
 
     public init() {}
 
-    /// `baton.net=off|dhcp` (default dhcp) and `baton.netdev=NAME`; an unknown mode is reported and off.
+    /// `baton.net=off|dhcp|ADDRESS/PREFIX[,ROUTER]` (default dhcp) and `baton.netdev=NAME`; an
+    /// unknown mode is reported and off.
     public init(commandLine: KernelCommandLine, log: (String) -> Void = { _ in }) {
         if let value = commandLine.value(of: "baton.net") {
-            if let mode = Mode(rawValue: value) {
+            if let mode = Mode(value) {
                 self.mode = mode
             } else {
-                log("baton.net=\(value): not off or dhcp; no network boot")
+                log("baton.net=\(value): not off, dhcp or ADDRESS/PREFIX[,ROUTER]; no network boot")
                 mode = .off
             }
         }
@@ -140,6 +172,26 @@ struct NetworkJob: Sendable {
             log(error.description)
             return answer
         }
+        if case .fixed(let address, let length, let router) = settings.mode {
+            // No DHCP: the address as given, then what `baton.url=` names.
+            var lease = DHCPv4Lease(address: address, subnetMask: IPv4Address.mask(length))
+            lease.routers = router.map { [$0] } ?? []
+            do { try RouteSocket().configure(interface, address: address, prefixLength: length, router: router) } catch {
+                log("\(interface.name): \(error)")
+                return answer
+            }
+            log("\(interface.name): \(address)/\(length) as baton.net gives it" + (router.map { ", router \($0)" } ?? ""))
+            guard let url = settings.url else {
+                log("\(interface.name): a fixed address leads nowhere without baton.url=")
+                return answer
+            }
+            if let found = NetworkSource.bootSource(NetworkLease(interface: interface, lease: lease), url: url, log: log) {
+                answer.server = (found.source.imageFiles as? NetworkFileView)?.server.description
+                answer.configuration = found.configuration
+                mark("net-entries")
+            }
+            return answer
+        }
         // Each family's outcome: whether it is done, and the server and configuration it found.
         typealias Outcome = (done: Bool, server: String?, configuration: BootConfiguration?)
         let outcomes = Mutex<[Outcome]>([(false, nil, nil), (false, nil, nil)])
@@ -215,6 +267,7 @@ struct NetworkJobRequest: WireCodable {
 
     func write(to wire: inout WireWriter) {
         wire.write(interface)
+        wire.write(settings.mode.description)
         wire.write(Int(settings.carrierWait * 1000))
         wire.write(Int(settings.dhcpTimeout * 1000))
         wire.write(settings.url?.description)
@@ -223,6 +276,9 @@ struct NetworkJobRequest: WireCodable {
     init(from wire: inout WireReader) throws(WireError) {
         interface = try wire.readString()
         settings = NetworkSettings()
+        let mode = try wire.readString()
+        guard let parsed = NetworkSettings.Mode(mode) else { throw WireError("network mode '\(mode)'") }
+        settings.mode = parsed
         settings.carrierWait = Double(try wire.readInt()) / 1000
         settings.dhcpTimeout = Double(try wire.readInt()) / 1000
         if let url = try wire.readOptionalString() {

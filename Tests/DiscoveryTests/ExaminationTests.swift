@@ -5,6 +5,7 @@
 import BootModel
 import Foundation
 import LinuxPlatform
+import Network
 import Testing
 @testable import Discovery
 
@@ -179,5 +180,32 @@ import Testing
             var short = WireReader(Array(wire.bytes.prefix(length)))
             #expect(throws: WireError.self) { try NetworkJobAnswer(from: &short) }
         }
+    }
+}
+
+@Suite struct NetworkSettingsTests {
+    @Test func modesFromTheKernelCommandLine() {
+        #expect(NetworkSettings(commandLine: KernelCommandLine("quiet")).mode == .dhcp)
+        #expect(NetworkSettings(commandLine: KernelCommandLine("baton.net=off")).mode == .off)
+        #expect(NetworkSettings(commandLine: KernelCommandLine("baton.net=192.0.2.50/24,192.0.2.1")).mode
+            == .fixed(address: IPv4Address(192, 0, 2, 50), prefixLength: 24, router: IPv4Address(192, 0, 2, 1)))
+        #expect(NetworkSettings(commandLine: KernelCommandLine("baton.net=192.0.2.50/24")).mode
+            == .fixed(address: IPv4Address(192, 0, 2, 50), prefixLength: 24, router: nil))
+        var said: [String] = []
+        for bad in ["static", "192.0.2.50", "192.0.2.50/33", "192.0.2.50/24,x", "192.0.2.50/24,1.2.3.4,5"] {
+            #expect(NetworkSettings(commandLine: KernelCommandLine("baton.net=\(bad)"), log: { said.append($0) }).mode == .off)
+        }
+        #expect(said.count == 5)
+    }
+
+    @Test func aRequestCarriesTheModeAndURL() throws {
+        var settings = NetworkSettings(commandLine: KernelCommandLine("baton.net=192.0.2.50/24,192.0.2.1 baton.url=http://192.0.2.1/a.ipxe"))
+        settings.dhcpTimeout = 12.5
+        var wire = WireWriter()
+        NetworkJobRequest(interface: "eth1", settings: settings).write(to: &wire)
+        var reader = WireReader(wire.bytes)
+        let back = try NetworkJobRequest(from: &reader)
+        #expect(back.interface == "eth1" && back.settings.mode == settings.mode && back.settings.url == settings.url)
+        #expect(back.settings.dhcpTimeout == 12.5)
     }
 }

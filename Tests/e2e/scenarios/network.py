@@ -471,3 +471,19 @@ def netboot_grub_http(t):
         nic = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:0f"]
         t.boot(extra=nic, netns=net.server)
         t.expect_target(["e2e.entry=grub-http", f"root=http,{SERVER}", SERIAL])
+
+
+@scenario
+def netboot_fixed_address(t):
+    """No DHCP server at all: `baton.net=192.0.2.77/24` gives the address, `baton.url=` the iPXE
+    script on Python's HTTP server; its kernel and initrd boot."""
+    root = t.dir / "srv"
+    root.mkdir()
+    shutil.copy(t.env["kernel"], root / "vmlinuz")
+    shutil.copy(t.env["target"], root / "target.img")
+    (root / "fixed.ipxe").write_text("#!ipxe\nkernel vmlinuz e2e.entry=fixed ip=${ip} panic=-1\ninitrd target.img\nboot\n")
+    with Bridge(t.dir) as net:
+        net.http_server(root)
+        nic = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:10"]
+        t.boot(extra=nic, netns=net.server, append=f"baton.net=192.0.2.77/24 baton.url=http://{SERVER}:8080/fixed.ipxe")
+        t.expect_target(["e2e.entry=fixed", "ip=192.0.2.77", SERIAL])
