@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "IPXETests", dependencies: ["IPXE", "BootModel", "TestSupport"]),
         .testTarget(name: "BootSessionTests", dependencies: ["BootSession", "BootModel", "BootMenu", "Discovery", "LinuxPlatform"]),
         .testTarget(name: "HostCommandLineTests", dependencies: ["HostCommandLine"]),
-        .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform"]),
+        .testTarget(name: "LinuxPlatformTests", dependencies: ["LinuxPlatform", "Network"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "Network"]),
         .testTarget(name: "DiskImageTests", dependencies: ["DiskImage", "BootModel", "LinuxPlatform"]),
         // Every finding the fuzzers made, kept in Tests/Fuzz/TARGET/, replayed.

@@ -191,7 +191,7 @@ public enum NetworkSource {
             return nil
         }
         let view = NetworkFileView(server: NetworkURL(scheme: .tftp, host: "\(server)", path: "/"), log: log)
-        switch lease.bootFile.map { BootFileKind(name: $0) } ?? .unknown {
+        switch lease.bootFile.map({ BootFileKind(name: $0) }) ?? .unknown {
         case .ipxeScript, .kernel:
             return fetched(view.url(of: lease.bootFile ?? ""), ipxe: ipxe, log: log)
         case .grub:

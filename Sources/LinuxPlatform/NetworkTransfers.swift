@@ -2,6 +2,7 @@
 // DHCPv6 exchange on one interface, a TFTP read, an HTTP GET. Each ends by its own bounds (retries,
 // give-up time, per-step timeouts); none can wait forever.
 
+import Glibc
 import Network
 
 /// What a long transfer tells the one waiting for it (bytes so far, and the total when known),
@@ -195,8 +196,8 @@ public enum NetworkTransfers {
                 return .failure(SystemError("fetch", url.description, errno: 22, explanation: "give the server as an IP address (Baton resolves no names)"))
             }
             let response: HTTPResponse
-            switch get(url, maxSize: maxSize, firstBytes: firstBytes, stepMilliseconds: stepMilliseconds,
-                       certificates: certificates, watch: watch) {
+            switch getRetrying(url, maxSize: maxSize, firstBytes: firstBytes, stepMilliseconds: stepMilliseconds,
+                               certificates: certificates, watch: watch) {
             case .success(let got): response = got
             case .failure(let error): return .failure(error)
             }
@@ -215,6 +216,33 @@ public enum NetworkTransfers {
             return .success(response.body)
         }
         return .failure(SystemError("fetch", url.description, errno: 40, explanation: "more than \(redirects) redirects"))
+    }
+
+    /// Waits before each retry of a connection that failed: a server restarting, or a link still
+    /// coming up, is not the end of a boot.
+    static let retryDelaysMilliseconds = [1000, 2000]
+
+    /// `get`, tried again after a connection failure (refused, reset, unreachable, no answer to
+    /// connect), with backoff. What the server said — a status, a certificate refused, a stall
+    /// mid-body — is not tried again.
+    static func getRetrying(_ url: NetworkURL, maxSize: Int, firstBytes: Int?, stepMilliseconds: Int,
+                            certificates: String, watch: TransferWatch?) -> Result<HTTPResponse, SystemError> {
+        var attempt = 0
+        while true {
+            let result = get(url, maxSize: maxSize, firstBytes: firstBytes, stepMilliseconds: stepMilliseconds,
+                             certificates: certificates, watch: watch)
+            guard case .failure(let error) = result, attempt < retryDelaysMilliseconds.count, isConnectionFailure(error) else { return result }
+            let until = Processes.monotonicMilliseconds() + retryDelaysMilliseconds[attempt]
+            while Processes.monotonicMilliseconds() < until {
+                if let watch, watch.cancelled() { return .failure(TransferWatch.cancellation(url.description)) }
+                Processes.sleep(milliseconds: 50)
+            }
+            attempt += 1
+        }
+    }
+
+    static func isConnectionFailure(_ error: SystemError) -> Bool {
+        error.call == "connect" || [ECONNREFUSED, ECONNRESET, EHOSTUNREACH, ENETUNREACH, EPIPE].contains(error.errno) && error.call != "TLS"
     }
 
     static func get(_ url: NetworkURL, maxSize: Int, firstBytes: Int?, stepMilliseconds: Int,
