@@ -163,11 +163,15 @@ struct NetworkJob: Sendable {
         let log: @Sendable (String) -> Void = { line in lines.withLock { $0.append(line) } }
         let marks = Mutex<[NetworkJobAnswer.Mark]>([])
         let mark: @Sendable (String) -> Void = { name in marks.withLock { $0.append(.init(name: name, nanoseconds: Processes.monotonicNanoseconds())) } }
+        var answer = examine(log: log, mark: mark)
+        answer.log = lines.withLock { $0 }
+        answer.marks = marks.withLock { $0 }
+        return answer
+    }
+
+    /// What the job finds (the server and configuration), telling `log` and `mark` as it goes.
+    private func examine(log: @escaping @Sendable (String) -> Void, mark: @escaping @Sendable (String) -> Void) -> NetworkJobAnswer {
         var answer = NetworkJobAnswer(interface: interface.name)
-        defer {
-            answer.log = lines.withLock { $0 }
-            answer.marks = marks.withLock { $0 }
-        }
         if case .failure(let error) = NetworkSource.linkUp(interface, carrierWait: settings.carrierWait) {
             log(error.description)
             return answer

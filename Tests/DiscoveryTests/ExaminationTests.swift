@@ -209,3 +209,14 @@ import Testing
         #expect(back.settings.dhcpTimeout == 12.5)
     }
 }
+
+@Suite struct NetworkJobLogTests {
+    /// The job's log comes back with its answer (an interface the kernel does not have: the link fails).
+    @Test func theLogComesBackWithTheAnswer() {
+        let interface = NetworkInterface(name: "baton-none1", index: 99_999, mac: MACAddress("52:54:00:00:00:99"), isEthernet: true)
+        let answer = NetworkJob(interface: interface, settings: NetworkSettings()).examineHere()
+        #expect(answer.configuration == nil)
+        #expect(answer.log.count == 1)
+        #expect(answer.log.first?.hasPrefix("baton-none1: ") == true)
+    }
+}
