@@ -86,17 +86,14 @@ public struct BootPlan: Sendable, Hashable {
         case .server(let root):
             // Another server than the configuration's: the file is fetched from it.
             guard let url = try? NetworkURL(root + file.path) else { return .failure(BootPlanError(message: "\(file): not a URL Baton can fetch")) }
-            return networkFile(url, root: root, path: file.path, open: open) {
-                if case .failure(let error) = NetworkTransfers.probe(url) { return error.message }
-                return nil
-            }
+            return networkFile(file.path, on: NetworkFileView(server: url), root: root, open: open)
         }
         guard let holder else {
             let which = file.device == .configDevice ? "name the device, e.g. vda1:\(file.path)" : "waiting for device \(file.device) for \(file.path)"
             return .failure(BootPlanError(message: which))
         }
         if let network = holder.imageFiles as? NetworkFileView {
-            return networkFile(network.url(of: file.path), root: holder.root, path: file.path, open: open) { network.problem(file.path) }
+            return networkFile(file.path, on: network, root: holder.root, open: open)
         }
         guard open else { return .success(PlannedFile(root: holder.root, path: file.path)) }
         do {
@@ -109,8 +106,9 @@ public struct BootPlan: Sendable, Hashable {
     }
 
     /// A file on a server: asked for, not downloaded (the boot fetches it).
-    static func networkFile(_ url: NetworkURL, root: String, path: String, open: Bool, problem: () -> String?) -> Result<PlannedFile, BootPlanError> {
-        if open, let problem = problem() { return .failure(BootPlanError(message: "\(url): \(problem)")) }
+    static func networkFile(_ path: String, on server: NetworkFileView, root: String, open: Bool) -> Result<PlannedFile, BootPlanError> {
+        let url = server.url(of: path)
+        if open, let problem = server.problem(path) { return .failure(BootPlanError(message: "\(url): \(problem)")) }
         return .success(PlannedFile(root: root, path: path, url: url))
     }
 }

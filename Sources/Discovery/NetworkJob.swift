@@ -157,7 +157,7 @@ struct NetworkJob: Sendable {
     }
 
     /// The job itself, as the child runs it: link and carrier, then DHCPv4 and DHCPv6 side by
-    /// side; the first to lead to entries wins.
+    /// side (or the fixed address `baton.net` gives); the first to lead to entries wins.
     func examineHere() -> NetworkJobAnswer {
         let lines = Mutex<[String]>([])
         let log: @Sendable (String) -> Void = { line in lines.withLock { $0.append(line) } }
@@ -176,57 +176,56 @@ struct NetworkJob: Sendable {
             log(error.description)
             return answer
         }
+        // Each way to an address's outcome: whether it is done, and the server and configuration it found.
+        typealias Outcome = (done: Bool, server: String?, configuration: BootConfiguration?)
+        let interface = interface, settings = settings
+        let families: [@Sendable () -> (source: MountedDevice, configuration: BootConfiguration)?]
         if case .fixed(let address, let length, let router) = settings.mode {
             // No DHCP: the address as given, then what `baton.url=` names.
-            var lease = DHCPv4Lease(address: address, subnetMask: IPv4Address.mask(length))
-            lease.routers = router.map { [$0] } ?? []
-            do { try RouteSocket().configure(interface, address: address, prefixLength: length, router: router) } catch {
-                log("\(interface.name): \(error)")
-                return answer
-            }
-            log("\(interface.name): \(address)/\(length) as baton.net gives it" + (router.map { ", router \($0)" } ?? ""))
-            guard let url = settings.url else {
-                log("\(interface.name): a fixed address leads nowhere without baton.url=")
-                return answer
-            }
-            if let found = NetworkSource.bootSource(NetworkLease(interface: interface, lease: lease), url: url, log: log) {
-                answer.server = (found.source.imageFiles as? NetworkFileView)?.server.description
-                answer.configuration = found.configuration
-                mark("net-entries")
-            }
-            return answer
-        }
-        // Each family's outcome: whether it is done, and the server and configuration it found.
-        typealias Outcome = (done: Bool, server: String?, configuration: BootConfiguration?)
-        let outcomes = Mutex<[Outcome]>([(false, nil, nil), (false, nil, nil)])
-        let interface = interface, settings = settings
-        let families: [@Sendable () -> (source: MountedDevice, configuration: BootConfiguration)?] = [
-            {
-                let routes: RouteSocket
-                do { routes = try RouteSocket() } catch {
+            families = [{
+                var lease = DHCPv4Lease(address: address, subnetMask: IPv4Address.mask(length))
+                lease.routers = router.map { [$0] } ?? []
+                do { try RouteSocket().configure(interface, address: address, prefixLength: length, router: router) } catch {
                     log("\(interface.name): \(error)")
                     return nil
                 }
-                switch NetworkSource.dhcp(interface, routes: routes, dhcpTimeout: settings.dhcpTimeout, log: log) {
-                case .success(let network):
-                    mark("net-lease")
-                    return NetworkSource.bootSource(network, url: settings.url, log: log)
-                case .failure(let error):
-                    log(error.description)
+                log("\(interface.name): \(address)/\(length) as baton.net gives it" + (router.map { ", router \($0)" } ?? ""))
+                guard let url = settings.url else {
+                    log("\(interface.name): a fixed address leads nowhere without baton.url=")
                     return nil
                 }
-            },
-            {
-                switch NetworkSource.dhcp6(interface, dhcpTimeout: settings.dhcpTimeout, log: log) {
-                case .success(let lease):
-                    mark("net-lease6")
-                    return NetworkSource.bootSource(lease, interface: interface, url: settings.url, log: log)
-                case .failure(let error):
-                    log(error.description)
-                    return nil
-                }
-            },
-        ]
+                return NetworkSource.bootSource(NetworkLease(interface: interface, lease: lease), url: url, log: log)
+            }]
+        } else {
+            families = [
+                {
+                    let routes: RouteSocket
+                    do { routes = try RouteSocket() } catch {
+                        log("\(interface.name): \(error)")
+                        return nil
+                    }
+                    switch NetworkSource.dhcp(interface, routes: routes, dhcpTimeout: settings.dhcpTimeout, log: log) {
+                    case .success(let network):
+                        mark("net-lease")
+                        return NetworkSource.bootSource(network, url: settings.url, log: log)
+                    case .failure(let error):
+                        log(error.description)
+                        return nil
+                    }
+                },
+                {
+                    switch NetworkSource.dhcp6(interface, dhcpTimeout: settings.dhcpTimeout, log: log) {
+                    case .success(let lease):
+                        mark("net-lease6")
+                        return NetworkSource.bootSource(lease, interface: interface, url: settings.url, log: log)
+                    case .failure(let error):
+                        log(error.description)
+                        return nil
+                    }
+                },
+            ]
+        }
+        let outcomes = Mutex<[Outcome]>(families.map { _ in (false, nil, nil) })
         for (index, family) in families.enumerated() {
             do {
                 try BackgroundThread.start {
@@ -239,7 +238,7 @@ struct NetworkJob: Sendable {
                 outcomes.withLock { $0[index].done = true }
             }
         }
-        // The first family to find entries wins (IPv4 when both have); one that found none waits for the other.
+        // The first to find entries wins (IPv4 when both have); one that found none waits for the other.
         while true {
             let now = outcomes.withLock { $0 }
             if let winner = now.first(where: { $0.done && $0.configuration != nil }) {

@@ -24,11 +24,17 @@ public struct NetworkSourceError: Error, Sendable, CustomStringConvertible {
 public enum NetworkSource {
     /// What DHCP is told about this machine: its architecture (BIOS or UEFI) and SMBIOS UUID.
     public static func clientSettings(mac: MACAddress) -> DHCPv4ClientSettings {
-        let seed = UInt64(bitPattern: Int64(Processes.monotonicNanoseconds())) ^ mac.bytes.reduce(0) { $0 << 8 | UInt64($1) }
-        var settings = DHCPv4ClientSettings(mac: mac, transactionID: UInt32(truncatingIfNeeded: seed ^ (seed >> 32)))
+        var settings = DHCPv4ClientSettings(mac: mac, transactionID: transactionID(mac: mac))
         settings.architecture = Firmware.isUEFI ? 7 : 0
         settings.machineID = machineUUID().flatMap(uuidBytes)
         return settings
+    }
+
+    /// A transaction ID for DHCPv4 or DHCPv6: the clock mixed with the MAC, so machines that
+    /// start together do not pick the same.
+    static func transactionID(mac: MACAddress) -> UInt32 {
+        let seed = UInt64(bitPattern: Int64(Processes.monotonicNanoseconds())) ^ mac.bytes.reduce(0) { $0 << 8 | UInt64($1) }
+        return UInt32(truncatingIfNeeded: seed ^ (seed >> 32))
     }
 
     /// The SMBIOS system UUID, lower case, when the firmware gives one.
@@ -137,8 +143,7 @@ public enum NetworkSource {
             }
             Processes.sleep(milliseconds: 50)
         }
-        let seed = UInt64(bitPattern: Int64(Processes.monotonicNanoseconds())) ^ mac.bytes.reduce(0) { $0 << 8 | UInt64($1) }
-        var settings = DHCPv6ClientSettings(mac: mac, transactionID: UInt32(truncatingIfNeeded: seed ^ (seed >> 29)))
+        var settings = DHCPv6ClientSettings(mac: mac, transactionID: transactionID(mac: mac))
         settings.architecture = Firmware.isUEFI ? 7 : 0
         settings.giveUpAfter = dhcpTimeout
         let lease: DHCPv6Lease
@@ -217,8 +222,7 @@ public enum NetworkSource {
             log("\(url): \(error.message)")
             return nil
         }
-        let device = BlockDevice(name: view.root, isPartition: false, probe: BlockProbeResult(type: url.scheme.rawValue))
-        let mount = MountedDevice(device: device, root: view.root, imageFiles: view)
+        let mount = mount(view)
         if IPXEConfig.isScript(first) {
             guard let bytes = view.contents(of: url.path) else { return nil }
             log("\(url): iPXE script")
@@ -298,7 +302,7 @@ public enum NetworkSource {
                     "net_default_server": server, "pxe_default_server": server, "net_default_ip": "\(lease.address)",
                     "net_default_mac": mac.text(separator: ":"), "net_default_interface": "efinet0",
                 ]
-                let device = view.server.scheme == .tftp ? "tftp" : view.server.scheme.rawValue
+                let device = view.server.scheme.rawValue
                 let volume = BootVolume(name: "\(device),\(view.server.authority)", filesystem: device, files: view)
                 let configuration = GrubConfig.evaluate(String(decoding: bytes, as: UTF8.self), path: candidate, device: volume, options: options)
                 return (mount(view), configuration)

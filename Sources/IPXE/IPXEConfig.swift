@@ -382,9 +382,9 @@ struct IPXERun {
 
     /// The entry booting `kernel`: every other image is an initrd, in the order fetched.
     func entry(_ kernel: IPXEState.Image, state: IPXEState, line: Int) -> BootEntry {
-        let initrds = state.images.filter { $0.name != kernel.name }.compactMap { IPXEURL.bootFile($0.url) }
+        let initrds = state.images.filter { $0.name != kernel.name }.compactMap { BootFile(url: $0.url) }
         return BootEntry(
-            title: "iPXE: \(kernel.name)", kernel: IPXEURL.bootFile(kernel.url), initrds: initrds,
+            title: "iPXE: \(kernel.name)", kernel: BootFile(url: kernel.url), initrds: initrds,
             commandLine: kernel.arguments, origin: SourceLocation(file: state.script.url, line: line))
     }
 
@@ -431,11 +431,9 @@ struct IPXERun {
 /// URLs as iPXE scripts write them: absolute (`http://…`, `tftp://…`), from the server's root
 /// (`/path`), or relative to the script.
 enum IPXEURL {
-    static func split(_ url: String) -> (root: String, path: String)? { BootFile.splitURL(url) }
-
     static func resolve(_ reference: String, against base: String) -> String? {
-        if split(reference) != nil { return reference }
-        guard let (root, path) = split(base), !reference.isEmpty else { return nil }
+        if BootFile.splitURL(reference) != nil { return reference }
+        guard let (root, path) = BootFile.splitURL(base), !reference.isEmpty else { return nil }
         if reference.hasPrefix("/") { return root + reference }
         let directory = path.prefix { $0 != "?" }
         let cut = directory.lastIndex(of: "/").map { directory[...$0] } ?? "/"
@@ -443,9 +441,7 @@ enum IPXEURL {
     }
 
     static func lastComponent(_ url: String) -> String {
-        let path = (split(url)?.path ?? url).prefix { $0 != "?" }
+        let path = (BootFile.splitURL(url)?.path ?? url).prefix { $0 != "?" }
         return String(path.split(separator: "/").last ?? "image")
     }
-
-    static func bootFile(_ url: String) -> BootFile? { BootFile(url: url) }
 }

@@ -68,16 +68,24 @@ public struct RawInput {
     private let saved: [(fd: Int32, settings: termios)]
 
     public init(_ descriptors: [Int32]) {
-        saved = descriptors.compactMap { fd in
-            var settings = termios()
-            guard tcgetattr(fd, &settings) == 0 else { return nil }
-            var raw = settings
-            raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
-            raw.c_cc.6 = 0  // VMIN: a read returns what is there
-            raw.c_cc.5 = 0  // VTIME
-            _ = tcsetattr(fd, TCSANOW, &raw)
-            return (fd, settings)
-        }
+        saved = descriptors.compactMap(Self.makeRaw)
+    }
+
+    /// One terminal read raw; nil when `fd` is not a terminal.
+    public init?(terminal fd: Int32) {
+        guard let one = Self.makeRaw(fd) else { return nil }
+        saved = [one]
+    }
+
+    private static func makeRaw(_ fd: Int32) -> (fd: Int32, settings: termios)? {
+        var settings = termios()
+        guard tcgetattr(fd, &settings) == 0 else { return nil }
+        var raw = settings
+        raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
+        raw.c_cc.6 = 0  // VMIN: a read returns what is there
+        raw.c_cc.5 = 0  // VTIME
+        _ = tcsetattr(fd, TCSANOW, &raw)
+        return (fd, settings)
     }
 
     public func restore() {

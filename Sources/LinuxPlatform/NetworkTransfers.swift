@@ -168,15 +168,10 @@ public enum NetworkTransfers {
     /// Whether the server has `url`, asked without downloading it (TFTP: its first answer;
     /// HTTP: the status line, after redirects); the failure says why not.
     public static func probe(_ url: NetworkURL) -> Result<Void, SystemError> {
-        guard url.scheme == .tftp else { return http(url, maxSize: 0, firstBytes: 0).map { _ in } }
-        guard let server = url.address else {
-            return .failure(SystemError("fetch", url.description, errno: 22, explanation: "give the server as an IPv4 address (Baton resolves no names)"))
-        }
-        var settings = TFTPSettings()
-        settings.port = url.port
-        settings.answerOnly = true
-        settings.retries = 2
-        return tftp(String(url.path.dropFirst()), from: server, settings: settings).map { _ in }
+        var answerOnly = TFTPSettings()
+        answerOnly.answerOnly = true
+        answerOnly.retries = 2
+        return fetch(url, maxSize: 0, firstBytes: 0, tftp: answerOnly).map { _ in }
     }
 
     /// GETs `url` over HTTP/1.1, following up to `redirects` redirects. Each step (connecting,

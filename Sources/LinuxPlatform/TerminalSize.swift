@@ -22,28 +22,23 @@ public enum TerminalSize {
     public struct PendingQuery {
         /// The descriptor the question was written to (the caller's to keep or close).
         public let descriptor: Int32
-        let saved: termios
+        let raw: RawInput
         let deadline: Int
 
         /// Sends the question; the terminal is read raw until `answer()`.
         public static func ask(fd: Int32, milliseconds: Int = 200) -> PendingQuery? {
-            var saved = termios()
-            guard tcgetattr(fd, &saved) == 0 else { return nil }
-            var raw = saved
-            raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
-            _ = tcsetattr(fd, TCSANOW, &raw)
+            guard let raw = RawInput(terminal: fd) else { return nil }
             // Save the cursor, go as far down-right as the terminal allows, ask, restore.
             let question = Array("\u{1b}7\u{1b}[999;999H\u{1b}[6n\u{1b}8".utf8)
             try? FileSystem.writeAll(question, to: fd, name: "terminal")
-            return PendingQuery(descriptor: fd, saved: saved, deadline: Processes.monotonicMilliseconds() + milliseconds)
+            return PendingQuery(descriptor: fd, raw: raw, deadline: Processes.monotonicMilliseconds() + milliseconds)
         }
 
         /// The reported size, waiting at most until the deadline set when asking; restores the
         /// terminal's settings.
         public func answer() -> (rows: Int, columns: Int)? {
-            var saved = self.saved
             let fd = descriptor
-            defer { _ = tcsetattr(fd, TCSANOW, &saved) }
+            defer { raw.restore() }
             var reply: [UInt8] = []
             while reply.last != UInt8(ascii: "R"), reply.count < 32 {
                 let left = max(0, deadline - Processes.monotonicMilliseconds())

@@ -17,18 +17,8 @@ enum NetworkCommand {
             return 2
         }
         let started = Processes.monotonicNanoseconds()
-        let result: Result<[UInt8], SystemError>
-        if url.scheme == .tftp {
-            guard let server = url.address else {
-                Console.write("baton: \(url): give the server as an IPv4 address (Baton resolves no names)", fd: 2)
-                return 1
-            }
-            var settings = TFTPSettings.files  // as the boot fetches kernels
-            settings.port = url.port
-            result = NetworkTransfers.tftp(String(url.path.dropFirst()), from: server, settings: settings)
-        } else {
-            result = NetworkTransfers.http(url, maxSize: TFTPSettings.files.maxSize, certificates: certificates ?? "/etc/ssl/certs")
-        }
+        // As the boot fetches kernels (TFTP in 8 KiB blocks); https:// against the host's CA certificates.
+        let result = NetworkTransfers.fetch(url, maxSize: TFTPSettings.files.maxSize, certificates: certificates ?? "/etc/ssl/certs")
         switch result {
         case .failure(let error):
             Console.write("baton: \(url): \(error.message)", fd: 2)
