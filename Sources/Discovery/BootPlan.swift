@@ -1,6 +1,7 @@
 // What will be booted: host paths of kernel and initrds and the final command line.
 
 import BootModel
+import Glibc
 import LinuxPlatform
 import Network
 
@@ -24,12 +25,15 @@ public struct PlannedFile: Sendable, Hashable, CustomStringConvertible {
     public static let networkSizeLimit = 1 << 30
 
     /// Opens it as a regular file, resolved inside its filesystem only; a network file is
-    /// fetched whole into memory first, telling `watch` how far it got.
-    public func open(watch: TransferWatch? = nil) throws(SystemError) -> FileDescriptor {
+    /// fetched whole into a memory file first, telling `watch` how far it got, over a connection
+    /// from `connections` where one to its server is open.
+    public func open(watch: TransferWatch? = nil, connections: HTTPConnections? = nil) throws(SystemError) -> FileDescriptor {
         guard let url else { return try view.openRegularFile(path) }
-        let name = String(url.path.split(separator: "/").last ?? "file")
-        switch NetworkTransfers.fetch(url, maxSize: Self.networkSizeLimit, watch: watch) {
-        case .success(let bytes): return try Kexec.memoryFile(bytes, name: name)
+        let file = try Kexec.memoryFile(name: String(url.path.split(separator: "/").last ?? "file"))
+        switch NetworkTransfers.fetch(url, into: file.raw, maxSize: Self.networkSizeLimit, watch: watch, connections: connections) {
+        case .success:
+            _ = lseek(file.raw, 0, SEEK_SET)
+            return file
         case .failure(let error): throw SystemError("fetch", description, errno: error.errno, explanation: error.message)
         }
     }

@@ -84,16 +84,35 @@ public enum NetworkSource {
         }
     }
 
-    /// DHCPv4 on an interface that is up: the lease, its address and route configured.
+    /// How long the second exchange, as a UEFI HTTP boot client, may take: the server has just
+    /// answered the first, so a longer silence means it has nothing for HTTP clients.
+    static let httpClassTimeout = 4.0
+
+    /// DHCPv4 on an interface that is up: the lease, its address and route configured. Asked
+    /// as a PXE client first (every PXE server answers that); when that lease names no boot
+    /// file, asked again as a UEFI HTTP boot client (`HTTPClient`), which servers set up for
+    /// HTTP boot give a URL — the order firmware tries them in. The lease with a boot file wins.
     public static func dhcp(_ interface: NetworkInterface, routes: RouteSocket, dhcpTimeout: Double = 30,
                             log: (String) -> Void) -> Result<NetworkLease, NetworkSourceError> {
         guard let mac = interface.mac else { return .failure(NetworkSourceError("\(interface.name): no MAC address")) }
         var settings = clientSettings(mac: mac)
         settings.giveUpAfter = dhcpTimeout
-        let lease: DHCPv4Lease
+        var lease: DHCPv4Lease
         switch NetworkTransfers.dhcp(on: interface, settings: settings, log: log) {
         case .success(let got): lease = got
         case .failure(let error): return .failure(NetworkSourceError("\(interface.name): \(error.message)"))
+        }
+        if lease.bootFile == nil {
+            settings.bootClass = .http
+            settings.giveUpAfter = httpClassTimeout
+            settings.transactionID &+= 1
+            switch NetworkTransfers.dhcp(on: interface, settings: settings, log: log) {
+            case .success(let got) where got.bootFile != nil:
+                log("\(interface.name): no boot file for a PXE client; as an HTTP boot client: \(got.bootFile ?? "")")
+                lease = got
+            case .success, .failure:
+                break
+            }
         }
         do {
             try routes.configure(interface, address: lease.address, prefixLength: lease.prefixLength, router: lease.routers.first)
@@ -146,10 +165,20 @@ public enum NetworkSource {
         var settings = DHCPv6ClientSettings(mac: mac, transactionID: transactionID(mac: mac))
         settings.architecture = Firmware.isUEFI ? 7 : 0
         settings.giveUpAfter = dhcpTimeout
-        let lease: DHCPv6Lease
+        var lease: DHCPv6Lease
         switch NetworkTransfers.dhcp6(on: interface, settings: settings, log: log) {
         case .success(let got): lease = got
         case .failure(let error): return .failure(NetworkSourceError("\(interface.name): \(error.message)"))
+        }
+        // As DHCPv4 does: asked again as an HTTP boot client when a PXE client gets no boot file URL.
+        if lease.bootFileURL == nil {
+            settings.bootClass = .http
+            settings.giveUpAfter = httpClassTimeout
+            settings.transactionID &+= 1
+            if case .success(let got) = NetworkTransfers.dhcp6(on: interface, settings: settings, log: log), got.bootFileURL != nil {
+                log("\(interface.name): no boot file URL for a PXE client; as an HTTP boot client: \(got.bootFileURL ?? "")")
+                lease = got
+            }
         }
         do { try RouteSocket().configure(interface, address: lease.address) } catch {
             return .failure(NetworkSourceError("\(interface.name): \(error)"))

@@ -129,22 +129,34 @@ public enum FuzzTargets {
         _ = try? NetworkURL("http://[" + text.prefix(60) + "]/")
     }
 
-    /// An HTTP response read from the input whole, then in pieces of 1 to 7 bytes, then as
+    /// An HTTP response read from the input whole, then in pieces of 1 to 7 bytes with its body
+    /// handed on as it comes (which must give the same body), then as a HEAD's answer, and as
     /// redirect targets.
     static func http(_ bytes: [UInt8]) {
         var whole = HTTPResponseReader(maxBody: 1 << 16)
         let response = (try? whole.feed(bytes)) ?? (try? whole.closed())
         if let response, let url = try? NetworkURL("http://192.0.2.1/a") { _ = response.redirect(from: url) }
-        var pieces = HTTPResponseReader(maxBody: 1 << 16)
+        _ = whole.connectionReusable
+        var pieces = HTTPResponseReader(maxBody: 1 << 16, use: .handedOn)
+        var handedOn: [UInt8] = []
         var index = 0
         var size = 1
-        while index < bytes.count {
+        var done: HTTPResponse?
+        while index < bytes.count, done == nil {
             let end = min(bytes.count, index + size)
-            guard (try? pieces.feed(Array(bytes[index..<end]))) != nil else { return }
+            do { done = try pieces.feed(Array(bytes[index..<end])) } catch { return }
+            handedOn += pieces.takeBody()
             index = end
             size = size % 7 + 1
         }
-        _ = try? pieces.closed()
+        if done == nil { done = try? pieces.closed() }
+        handedOn += pieces.takeBody()
+        if let response, done != nil, response.body != handedOn {
+            fatalError("the body handed on in pieces differs from the body read whole")
+        }
+        var head = HTTPResponseReader(maxBody: 1 << 16, headOnly: true)
+        _ = try? head.feed(bytes)
+        _ = head.connectionReusable
     }
 
     /// A TFTP read fed the input as server packets: split at each 0xFF 0xFE pair, from one port.

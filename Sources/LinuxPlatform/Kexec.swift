@@ -61,12 +61,9 @@ public enum Kexec {
         }
     }
 
-    /// A file fetched into memory, as a descriptor kexec_file_load can read (a memfd, never a disk).
-    public static func memoryFile(_ bytes: [UInt8], name: String) throws(SystemError) -> FileDescriptor {
-        let fd = try retrying("memfd_create", name) { clinux_memfd_create(name) }
-        let file = FileDescriptor(adopting: fd)
-        try FileSystem.writeAll(bytes, to: fd, name: name)
-        _ = lseek(fd, 0, SEEK_SET)
-        return file
+    /// An empty memory file for a file fetched into memory, to be written and then handed to
+    /// `load` (kexec_file_load reads it; it is never on a disk).
+    public static func memoryFile(name: String) throws(SystemError) -> FileDescriptor {
+        FileDescriptor(adopting: try retrying("memfd_create", name) { clinux_memfd_create(name) })
     }
 }

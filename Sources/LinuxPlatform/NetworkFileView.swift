@@ -18,6 +18,8 @@ public final class NetworkFileView: FileView {
     let answered = Mutex<[String: String?]>([:])
     /// Set when the server never answered: later reads fail at once instead of waiting again.
     let silent = Mutex(false)
+    /// One HTTP connection to the server, kept from request to request.
+    let connections = HTTPConnections()
 
     /// Configuration files are small: the cap keeps a hostile server from making them a memory problem.
     public init(server: NetworkURL, maxSize: Int = 4 << 20, log: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -47,7 +49,7 @@ public final class NetworkFileView: FileView {
             if let known = fetched[url.path] { return known }
             if silent.withLock({ $0 }) { return nil }
             let bytes: [UInt8]?
-            switch NetworkTransfers.fetch(url, maxSize: maxSize, tftp: TFTPSettings()) {
+            switch NetworkTransfers.fetch(url, maxSize: maxSize, tftp: TFTPSettings(), connections: connections) {
             case .success(let file): bytes = file
             case .failure(let error):
                 log("\(url): \(error.message)")
@@ -72,7 +74,7 @@ public final class NetworkFileView: FileView {
         return answered.withLock { answered in
             if let known = answered[url.path] { return known }
             let problem: String?
-            switch NetworkTransfers.probe(url) {
+            switch NetworkTransfers.probe(url, connections: connections) {
             case .success: problem = nil
             case .failure(let error): problem = error.message
             }

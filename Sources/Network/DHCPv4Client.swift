@@ -3,11 +3,40 @@
 // clock. Retransmission doubles from `firstRetransmit` up to `maxRetransmit`, jittered, and the
 // client gives up at `giveUpAfter`: a silent network never holds anything longer than that.
 
+/// What a client says it is to DHCP (option 60 in DHCPv4, 16 in DHCPv6), and so which boot
+/// file a server gives it: a PXE client gets a TFTP path, a UEFI HTTP boot client a URL.
+public enum BootClientClass: Sendable, Equatable {
+    case pxe
+    case http
+
+    /// The vendor class string for a PXE architecture (`PXEClient:Arch:00007:UNDI:003016`); an
+    /// HTTP client names the matching UEFI HTTP architecture (`HTTPClient:Arch:00016:…`).
+    public func vendorClass(architecture: UInt16) -> String {
+        let (name, number) = self == .pxe ? ("PXEClient", architecture) : ("HTTPClient", Self.httpArchitecture(architecture))
+        let arch = String(number)
+        return name + ":Arch:" + String(repeating: "0", count: max(0, 5 - arch.count)) + arch + ":UNDI:003016"
+    }
+
+    /// The architecture this class reports (options 93 and 61): PXE's own, or UEFI HTTP's for it
+    /// (RFC 4578's registry as IANA keeps it: x86 15, x86-64 16, arm64 19).
+    public func architecture(_ pxe: UInt16) -> UInt16 { self == .pxe ? pxe : Self.httpArchitecture(pxe) }
+
+    static func httpArchitecture(_ pxe: UInt16) -> UInt16 {
+        switch pxe {
+        case 6: return 15
+        case 11: return 19
+        default: return 16
+        }
+    }
+}
+
 public struct DHCPv4ClientSettings: Sendable, Equatable {
     public var mac: MACAddress
     public var transactionID: UInt32
-    /// Client system architecture (option 93): 0 BIOS x86, 7 x86-64 UEFI, 16 x86-64 UEFI HTTP.
+    /// Client system architecture as PXE numbers it (option 93): 0 BIOS x86, 7 x86-64 UEFI.
+    /// With the HTTP class the UEFI HTTP number for it is sent (16 for x86-64).
     public var architecture: UInt16 = 0
+    public var bootClass = BootClientClass.pxe
     /// The machine's SMBIOS UUID, 16 bytes (option 97), when it has one.
     public var machineID: [UInt8]?
     public var hostName: String?
@@ -20,14 +49,8 @@ public struct DHCPv4ClientSettings: Sendable, Equatable {
         self.transactionID = transactionID
     }
 
-    /// Option 60 as PXE clients send it (`PXEClient:Arch:00007:UNDI:003016`).
-    public var vendorClass: String { Self.pxeVendorClass(architecture: architecture) }
-
-    /// PXE's vendor class for an architecture: DHCPv4's option 60, DHCPv6's option 16.
-    public static func pxeVendorClass(architecture: UInt16) -> String {
-        let arch = String(architecture)
-        return "PXEClient:Arch:" + String(repeating: "0", count: max(0, 5 - arch.count)) + arch + ":UNDI:003016"
-    }
+    /// Option 60 as PXE or UEFI HTTP boot clients send it.
+    public var vendorClass: String { bootClass.vendorClass(architecture: architecture) }
 }
 
 public struct DHCPv4Client: Sendable {
@@ -160,7 +183,8 @@ public struct DHCPv4Client: Sendable {
         ])
         m.set(DHCPOption.vendorClass, Array(settings.vendorClass.utf8))
         m.set(DHCPOption.clientIdentifier, [1] + settings.mac.bytes)
-        m.set(DHCPOption.clientArchitecture, [UInt8(settings.architecture >> 8), UInt8(truncatingIfNeeded: settings.architecture)])
+        let architecture = settings.bootClass.architecture(settings.architecture)
+        m.set(DHCPOption.clientArchitecture, [UInt8(architecture >> 8), UInt8(truncatingIfNeeded: architecture)])
         m.set(DHCPOption.clientInterface, [1, 3, 16])  // UNDI 3.16, as PXE clients say
         if let id = settings.machineID, id.count == 16 { m.set(DHCPOption.clientMachineID, [0] + id) }
         if let name = settings.hostName, !name.isEmpty { m.set(DHCPOption.hostName, Array(name.utf8)) }

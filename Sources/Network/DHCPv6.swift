@@ -142,8 +142,11 @@ public struct DHCPv6Lease: Sendable, Equatable {
 public struct DHCPv6ClientSettings: Sendable, Equatable {
     public var mac: MACAddress
     public var transactionID: UInt32
-    /// Client architecture (option 61, RFC 5970): 7 x86-64 UEFI, 0 BIOS.
+    /// Client architecture (option 61, RFC 5970) as PXE numbers it: 7 x86-64 UEFI, 0 BIOS
+    /// (with the HTTP class, the UEFI HTTP number for it).
     public var architecture: UInt16 = 0
+    /// PXE or UEFI HTTP boot client (option 16's class).
+    public var bootClass = BootClientClass.pxe
     public var firstRetransmit = 1.0
     public var maxRetransmit = 8.0
     public var giveUpAfter = 30.0
@@ -193,16 +196,16 @@ public struct DHCPv6Client: Sendable {
     }
 
     /// Options every message carries: the client's DUID, the elapsed time, what it asks for, and
-    /// what it is (architecture, UNDI 3.16, PXE's vendor class).
+    /// what it is (architecture, UNDI 3.16, PXE's or HTTP boot's vendor class).
     func common(now: Double) -> [(code: UInt16, data: [UInt8])] {
         let elapsed = UInt16(min(65535, max(0, (now - startedAt) * 100)))
-        let vendor = Array(DHCPv4ClientSettings.pxeVendorClass(architecture: settings.architecture).utf8)
+        let vendor = Array(settings.bootClass.vendorClass(architecture: settings.architecture).utf8)
         return [
             (DHCPv6Option.clientID, settings.duid),
             (DHCPv6Option.elapsedTime, be16(elapsed)),
             (DHCPv6Option.optionRequest, [DHCPv6Option.dnsServers, DHCPv6Option.domainList, DHCPv6Option.bootFileURL,
                                           DHCPv6Option.bootFileParameters].flatMap(be16)),
-            (DHCPv6Option.clientArchitecture, be16(settings.architecture)),
+            (DHCPv6Option.clientArchitecture, be16(settings.bootClass.architecture(settings.architecture))),
             (DHCPv6Option.networkInterface, [1, 3, 16]),
             (DHCPv6Option.vendorClass, be32(343) + be16(UInt16(vendor.count)) + vendor),
         ]

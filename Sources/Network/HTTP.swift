@@ -1,7 +1,9 @@
-// HTTP/1.1 GET (RFC 9112) as a request writer and an incremental response reader: the status
-// line and headers within a size cap, then the body by Content-Length, chunked transfer coding,
-// or the connection's end; redirects are the caller's (`HTTPResponse.redirect`). Every length is
-// checked: a hostile server gets an error with what was wrong, never a trap or a huge allocation.
+// HTTP/1.1 GET and HEAD (RFC 9112) as a request writer and an incremental response reader: the
+// status line and headers within a size cap, then the body by Content-Length, chunked transfer
+// coding, or the connection's end, kept whole or handed on as it comes; whether the connection
+// may carry the next request (keep-alive); redirects are the caller's (`HTTPResponse.redirect`).
+// Every length is checked: a hostile server gets an error with what was wrong, never a trap or a
+// huge allocation.
 
 import BootModel
 
@@ -11,9 +13,12 @@ public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 public enum HTTPRequest {
-    /// A GET for `url`; the server closes the connection after its answer (one per transfer).
-    public static func get(_ url: NetworkURL, userAgent: String = "Baton") -> [UInt8] {
-        return Array("GET \(url.path) HTTP/1.1\r\nHost: \(url.authority)\r\nUser-Agent: \(userAgent)\r\nAccept: */*\r\nConnection: close\r\n\r\n".utf8)
+    /// A GET for `url` (a HEAD with `headOnly`: the answer without its body). With `keepAlive`
+    /// the connection may carry the next request; without it the server closes it after its answer.
+    public static func get(_ url: NetworkURL, headOnly: Bool = false, keepAlive: Bool = false, userAgent: String = "Baton") -> [UInt8] {
+        let method = headOnly ? "HEAD" : "GET"
+        let connection = keepAlive ? "" : "Connection: close\r\n"
+        return Array("\(method) \(url.path) HTTP/1.1\r\nHost: \(url.authority)\r\nUser-Agent: \(userAgent)\r\nAccept: */*\r\n\(connection)\r\n".utf8)
     }
 }
 
@@ -61,21 +66,64 @@ public struct HTTPResponseReader: Sendable {
         case done
     }
 
+    /// What becomes of the body's bytes.
+    public enum BodyUse: Sendable, Equatable {
+        /// Kept whole, its announced length reserved at once.
+        case kept
+        /// Kept, but not reserved (only its first bytes are wanted: reading stops early).
+        case keptUnreserved
+        /// Handed on as they come (`takeBody`), so a large body is never in memory at once.
+        case handedOn
+    }
+
     public let maxBody: Int
     var phase = Phase.head
     var pending: [UInt8] = []
     public private(set) var response: HTTPResponse?
+    /// The body's bytes kept so far (with `.handedOn`: since the last `takeBody`).
     public private(set) var body: [UInt8] = []
+    /// How many body bytes have arrived in all.
+    public private(set) var received = 0
+    let use: BodyUse
+    /// The request was a HEAD: the answer has no body, whatever its headers say.
+    let headOnly: Bool
+    /// The status line said HTTP/1.0, which closes after one answer unless it asks to keep the connection.
+    var isHTTP10 = false
+    /// The server sent bytes past the end of its answer: the connection carries nothing more.
+    var overran = false
 
-    /// Whether a body's announced length is reserved at once (not when only its first bytes are read).
-    let reservesBody: Bool
-
-    public init(maxBody: Int, reservesBody: Bool = true) {
+    public init(maxBody: Int, use: BodyUse = .kept, headOnly: Bool = false) {
         self.maxBody = maxBody
-        self.reservesBody = reservesBody
+        self.use = use
+        self.headOnly = headOnly
     }
 
     public var isComplete: Bool { phase == .done }
+
+    /// Whether, after this complete answer, the connection may carry the next request: an
+    /// HTTP/1.1 answer framed by its length or chunks, with nothing after it, and no `Connection: close`.
+    public var connectionReusable: Bool {
+        guard phase == .done, pending.isEmpty, !overran, !closeDelimited, let response else { return false }
+        let options = (response.header("connection") ?? "").lowercased().split(separator: ",").map { String($0).trimmingBlanks }
+        return !options.contains("close") && (!isHTTP10 || options.contains("keep-alive"))
+    }
+    /// The body ends where the connection does.
+    var closeDelimited = false
+
+    /// The body's bytes since the last call (with `.handedOn`), to pass on; the reader keeps none.
+    public mutating func takeBody() -> [UInt8] {
+        defer { body = [] }
+        return body
+    }
+
+    mutating func appendBody<S: Collection<UInt8>>(_ bytes: S) {
+        received += bytes.count
+        if use == .handedOn, body.isEmpty, let whole = bytes as? [UInt8] {
+            body = whole
+        } else {
+            body += bytes
+        }
+    }
 
     /// The body's length when the response announced it (Content-Length).
     public var announcedLength: Int? {
@@ -89,14 +137,19 @@ public struct HTTPResponseReader: Sendable {
         if pending.isEmpty {
             switch phase {
             case .body(.length(let total)):
-                body += bytes.prefix(total - body.count)
-                guard body.count == total else { return nil }
+                if bytes.count > total - received {
+                    overran = true
+                    appendBody(bytes.prefix(total - received))
+                } else {
+                    appendBody(bytes)
+                }
+                guard received == total else { return nil }
                 phase = .done
                 response?.body = body
                 return response
             case .body(.untilClose):
-                guard body.count + bytes.count <= maxBody else { throw HTTPError("body over the \(maxBody)-byte cap") }
-                body += bytes
+                guard received + bytes.count <= maxBody else { throw HTTPError("body over the \(maxBody)-byte cap") }
+                appendBody(bytes)
                 return nil
             default:
                 break
@@ -114,14 +167,14 @@ public struct HTTPResponseReader: Sendable {
                 pending.removeFirst(end + 4)
                 try readHead(head)
             case .body(.length(let total)):
-                let take = min(total - body.count, pending.count)
-                body += pending[..<take]
+                let take = min(total - received, pending.count)
+                appendBody(pending[..<take])
                 pending.removeFirst(take)
-                guard body.count == total else { return nil }
+                guard received == total else { return nil }
                 phase = .done
             case .body(.untilClose):
-                guard body.count + pending.count <= maxBody else { throw HTTPError("body over the \(maxBody)-byte cap") }
-                body += pending
+                guard received + pending.count <= maxBody else { throw HTTPError("body over the \(maxBody)-byte cap") }
+                appendBody(pending)
                 pending = []
                 return nil
             case .body(.chunked), .chunkSize:
@@ -136,11 +189,11 @@ public struct HTTPResponseReader: Sendable {
                 guard !digits.isEmpty, digits.count <= 15, digits.allSatisfy(\.isHexDigit), let size = Int(digits, radix: 16) else {
                     throw HTTPError("chunk size '\(line.prefix(40))' is not hex")
                 }
-                guard body.count + size <= maxBody else { throw HTTPError("body over the \(maxBody)-byte cap") }
+                guard received + size <= maxBody else { throw HTTPError("body over the \(maxBody)-byte cap") }
                 phase = size == 0 ? .trailer : .chunkData(size)
             case .chunkData(let left):
                 let take = min(left, pending.count)
-                body += pending[..<take]
+                appendBody(pending[..<take])
                 pending.removeFirst(take)
                 guard take == left else {
                     phase = .chunkData(left - take)
@@ -170,7 +223,7 @@ public struct HTTPResponseReader: Sendable {
     public mutating func closed() throws(HTTPError) -> HTTPResponse {
         if phase == .body(.untilClose) { phase = .done }
         guard phase == .done, var response else {
-            throw HTTPError(response == nil ? "the server closed the connection before answering" : "the server closed the connection \(body.count) bytes into the body")
+            throw HTTPError(response == nil ? "the server closed the connection before answering" : "the server closed the connection \(received) bytes into the body")
         }
         response.body = body
         return response
@@ -185,6 +238,7 @@ public struct HTTPResponseReader: Sendable {
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), parts[1].count == 3, let status = Int(parts[1]) else {
             throw HTTPError("status line '\(statusLine.prefix(80))' is not HTTP/1.x")
         }
+        isHTTP10 = parts[0] == "HTTP/1.0"
         var headers: [(name: String, value: String)] = []
         for line in lines.dropFirst() where !line.isEmpty {
             guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else { throw HTTPError("header line '\(line.prefix(80))' has no name") }
@@ -192,7 +246,7 @@ public struct HTTPResponseReader: Sendable {
         }
         let response = HTTPResponse(status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers, body: [])
         self.response = response
-        if status == 204 || status == 304 || (100..<200).contains(status) {
+        if headOnly || status == 204 || status == 304 || (100..<200).contains(status) {
             phase = .done
         } else if let coding = response.header("transfer-encoding") {
             guard coding.lowercased() == "chunked" else { throw HTTPError("transfer coding '\(coding)' is not supported") }
@@ -200,10 +254,11 @@ public struct HTTPResponseReader: Sendable {
         } else if let length = response.header("content-length") {
             guard length.count <= 15, let n = Int(length), n >= 0 else { throw HTTPError("Content-Length '\(length.prefix(40))' is not a number") }
             guard n <= maxBody else { throw HTTPError("\(n) bytes, over the \(maxBody)-byte cap") }
-            phase = .body(.length(n))
-            if reservesBody { body.reserveCapacity(n) }
+            phase = n == 0 ? .done : .body(.length(n))
+            if use == .kept { body.reserveCapacity(n) }
         } else {
             phase = .body(.untilClose)
+            closeDelimited = true
         }
     }
 

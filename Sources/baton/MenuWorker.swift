@@ -90,9 +90,11 @@ struct MachineHost: MenuHost {
 
     func boot(_ plan: BootPlan, watch: (PlannedFile) -> TransferWatch?, log: (String) -> Void) -> String {
         do {
-            let kernel = try plan.kernel.open(watch: watch(plan.kernel))
+            // The kernel and initrds from one server come over one HTTP connection.
+            let connections = HTTPConnections()
+            let kernel = try plan.kernel.open(watch: watch(plan.kernel), connections: connections)
             var initrds: [FileDescriptor] = []
-            for initrd in plan.initrds { initrds.append(try initrd.open(watch: watch(initrd))) }
+            for initrd in plan.initrds { initrds.append(try initrd.open(watch: watch(initrd), connections: connections)) }
             StageLog.mark("kexec-load", StageLog.memoryDetail(), printing: options.stages)
             try Kexec.load(kernel: kernel, initrds: initrds, commandLine: plan.commandLine, name: plan.kernel.description)
         } catch {

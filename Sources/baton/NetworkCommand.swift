@@ -16,28 +16,25 @@ enum NetworkCommand {
             Console.write("baton: \(error)", fd: 2)
             return 2
         }
+        var file: FileDescriptor?
+        if let output {
+            do { file = try FileSystem.create(output) } catch {
+                Console.write("baton: \(error)", fd: 2)
+                return 1
+            }
+        }
         let started = Processes.monotonicNanoseconds()
-        // As the boot fetches kernels (TFTP in 8 KiB blocks); https:// against the host's CA certificates.
-        let result = NetworkTransfers.fetch(url, maxSize: TFTPSettings.files.maxSize, certificates: certificates ?? "/etc/ssl/certs")
+        // As the boot fetches kernels (TFTP in 8 KiB blocks, straight into the file as it
+        // arrives); https:// against the host's CA certificates.
+        let result = NetworkTransfers.fetch(url, into: file?.raw ?? 1, maxSize: TFTPSettings.files.maxSize, certificates: certificates ?? "/etc/ssl/certs")
         switch result {
         case .failure(let error):
             Console.write("baton: \(url): \(error.message)", fd: 2)
             return 1
-        case .success(let bytes):
+        case .success(let count):
             let seconds = Double(Processes.monotonicNanoseconds() - started) / 1e9
-            do {
-                if let output {
-                    let file = try FileSystem.create(output)
-                    try FileSystem.writeAll(bytes, to: file.raw, name: output)
-                } else {
-                    try FileSystem.writeAll(bytes, to: 1, name: "standard output")
-                }
-            } catch {
-                Console.write("baton: \(error)", fd: 2)
-                return 1
-            }
-            let rate = seconds > 0 ? Double(bytes.count) / seconds / 1e6 : 0
-            Console.write("baton: \(url): \(bytes.count) bytes in \(String(decimal: seconds, places: 3)) s, \(String(decimal: rate, places: 1)) MB/s", fd: 2)
+            let rate = seconds > 0 ? Double(count) / seconds / 1e6 : 0
+            Console.write("baton: \(url): \(count) bytes in \(String(decimal: seconds, places: 3)) s, \(String(decimal: rate, places: 1)) MB/s", fd: 2)
             return 0
         }
     }

@@ -60,6 +60,17 @@ import Testing
         for code in [1, 3, 6, 12, 15, 42, 66, 67, 150, 208, 209, 210, 211] as [UInt8] { #expect(asked.contains(code), "asks for \(code)") }
     }
 
+    @Test func asAnHTTPBootClientItSaysSo() throws {
+        var settings = Self.settings()
+        settings.bootClass = .http
+        var client = DHCPv4Client(settings)
+        let m = try DHCPv4Message(decoding: try #require(Self.broadcasts(client.start(now: 0)).first).encoded())
+        #expect(m.option(DHCPOption.vendorClass) == Array("HTTPClient:Arch:00016:UNDI:003016".utf8))
+        #expect(m.option(DHCPOption.clientArchitecture) == [0, 16])
+        #expect(BootClientClass.http.vendorClass(architecture: 11) == "HTTPClient:Arch:00019:UNDI:003016")
+        #expect(BootClientClass.pxe.vendorClass(architecture: 0) == "PXEClient:Arch:00000:UNDI:003016")
+    }
+
     @Test func overloadedFieldsHoldOptions() throws {
         var m = DHCPv4Message()
         m.op = 2

@@ -69,6 +69,12 @@ import Testing
         let codes = stride(from: 0, to: requested.count - 1, by: 2).map { Int(requested[$0]) << 8 | Int(requested[$0 + 1]) }
         #expect(codes == [23, 24, 59, 60])
         #expect(String(decoding: solicit.option(16)?.dropFirst(6) ?? [], as: UTF8.self) == "PXEClient:Arch:00007:UNDI:003016")
+        var asHTTP = settings
+        asHTTP.bootClass = .http
+        var httpClient = DHCPv6Client(asHTTP)
+        let httpSolicit = try #require(Self.sent(httpClient.start(now: 0)))
+        #expect(String(decoding: httpSolicit.option(16)?.dropFirst(6) ?? [], as: UTF8.self) == "HTTPClient:Arch:00016:UNDI:003016")
+        #expect(httpSolicit.option(61) == [0, 16])
         #expect(DHCPv6Message(solicit.encoded()) == solicit)
         // Another transaction's answer, and garbage, are ignored.
         var other = Self.answer(2, to: solicit)

@@ -1,5 +1,6 @@
 // HTTP/1.1: the request, responses by Content-Length, chunked and until close, fed in pieces of
-// every size; redirects; and hostile heads and bodies that must be errors.
+// every size; bodies handed on as they come; which answers leave the connection reusable
+// (keep-alive); HEAD; redirects; and hostile heads and bodies that must be errors.
 
 @testable import Network
 import TestSupport
@@ -31,6 +32,47 @@ import Testing
         #expect(chunked?.body == Array("hello world".utf8))
         let untilClose = try Self.read("HTTP/1.0 200 OK\r\n\r\nall of it", pieces: pieces)
         #expect(untilClose?.body == Array("all of it".utf8))
+    }
+
+    static func reusable(_ raw: String, headOnly: Bool = false) throws -> Bool {
+        var reader = HTTPResponseReader(maxBody: 1 << 20, headOnly: headOnly)
+        guard try reader.feed(Array(raw.utf8)) != nil else { return false }
+        return reader.connectionReusable
+    }
+
+    @Test func whichAnswersLeaveTheConnectionReusable() throws {
+        #expect(String(decoding: HTTPRequest.get(try NetworkURL("http://192.0.2.1/a"), keepAlive: true), as: UTF8.self).lowercased().contains("connection") == false)
+        #expect(String(decoding: HTTPRequest.get(try NetworkURL("http://192.0.2.1/a"), headOnly: true), as: UTF8.self).hasPrefix("HEAD /a HTTP/1.1\r\n"))
+        #expect(try Self.reusable("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
+        #expect(try Self.reusable("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"))
+        #expect(try Self.reusable("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok"))
+        #expect(try Self.reusable("HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n", headOnly: true))
+        #expect(try !Self.reusable("HTTP/1.1 200 OK\r\nConnection: keep-alive, close\r\nContent-Length: 2\r\n\r\nok"))
+        #expect(try !Self.reusable("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"))
+        #expect(try !Self.reusable("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA"))
+        #expect(try !Self.reusable("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n", headOnly: false))
+        // A server that sends a body after a HEAD's answer has said more than it should.
+        #expect(try !Self.reusable("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", headOnly: true))
+        var untilClose = HTTPResponseReader(maxBody: 100)
+        _ = try untilClose.feed(Array("HTTP/1.1 200 OK\r\n\r\nall".utf8))
+        _ = try untilClose.closed()
+        #expect(!untilClose.connectionReusable)
+    }
+
+    @Test(arguments: [1, 5, 4096]) func aBodyHandedOnIsNotKept(_ pieces: Int) throws {
+        let raw = Array("HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world".utf8)
+        var reader = HTTPResponseReader(maxBody: 100, use: .handedOn)
+        var passed: [UInt8] = []
+        var index = 0
+        var done: HTTPResponse?
+        while index < raw.count, done == nil {
+            let end = min(raw.count, index + pieces)
+            done = try reader.feed(Array(raw[index..<end]))
+            passed += reader.takeBody()
+            index = end
+        }
+        #expect(passed == Array("hello world".utf8) && reader.received == 11 && reader.body.isEmpty)
+        #expect(done?.status == 200)
     }
 
     @Test func redirects() throws {

@@ -14,6 +14,21 @@ SERVER6 = "2001:db8::1"  # the documentation prefix (RFC 3849), for DHCPv6 scena
 CLIENT_MAC = "52:54:00:be:70:01"
 NAMESPACES = itertools.count()
 
+# Python's file server speaking HTTP/1.1 (connections kept between requests, as nginx keeps
+# them), logging each request as "CLIENT-PORT METHOD PATH STATUS" to LOG.
+HTTP_SERVER = r"""
+import functools, http.server, socket, sys
+root, address, port, log = sys.argv[1:5]
+class Handler(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_request(self, code="-", size="-"):
+        with open(log, "a") as f:
+            f.write(f"{self.client_address[1]} {self.command} {self.path} {code}\n")
+class Server(http.server.ThreadingHTTPServer):
+    address_family = socket.AF_INET6 if ":" in address else socket.AF_INET
+Server((address, int(port)), functools.partial(Handler, directory=root)).serve_forever()
+"""
+
 
 class Namespace:
     """A network namespace holding the servers, for one test or benchmark; torn down on exit.
@@ -61,14 +76,19 @@ class Namespace:
         return proc
 
     def http_server(self, root, port=8080, address=SERVER):
-        """Python's HTTP server on ADDRESS:PORT serving ROOT; returns once it answers."""
-        self.start(sys.executable, "-m", "http.server", "--bind", address, "--directory", str(root), str(port))
+        """An HTTP/1.1 server (HTTP_SERVER) on ADDRESS:PORT serving ROOT; returns once it answers,
+        with the path of its request log."""
+        log = self.work / f"http-{port}.log"
+        script = self.work / "http_server.py"
+        script.write_text(HTTP_SERVER)
+        self.start(sys.executable, str(script), str(root), address, str(port), str(log))
         probe = f"import socket; socket.create_connection(('{address}', {port}), 1)"
         deadline = time.monotonic() + 10
         while subprocess.run(["ip", "netns", "exec", self.server, sys.executable, "-c", probe], capture_output=True).returncode != 0:
             if time.monotonic() > deadline:
                 raise RuntimeError("the HTTP server did not start")
             time.sleep(0.1)
+        return log
 
     def __exit__(self, *exc):
         for proc in self.processes:

@@ -281,7 +281,7 @@ def netboot_grub_tftp(t):
 def netboot_url(t):
     """`baton.url=` on the kernel command line wins over the lease's boot file (pxelinux.0, whose
     configuration exists too): the iPXE script it names is fetched over HTTP and its kernel and
-    initrd boot."""
+    initrd boot, both over one kept HTTP/1.1 connection."""
     root = t.dir / "srv"
     (root / "pxelinux.cfg").mkdir(parents=True)
     (root / "pxelinux.cfg/default").write_text(pxelinux_cfg("pxelinux-not-wanted"))
@@ -290,10 +290,39 @@ def netboot_url(t):
     (root / "node.ipxe").write_text("#!ipxe\nkernel /vmlinuz e2e.entry=from-url panic=-1\ninitrd /target.img\nboot\n")
     with Bridge(t.dir) as net:
         net.dnsmasq("br0", root, "--dhcp-boot=pxelinux.0")
-        net.http_server(root)
+        requests = net.http_server(root)
         nic = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:08"]
         t.boot(extra=nic, netns=net.server, append=f"baton.url=http://{SERVER}:8080/node.ipxe")
         t.expect_target(["e2e.entry=from-url", SERIAL])
+        got = {}
+        for line in requests.read_text().splitlines():
+            port, method, path, status = line.split()
+            got.setdefault((method, path), []).append(port)
+        kernel, initrd = got.get(("GET", "/vmlinuz")), got.get(("GET", "/target.img"))
+        if not kernel or not initrd or kernel[-1] != initrd[-1]:
+            raise Failure(f"the kernel and initrd did not share one connection: {requests.read_text()}")
+
+
+@scenario
+def netboot_http_class(t):
+    """dnsmasq set up for UEFI HTTP boot only: PXE clients get no boot file; clients whose vendor
+    class is HTTPClient get an http:// URL (and option 60 echoed, as UEFI asks). Baton's PXE
+    lease has no boot file, so it asks again as an HTTP boot client, and the script boots."""
+    root = t.dir / "srv"
+    root.mkdir()
+    shutil.copy(t.env["kernel"], root / "vmlinuz")
+    shutil.copy(t.env["target"], root / "target.img")
+    (root / "http.ipxe").write_text("#!ipxe\nkernel /vmlinuz e2e.entry=http-class panic=-1\ninitrd /target.img\nboot\n")
+    with Bridge(t.dir) as net:
+        log = net.dnsmasq("br0", root, "--dhcp-vendorclass=set:httpboot,HTTPClient",
+                          f"--dhcp-boot=tag:httpboot,http://{SERVER}:8080/http.ipxe",
+                          "--dhcp-option-force=tag:httpboot,60,HTTPClient")
+        net.http_server(root)
+        nic = net.tap("tap0") + ["-device", "virtio-net-pci,netdev=tap0,mac=52:54:00:be:70:0c"]
+        t.boot(extra=nic, netns=net.server)
+        t.expect_target(["e2e.entry=http-class", SERIAL])
+        if "HTTPClient:Arch:00016" not in log.read_text(errors="replace"):
+            raise Failure("dnsmasq never saw an HTTPClient vendor class")
 
 
 HTTPS_SERVER = r"""
